@@ -48,3 +48,25 @@ export interface RootfsSpec {
   readonly upperDir: string;
   readonly workDir: string;
 }
+
+/** An image resolved locally and unpacked, ready for the runtime to build a rootfs on. */
+export interface PreparedImage {
+  /** The image ID: the digest of its config blob (`sha256:...`). */
+  readonly id: string;
+  readonly manifestDigest: string;
+  /** The reference it was found by, normalised (`docker.io/library/busybox:latest`). */
+  readonly reference: string;
+  readonly config: ImageRuntimeConfig;
+  /** Unpacked layer folders, top layer first (overlayfs lowerdir order). */
+  readonly lowerDirs: readonly string[];
+}
+
+/**
+ * What the runtime and the builder need from the image store: find an image by reference or
+ * ID and make sure its layers are unpacked. Implemented by src/engine/image (openImageStore).
+ * Errors: an unknown image rejects with an Error whose message reads like podman's
+ * (`image not known: busybox`), carrying `code: 'IMAGE_NOT_FOUND'`.
+ */
+export interface ImageProvider {
+  prepare(reference: string): Promise<PreparedImage>;
+}
