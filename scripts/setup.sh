@@ -13,6 +13,7 @@ DEB_PACKAGES=(
   docker-registry skopeo umoci  # registry tests and interop
   etcd-server etcd-client       # the etcd store backend
   podman buildah hyperfine      # benchmark peers
+  attr                          # setfattr/getfattr: overlayfs opaque-dir xattrs in image layers
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
