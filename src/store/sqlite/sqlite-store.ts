@@ -1,0 +1,225 @@
+/**
+ * The embedded default backend: an MVCC store on SQLite (better-sqlite3 12.x), one writer.
+ *
+ * Every write is one synchronous SQLite transaction on the JS thread, so writes are
+ * serialised without locks and a create racing a create of the same key simply loses.
+ * The revision counter lives in memory and is re-derived from the database on open.
+ * Callers get promises (the Store interface is shared with the etcd backend) that resolve
+ * after the transaction committed.
+ */
+import Database from 'better-sqlite3';
+import type {
+  DeleteResult, KeyValue, RangeOptions, RangeResult, ReadAtRevisionError, Store, Watch, WatchEvent, WatchOptions, WriteResult,
+} from '../types.js';
+import { configure, metaCompactRevision, migrate } from './schema.js';
+import { SqliteQueries, type EventRow, type KvRow } from './queries.js';
+import { WatchHub } from './watch-hub.js';
+
+/** Rows examined per compaction transaction, so writers are not blocked for long. */
+const compactionChunk = 20_000;
+
+export interface SqliteStoreOptions {
+  /** How long to wait for another process holding the database (ms). */
+  readonly busyTimeoutMs?: number;
+}
+
+export class SqliteStore implements Store {
+  private readonly db: Database.Database;
+  private readonly q: SqliteQueries;
+  private readonly hub: WatchHub;
+  private revision: number;
+  private compactRevision: number;
+  private closed = false;
+  /** Compactions run one after another. */
+  private compaction: Promise<void> = Promise.resolve();
+
+  constructor(path: string, options: SqliteStoreOptions = {}) {
+    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000 });
+    try {
+      configure(this.db);
+      migrate(this.db);
+      this.q = new SqliteQueries(this.db);
+      this.compactRevision = this.q.readMeta(metaCompactRevision) ?? 0;
+      this.revision = Math.max(this.q.maxRevision(), this.compactRevision);
+    } catch (err: unknown) {
+      this.db.close();
+      throw new Error(`cannot open store at ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    this.hub = new WatchHub({
+      readHistory: (prefix, after, until, limit) => this.q.history(prefix, after, until, limit).map(toEvent),
+      compactedRevision: () => this.compactRevision,
+      currentRevision: () => this.revision,
+    });
+  }
+
+  async currentRevision(): Promise<number> {
+    this.assertOpen();
+    return this.revision;
+  }
+
+  async compactedRevision(): Promise<number> {
+    this.assertOpen();
+    return this.compactRevision;
+  }
+
+  async get(key: string, options?: { readonly revision?: number }): Promise<KeyValue | undefined | ReadAtRevisionError> {
+    this.assertOpen();
+    const revision = options?.revision ?? 0;
+    if (revision === 0) return toKeyValue(this.q.getLive(key));
+    const error = this.checkReadRevision(revision);
+    if (error) return error;
+    return toKeyValue(this.q.getAt(key, revision));
+  }
+
+  async range(prefix: string, options: RangeOptions = {}): Promise<RangeResult | ReadAtRevisionError> {
+    this.assertOpen();
+    const requested = options.revision ?? 0;
+    if (requested !== 0) {
+      const error = this.checkReadRevision(requested);
+      if (error) return error;
+    }
+    const limit = options.limit ?? 0;
+    const start = options.startKey !== undefined && options.startKey > prefix ? options.startKey : prefix;
+    // One extra row tells whether the limit cut the result short.
+    const sqlLimit = limit > 0 ? limit + 1 : -1;
+    const rows = requested === 0
+      ? this.q.rangeLive(prefix, start, sqlLimit)
+      : this.q.rangeAt(prefix, start, requested, sqlLimit);
+    const more = limit > 0 && rows.length > limit;
+    const items = (more ? rows.slice(0, limit) : rows).map(rowToKeyValue);
+    return { items, revision: requested === 0 ? this.revision : requested, more };
+  }
+
+  async count(prefix: string): Promise<number> {
+    this.assertOpen();
+    return this.q.countLive(prefix);
+  }
+
+  async create(key: string, value: string): Promise<WriteResult> {
+    this.assertOpen();
+    const existing = this.q.getLive(key);
+    if (existing) return { ok: false, reason: 'exists', current: rowToKeyValue(existing) };
+    const rev = this.revision + 1;
+    this.q.write({ rev, key, deleted: 0, createRev: rev, prevRev: null, value });
+    this.revision = rev;
+    const kv: KeyValue = { key, value, createRevision: rev, modRevision: rev };
+    this.hub.publish({ type: 'put', kv, revision: rev });
+    return { ok: true, kv, revision: rev };
+  }
+
+  async update(key: string, value: string, expectedModRevision: number): Promise<WriteResult> {
+    this.assertOpen();
+    const existing = this.q.getLive(key);
+    if (!existing) return { ok: false, reason: 'not-found' };
+    const prev = rowToKeyValue(existing);
+    if (prev.modRevision !== expectedModRevision) return { ok: false, reason: 'conflict', current: prev };
+    const rev = this.revision + 1;
+    this.q.write({ rev, key, deleted: 0, createRev: prev.createRevision, prevRev: prev.modRevision, value });
+    this.revision = rev;
+    const kv: KeyValue = { key, value, createRevision: prev.createRevision, modRevision: rev };
+    this.hub.publish({ type: 'put', kv, prev, revision: rev });
+    return { ok: true, kv, revision: rev };
+  }
+
+  async delete(key: string, expectedModRevision?: number): Promise<DeleteResult> {
+    this.assertOpen();
+    const existing = this.q.getLive(key);
+    if (!existing) return { ok: false, reason: 'not-found' };
+    const prev = rowToKeyValue(existing);
+    if (expectedModRevision !== undefined && prev.modRevision !== expectedModRevision) {
+      return { ok: false, reason: 'conflict', current: prev };
+    }
+    const rev = this.revision + 1;
+    this.q.write({ rev, key, deleted: 1, createRev: prev.createRevision, prevRev: prev.modRevision, value: '' });
+    this.revision = rev;
+    this.hub.publish({ type: 'delete', kv: { ...prev, modRevision: rev }, prev, revision: rev });
+    return { ok: true, prev, revision: rev };
+  }
+
+  watch(prefix: string, options: WatchOptions): Watch {
+    if (this.closed) {
+      setImmediate(() => options.onError?.('closed'));
+      return { close: () => undefined };
+    }
+    return this.hub.watch(prefix, options);
+  }
+
+  async compact(revision: number): Promise<void> {
+    this.assertOpen();
+    if (!Number.isInteger(revision) || revision > this.revision) {
+      throw new RangeError(`cannot compact to revision ${revision}: current revision is ${this.revision}`);
+    }
+    if (revision <= this.compactRevision) return this.compaction;
+    // From here on reads and watches below `revision` are refused, before any row goes.
+    this.compactRevision = revision;
+    this.q.writeMeta(metaCompactRevision, revision);
+    const run = this.compaction.then(() => this.removeSuperseded(revision));
+    // A failed compaction is reported to its caller; later ones still run.
+    this.compaction = run.catch(() => undefined);
+    return run;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.hub.closeAll();
+    await this.compaction;
+    this.db.close();
+  }
+
+  /** Watches currently open (for metrics and tests). */
+  get watchCount(): number {
+    return this.hub.size;
+  }
+
+  private async removeSuperseded(revision: number): Promise<void> {
+    let from = this.q.minRevision();
+    while (from <= revision && !this.closed) {
+      const to = Math.min(from + compactionChunk, revision + 1);
+      this.q.compactChunk(from, to, revision);
+      from = to;
+      // Let writers and readers in between chunks.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  private checkReadRevision(revision: number): ReadAtRevisionError | undefined {
+    if (revision < this.compactRevision) {
+      return { ok: false, reason: 'compacted', compactRevision: this.compactRevision, currentRevision: this.revision };
+    }
+    if (revision > this.revision) {
+      return { ok: false, reason: 'future', compactRevision: this.compactRevision, currentRevision: this.revision };
+    }
+    return undefined;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('store is closed');
+  }
+}
+
+/** Opens (creating if needed) the store at `path`; ':memory:' gives a throwaway store. */
+export async function openSqliteStore(path: string, options?: SqliteStoreOptions): Promise<SqliteStore> {
+  return new SqliteStore(path, options);
+}
+
+function rowToKeyValue(row: KvRow): KeyValue {
+  return { key: row.key, value: row.value, createRevision: row.create_rev, modRevision: row.rev };
+}
+
+function toKeyValue(row: KvRow | undefined): KeyValue | undefined {
+  return row ? rowToKeyValue(row) : undefined;
+}
+
+function toEvent(row: EventRow): WatchEvent {
+  const prev: KeyValue | undefined = row.p_rev === null || row.p_value === null
+    ? undefined
+    : { key: row.key, value: row.p_value, createRevision: row.create_rev, modRevision: row.p_rev };
+  if (row.deleted) {
+    // A tombstone's value is the deleted one, found through prev_rev (kept until compaction passes the delete).
+    const kv: KeyValue = { key: row.key, value: prev?.value ?? '', createRevision: row.create_rev, modRevision: row.rev };
+    return prev ? { type: 'delete', kv, prev, revision: row.rev } : { type: 'delete', kv, revision: row.rev };
+  }
+  const kv: KeyValue = { key: row.key, value: row.value, createRevision: row.create_rev, modRevision: row.rev };
+  return prev ? { type: 'put', kv, prev, revision: row.rev } : { type: 'put', kv, revision: row.rev };
+}

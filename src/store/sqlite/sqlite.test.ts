@@ -1,0 +1,76 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runStoreConformance } from '../testsuite.js';
+import { openSqliteStore } from './sqlite-store.js';
+import { isReadError } from '../keys.js';
+
+runStoreConformance('sqlite (memory)', () => openSqliteStore(':memory:'));
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-store-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const fileDirs: string[] = [];
+runStoreConformance('sqlite (file)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-store-'));
+  fileDirs.push(dir);
+  return openSqliteStore(join(dir, 'state.db'));
+});
+test.after(() => { for (const dir of fileDirs) rmSync(dir, { recursive: true, force: true }); });
+
+test('reopening a file store keeps data, revision and compaction point', async (t) => {
+  const path = join(tempDir(t), 'state.db');
+  const first = await openSqliteStore(path);
+  await first.create('/k/a', '1');
+  await first.create('/k/b', '1');
+  const d = await first.delete('/k/b');
+  assert.ok(d.ok);
+  await first.compact(d.revision);
+  await first.close();
+  const second = await openSqliteStore(path);
+  t.after(() => second.close());
+  // The delete at revision 3 was compacted away, yet the revision must not go back.
+  assert.equal(await second.currentRevision(), 3);
+  assert.equal(await second.compactedRevision(), 3);
+  const kv = await second.get('/k/a');
+  assert.ok(kv && !isReadError(kv) && kv.value === '1');
+  const next = await second.create('/k/c', '1');
+  assert.ok(next.ok && next.revision === 4);
+});
+
+test('a second store on the same file is refused while the first is open', async (t) => {
+  const path = join(tempDir(t), 'state.db');
+  const first = await openSqliteStore(path);
+  t.after(() => first.close());
+  await first.create('/k', 'v');
+  await assert.rejects(openSqliteStore(path, { busyTimeoutMs: 50 }), /cannot open store .*locked/);
+});
+
+test('compaction of a large history keeps every live key and drops superseded rows', async (t) => {
+  const store = await openSqliteStore(':memory:');
+  t.after(() => store.close());
+  for (let i = 0; i < 50; i++) await store.create(`/big/${i}`, 'v0');
+  for (let round = 1; round <= 20; round++) {
+    for (let i = 0; i < 50; i++) await store.update(`/big/${i}`, `v${round}`, 50 * round + i + 1 - 50);
+  }
+  const rev = await store.currentRevision();
+  assert.equal(rev, 50 * 21);
+  await store.compact(rev);
+  const all = await store.range('/big/');
+  assert.ok(!isReadError(all));
+  assert.equal(all.items.length, 50);
+  assert.ok(all.items.every((kv) => kv.value === 'v20'));
+  const atRev = await store.range('/big/', { revision: rev });
+  assert.ok(!isReadError(atRev) && atRev.items.length === 50);
+});
+
+test('compacting to a future revision is a caller bug and rejects', async (t) => {
+  const store = await openSqliteStore(':memory:');
+  t.after(() => store.close());
+  await assert.rejects(store.compact(5), RangeError);
+});
