@@ -1,0 +1,88 @@
+/**
+ * Snapshots: each image layer unpacked once into snapshots/<chainid-hex>/fs, where the chain
+ * ID names the layer together with everything below it (OCI image spec). Unpacking happens in
+ * a temp folder that is renamed into place only when complete, so a snapshot folder that
+ * exists is always whole; two processes unpacking the same layer both succeed.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isErrno, pathExists, readTar, tempSibling } from '../util/index.js';
+import { applyLayer, type ApplyStats } from './apply.js';
+
+/** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
+export function chainIds(diffIds: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const diffId of diffIds) {
+    const previous = out[out.length - 1];
+    out.push(previous === undefined ? diffId : `sha256:${createHash('sha256').update(`${previous} ${diffId}`).digest('hex')}`);
+  }
+  return out;
+}
+
+function hexOf(chainId: string): string {
+  const m = /^sha256:([a-f0-9]{64})$/.exec(chainId);
+  if (!m) throw new Error(`malformed chain id "${chainId}"`);
+  return m[1]!;
+}
+
+export class SnapshotStore {
+  constructor(readonly dir: string) {}
+
+  /** The unpacked layer folder (overlayfs lowerdir) of a chain ID. */
+  fsPath(chainId: string): string {
+    return join(this.dir, hexOf(chainId), 'fs');
+  }
+
+  async has(chainId: string): Promise<boolean> {
+    return pathExists(this.fsPath(chainId));
+  }
+
+  /**
+   * Unpacks a layer (tar bytes, gzip or plain) as `chainId` unless already there and
+   * returns its folder. `lowerDirs` are the unpacked layers below it, top first. Any error
+   * (bad digest at the stream's end, tar slip) leaves no snapshot behind.
+   */
+  async unpack(chainId: string, tar: AsyncIterable<Buffer>, lowerDirs: readonly string[] = []): Promise<{ path: string; stats?: ApplyStats }> {
+    const final = join(this.dir, hexOf(chainId));
+    if (await pathExists(join(final, 'fs'))) return { path: join(final, 'fs') };
+    await mkdir(this.dir, { recursive: true });
+    const tmp = tempSibling(final);
+    try {
+      await mkdir(join(tmp, 'fs'), { recursive: true, mode: 0o755 });
+      const stats = await applyLayer(join(tmp, 'fs'), readTar(tar), { lowerDirs });
+      try {
+        await rename(tmp, final);
+      } catch (err: unknown) {
+        // Another process finished the same layer first: theirs is as good as ours.
+        if (!isErrno(err, 'ENOTEMPTY') && !isErrno(err, 'EEXIST')) throw err;
+      }
+      return { path: join(final, 'fs'), stats };
+    } finally {
+      await rm(tmp, { recursive: true, force: true });
+    }
+  }
+
+  /** Chain IDs of every complete snapshot. */
+  async list(): Promise<string[]> {
+    try {
+      return (await readdir(this.dir)).filter((n) => /^[a-f0-9]{64}$/.test(n)).map((n) => `sha256:${n}`);
+    } catch (err: unknown) {
+      if (isErrno(err, 'ENOENT')) return [];
+      throw err;
+    }
+  }
+
+  async remove(chainId: string): Promise<void> {
+    const final = join(this.dir, hexOf(chainId));
+    // Rename first so a half-deleted snapshot is never mistaken for a whole one.
+    const doomed = tempSibling(final);
+    try {
+      await rename(final, doomed);
+    } catch (err: unknown) {
+      if (isErrno(err, 'ENOENT')) return;
+      throw err;
+    }
+    await rm(doomed, { recursive: true, force: true });
+  }
+}
