@@ -1,0 +1,106 @@
+/**
+ * Validation of a PodSpec, shared by Pods and pod templates. Covers the checks users hit
+ * most: containers and their names/images/ports, enums, volumes and their mounts.
+ */
+import type { FieldError } from '../../types.js';
+import { duplicate, invalid, notSupported, required } from '../../meta/field-errors.js';
+import { arrayAt, numberAt, recordsAt, stringAt, type JsonRecord } from '../../meta/json.js';
+import { isDNS1123Label } from '../../meta/names.js';
+import { validateLabels } from '../../meta/object-meta.js';
+
+export const RESTART_POLICIES = ['Always', 'Never', 'OnFailure'] as const;
+const DNS_POLICIES = ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None'];
+const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
+const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
+export const PROTOCOLS = ['SCTP', 'TCP', 'UDP'];
+
+/** `must be between 1 and 65535, inclusive`, upstream's port-range message. */
+export function portRangeErrors(field: string, port: unknown, allowZero = false): FieldError[] {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < (allowZero ? 0 : 1) || port > 65535) {
+    return [invalid(field, port, `must be between ${allowZero ? 0 : 1} and 65535, inclusive`)];
+  }
+  return [];
+}
+
+function validatePorts(c: JsonRecord, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  const names = new Set<string>();
+  recordsAt(c, 'ports').forEach((p, i) => {
+    const pp = `${path}.ports[${i}]`;
+    const name = stringAt(p, 'name');
+    if (name) {
+      if (names.has(name)) errs.push(duplicate(`${pp}.name`, name));
+      names.add(name);
+    }
+    if (p['containerPort'] === undefined) errs.push(required(`${pp}.containerPort`));
+    else errs.push(...portRangeErrors(`${pp}.containerPort`, p['containerPort']));
+    if (p['hostPort'] !== undefined && p['hostPort'] !== 0) errs.push(...portRangeErrors(`${pp}.hostPort`, p['hostPort']));
+    const protocol = stringAt(p, 'protocol');
+    if (protocol !== undefined && !PROTOCOLS.includes(protocol)) errs.push(notSupported(`${pp}.protocol`, protocol, PROTOCOLS));
+  });
+  return errs;
+}
+
+function validateContainer(c: JsonRecord, path: string, volumes: ReadonlySet<string>): FieldError[] {
+  const errs: FieldError[] = [];
+  const name = stringAt(c, 'name');
+  if (!name) errs.push(required(`${path}.name`));
+  else for (const p of isDNS1123Label(name)) errs.push(invalid(`${path}.name`, name, p));
+  const image = stringAt(c, 'image');
+  if (!image || image.trim() === '') errs.push(required(`${path}.image`));
+  const pull = stringAt(c, 'imagePullPolicy');
+  if (pull !== undefined && !PULL_POLICIES.includes(pull)) errs.push(notSupported(`${path}.imagePullPolicy`, pull, PULL_POLICIES));
+  const tmp = stringAt(c, 'terminationMessagePolicy');
+  if (tmp !== undefined && !TERMINATION_MESSAGE_POLICIES.includes(tmp)) errs.push(notSupported(`${path}.terminationMessagePolicy`, tmp, TERMINATION_MESSAGE_POLICIES));
+  errs.push(...validatePorts(c, path));
+  recordsAt(c, 'env').forEach((e, i) => {
+    if (!stringAt(e, 'name')) errs.push(required(`${path}.env[${i}].name`));
+  });
+  recordsAt(c, 'volumeMounts').forEach((m, i) => {
+    const mp = `${path}.volumeMounts[${i}]`;
+    const vol = stringAt(m, 'name');
+    if (!vol) errs.push(required(`${mp}.name`));
+    else if (!volumes.has(vol)) errs.push({ field: `${mp}.name`, type: 'FieldValueInvalid', message: `Not found: ${JSON.stringify(vol)}` });
+    if (!stringAt(m, 'mountPath')) errs.push(required(`${mp}.mountPath`));
+  });
+  return errs;
+}
+
+/** Validates a PodSpec found at `path` (`spec` or `spec.template.spec`). */
+export function validatePodSpec(spec: JsonRecord | undefined, path: string): FieldError[] {
+  if (!spec) return [required(path)];
+  const errs: FieldError[] = [];
+  const volumes = new Set<string>();
+  recordsAt(spec, 'volumes').forEach((v, i) => {
+    const name = stringAt(v, 'name');
+    const vp = `${path}.volumes[${i}].name`;
+    if (!name) { errs.push(required(vp)); return; }
+    for (const p of isDNS1123Label(name)) errs.push(invalid(vp, name, p));
+    if (volumes.has(name)) errs.push(duplicate(vp, name));
+    volumes.add(name);
+  });
+  const containers = arrayAt(spec, 'containers');
+  if (!containers || containers.length === 0) errs.push(required(`${path}.containers`));
+  const seen = new Set<string>();
+  for (const key of ['initContainers', 'containers']) {
+    recordsAt(spec, key).forEach((c, i) => {
+      const cp = `${path}.${key}[${i}]`;
+      errs.push(...validateContainer(c, cp, volumes));
+      const name = stringAt(c, 'name');
+      if (name) {
+        if (seen.has(name)) errs.push(duplicate(`${cp}.name`, name));
+        seen.add(name);
+      }
+    });
+  }
+  const restart = stringAt(spec, 'restartPolicy');
+  if (restart !== undefined && !(RESTART_POLICIES as readonly string[]).includes(restart)) errs.push(notSupported(`${path}.restartPolicy`, restart, RESTART_POLICIES));
+  const dns = stringAt(spec, 'dnsPolicy');
+  if (dns !== undefined && !DNS_POLICIES.includes(dns)) errs.push(notSupported(`${path}.dnsPolicy`, dns, DNS_POLICIES));
+  const grace = numberAt(spec, 'terminationGracePeriodSeconds');
+  if (grace !== undefined && grace < 0) errs.push(invalid(`${path}.terminationGracePeriodSeconds`, grace, 'must be greater than or equal to 0'));
+  const deadline = spec['activeDeadlineSeconds'];
+  if (deadline !== undefined && (typeof deadline !== 'number' || deadline <= 0)) errs.push(invalid(`${path}.activeDeadlineSeconds`, deadline, 'must be between 1 and 2147483647, inclusive'));
+  errs.push(...validateLabels(spec['nodeSelector'], `${path}.nodeSelector`));
+  return errs;
+}

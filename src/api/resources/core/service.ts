@@ -1,0 +1,147 @@
+/** core/v1 Service: DNS-1035 names, port defaults (TCP, targetPort = port) and the services table. */
+import type { FieldError, KubeObject, StrategyContext } from '../../types.js';
+import { ageOf } from '../../meta/age.js';
+import { ageColumn, column, createdAt, formatLabels, nameColumn, nameOf, wide } from '../../meta/columns.js';
+import { defineResource } from '../../meta/define.js';
+import { duplicate, immutable, invalid, notSupported, required } from '../../meta/field-errors.js';
+import { arrayAt, ensureRecord, numberAt, recordAt, recordsAt, setDefault, setDefaultString, stringAt, type JsonRecord } from '../../meta/json.js';
+import { isDNS1035Label } from '../../meta/names.js';
+import { validateLabels } from '../../meta/object-meta.js';
+import { makeStrategy } from '../../meta/strategy.js';
+import { PROTOCOLS, portRangeErrors } from './pod-spec-validation.js';
+
+const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
+const SESSION_AFFINITIES = ['ClientIP', 'None'];
+const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+function defaultService(obj: KubeObject): void {
+  const spec = ensureRecord(obj as JsonRecord, 'spec');
+  setDefaultString(spec, 'type', 'ClusterIP');
+  const type = stringAt(spec, 'type');
+  for (const port of recordsAt(spec, 'ports')) {
+    setDefaultString(port, 'protocol', 'TCP');
+    const targetPort = port['targetPort'];
+    if (targetPort === undefined || targetPort === null || targetPort === 0 || targetPort === '') port['targetPort'] = port['port'];
+  }
+  if (type === 'ExternalName') return;
+  setDefaultString(spec, 'sessionAffinity', 'None');
+  setDefaultString(spec, 'internalTrafficPolicy', 'Cluster');
+  setDefaultString(spec, 'ipFamilyPolicy', 'SingleStack');
+  setDefault(spec, 'ipFamilies', ['IPv4']);
+  if (type === 'NodePort' || type === 'LoadBalancer') setDefaultString(spec, 'externalTrafficPolicy', 'Cluster');
+  if (type === 'LoadBalancer') setDefault(spec, 'allocateLoadBalancerNodePorts', true);
+}
+
+function validateService(obj: KubeObject): FieldError[] {
+  const spec = recordAt(obj, 'spec');
+  const errs: FieldError[] = [];
+  const type = stringAt(spec, 'type') ?? 'ClusterIP';
+  if (!SERVICE_TYPES.includes(type)) errs.push(notSupported('spec.type', type, SERVICE_TYPES));
+  const affinity = stringAt(spec, 'sessionAffinity');
+  if (affinity !== undefined && !SESSION_AFFINITIES.includes(affinity)) errs.push(notSupported('spec.sessionAffinity', affinity, SESSION_AFFINITIES));
+  const ports = recordsAt(spec, 'ports');
+  const headless = stringAt(spec, 'clusterIP') === 'None';
+  if (type === 'ExternalName') {
+    if (!stringAt(spec, 'externalName')) errs.push(required('spec.externalName'));
+  } else if (ports.length === 0 && !headless) {
+    errs.push(required('spec.ports'));
+  }
+  const names = new Set<string>();
+  ports.forEach((p, i) => {
+    const pp = `spec.ports[${i}]`;
+    const name = stringAt(p, 'name');
+    if (!name) {
+      if (ports.length > 1) errs.push(required(`${pp}.name`));
+    } else {
+      for (const problem of isDNS1035Label(name)) errs.push(invalid(`${pp}.name`, name, problem));
+      if (names.has(name)) errs.push(duplicate(`${pp}.name`, name));
+      names.add(name);
+    }
+    errs.push(...portRangeErrors(`${pp}.port`, p['port']));
+    const protocol = stringAt(p, 'protocol');
+    if (protocol !== undefined && !PROTOCOLS.includes(protocol)) errs.push(notSupported(`${pp}.protocol`, protocol, PROTOCOLS));
+    const target = p['targetPort'];
+    if (typeof target === 'number') errs.push(...portRangeErrors(`${pp}.targetPort`, target));
+    else if (typeof target === 'string' && (target.length > 15 || !IANA_SVC_NAME.test(target) || !/[a-z]/.test(target))) {
+      errs.push(invalid(`${pp}.targetPort`, target, 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)'));
+    }
+    const nodePort = numberAt(p, 'nodePort');
+    if (nodePort !== undefined && nodePort !== 0) {
+      if (type !== 'NodePort' && type !== 'LoadBalancer') errs.push(invalid(`${pp}.nodePort`, nodePort, 'may not be used when `type` is \'ClusterIP\''));
+      else errs.push(...portRangeErrors(`${pp}.nodePort`, nodePort));
+    }
+  });
+  errs.push(...validateLabels(spec?.['selector'], 'spec.selector'));
+  return errs;
+}
+
+function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
+  const oldIP = stringAt(recordAt(old, 'spec'), 'clusterIP');
+  const ip = stringAt(recordAt(obj, 'spec'), 'clusterIP');
+  // Changing to ExternalName releases the IP; otherwise an assigned IP is fixed.
+  if (oldIP && ip !== oldIP && stringAt(recordAt(obj, 'spec'), 'type') !== 'ExternalName') return [immutable('spec.clusterIPs[0]', ip ?? '')];
+  return [];
+}
+
+function externalIP(svc: KubeObject): string {
+  const spec = recordAt(svc, 'spec');
+  const externalIPs = (arrayAt(spec, 'externalIPs') ?? []).map(String);
+  switch (stringAt(spec, 'type') ?? 'ClusterIP') {
+    case 'ClusterIP':
+    case 'NodePort':
+      return externalIPs.length > 0 ? externalIPs.join(',') : '<none>';
+    case 'LoadBalancer': {
+      const ingress = recordsAt(recordAt(recordAt(svc, 'status'), 'loadBalancer'), 'ingress')
+        .map((i) => stringAt(i, 'ip') || stringAt(i, 'hostname') || '').filter((s) => s !== '');
+      const all = [...ingress, ...externalIPs];
+      return all.length > 0 ? all.join(',') : '<pending>';
+    }
+    case 'ExternalName':
+      return stringAt(spec, 'externalName') ?? '';
+    default:
+      return '<unknown>';
+  }
+}
+
+export function servicePorts(svc: KubeObject): string {
+  const ports = recordsAt(recordAt(svc, 'spec'), 'ports');
+  if (ports.length === 0) return '<none>';
+  return ports.map((p) => {
+    const nodePort = numberAt(p, 'nodePort');
+    const protocol = stringAt(p, 'protocol') ?? 'TCP';
+    return nodePort ? `${String(p['port'])}:${nodePort}/${protocol}` : `${String(p['port'])}/${protocol}`;
+  }).join(',');
+}
+
+function serviceRow(svc: KubeObject, ctx: StrategyContext): unknown[] {
+  const spec = recordAt(svc, 'spec');
+  return [
+    nameOf(svc), stringAt(spec, 'type') ?? 'ClusterIP', stringAt(spec, 'clusterIP') || '<none>', externalIP(svc), servicePorts(svc),
+    ageOf(createdAt(svc), ctx.now), formatLabels(spec?.['selector']),
+  ];
+}
+
+export const services = defineResource({
+  group: '', version: 'v1', kind: 'Service', plural: 'services', shortNames: ['svc'], categories: ['all'], namespaced: true,
+  subresources: ['proxy', 'status'],
+  schemaName: 'io.k8s.api.core.v1.Service',
+  strategy: makeStrategy({
+    nameRule: 'dns1035',
+    hasStatus: true,
+    usesGeneration: false,
+    initialStatus: () => ({ loadBalancer: {} }),
+    defaults: defaultService,
+    validate: validateService,
+    validateUpdate: validateServiceUpdate,
+  }),
+  columns: [
+    nameColumn,
+    column('Type', 'The type of the service: ClusterIP, NodePort, LoadBalancer or ExternalName.'),
+    column('Cluster-IP', 'The IP address of the service inside the cluster.'),
+    column('External-IP', 'The addresses the service is reachable at from outside the cluster.'),
+    column('Port(s)', 'The ports the service exposes.'),
+    ageColumn,
+    wide('Selector', 'Route service traffic to pods with label keys and values matching this selector.'),
+  ],
+  row: serviceRow,
+});
