@@ -1,0 +1,106 @@
+/**
+ * The cluster's certificates, made on first start and reused afterwards (DATA_DIR/pki):
+ * a CA, a serving certificate for the API server and an admin client certificate
+ * (CN=admin, O=system:masters). Keys are RSA from Node's crypto; certificates are X.509
+ * from node-forge.
+ */
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { join } from 'node:path';
+import forge from 'node-forge';
+
+export interface Pki {
+  readonly caCert: string;
+  readonly serverCert: string;
+  readonly serverKey: string;
+  readonly adminCert: string;
+  readonly adminKey: string;
+}
+
+const files = { caCert: 'ca.crt', caKey: 'ca.key', serverCert: 'server.crt', serverKey: 'server.key', adminCert: 'admin.crt', adminKey: 'admin.key', sans: 'server.sans' } as const;
+
+function rsaKeyPem(): string {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+}
+
+interface CertSpec {
+  readonly subject: forge.pki.CertificateField[];
+  readonly keyPem: string;
+  readonly issuer?: { cert: forge.pki.Certificate; keyPem: string };
+  readonly ca: boolean;
+  readonly usage: 'server' | 'client' | 'ca';
+  readonly sans?: readonly string[];
+  readonly years: number;
+}
+
+function makeCert(spec: CertSpec): forge.pki.Certificate {
+  const key = forge.pki.privateKeyFromPem(spec.keyPem) as forge.pki.rsa.PrivateKey;
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
+  // Positive serial: clear the top bit of a random 16-byte number.
+  const serial = randomBytes(16);
+  serial[0] = (serial[0] ?? 0) & 0x7f;
+  cert.serialNumber = serial.toString('hex');
+  const now = new Date();
+  cert.validity.notBefore = new Date(now.getTime() - 60 * 60 * 1000);
+  cert.validity.notAfter = new Date(now.getTime() + spec.years * 365 * 24 * 60 * 60 * 1000);
+  cert.setSubject(spec.subject);
+  cert.setIssuer(spec.issuer ? spec.issuer.cert.subject.attributes : spec.subject);
+  const ext: object[] = [
+    { name: 'basicConstraints', cA: spec.ca, critical: true },
+    spec.ca ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true } : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+  ];
+  if (spec.usage === 'server') ext.push({ name: 'extKeyUsage', serverAuth: true });
+  if (spec.usage === 'client') ext.push({ name: 'extKeyUsage', clientAuth: true });
+  if (spec.sans) ext.push({ name: 'subjectAltName', altNames: spec.sans.map((s) => (isIP(s) ? { type: 7, ip: s } : { type: 2, value: s })) });
+  ext.push({ name: 'subjectKeyIdentifier' });
+  cert.setExtensions(ext);
+  const signer = forge.pki.privateKeyFromPem(spec.issuer ? spec.issuer.keyPem : spec.keyPem);
+  cert.sign(signer, forge.md.sha256.create());
+  return cert;
+}
+
+/** Loads the PKI from `dir`, creating what is missing; the serving cert is remade if its SANs changed. */
+export function ensurePki(dir: string, sans: readonly string[]): Pki {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const p = (f: string): string => join(dir, f);
+  const write = (f: string, text: string): void => writeFileSync(p(f), text, { mode: 0o600 });
+  if (!existsSync(p(files.caCert)) || !existsSync(p(files.caKey))) {
+    const keyPem = rsaKeyPem();
+    const cert = makeCert({ subject: [{ name: 'commonName', value: 'skiff-ca' }], keyPem, ca: true, usage: 'ca', years: 10 });
+    write(files.caKey, keyPem);
+    write(files.caCert, forge.pki.certificateToPem(cert));
+  }
+  const caKey = readFileSync(p(files.caKey), 'utf8');
+  const caCertPem = readFileSync(p(files.caCert), 'utf8');
+  const issuer = { cert: forge.pki.certificateFromPem(caCertPem), keyPem: caKey };
+  const wantSans = [...new Set(sans)].sort().join(',');
+  const haveSans = existsSync(p(files.sans)) ? readFileSync(p(files.sans), 'utf8') : '';
+  if (!existsSync(p(files.serverCert)) || !existsSync(p(files.serverKey)) || haveSans !== wantSans) {
+    const keyPem = rsaKeyPem();
+    const cert = makeCert({ subject: [{ name: 'commonName', value: 'skiff-apiserver' }], keyPem, issuer, ca: false, usage: 'server', sans: wantSans.split(','), years: 1 });
+    write(files.serverKey, keyPem);
+    write(files.serverCert, forge.pki.certificateToPem(cert));
+    write(files.sans, wantSans);
+  }
+  if (!existsSync(p(files.adminCert)) || !existsSync(p(files.adminKey))) {
+    const keyPem = rsaKeyPem();
+    const cert = makeCert({ subject: [{ name: 'commonName', value: 'admin' }, { name: 'organizationName', value: 'system:masters' }], keyPem, issuer, ca: false, usage: 'client', years: 1 });
+    write(files.adminKey, keyPem);
+    write(files.adminCert, forge.pki.certificateToPem(cert));
+  }
+  return {
+    caCert: caCertPem,
+    serverCert: readFileSync(p(files.serverCert), 'utf8'),
+    serverKey: readFileSync(p(files.serverKey), 'utf8'),
+    adminCert: readFileSync(p(files.adminCert), 'utf8'),
+    adminKey: readFileSync(p(files.adminKey), 'utf8'),
+  };
+}
+
+/** DATA_DIR/token: a bearer token for clients without certificates, made once. */
+export function ensureToken(path: string): string {
+  if (!existsSync(path)) writeFileSync(path, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
+  return readFileSync(path, 'utf8').trim();
+}

@@ -1,0 +1,75 @@
+/**
+ * CustomResourceDefinitions take effect at once: creating one registers its resources
+ * (discovery, OpenAPI, routing), its status says Established and NamesAccepted, deleting it
+ * removes its custom objects and unregisters it. On start, stored CRDs load before serving.
+ */
+import type { KubeObject, ResourceType } from '../api/types.js';
+import type { ApiContext } from './context.js';
+import { timestamp } from './context.js';
+import { listPrefix } from './storage/keys.js';
+import { standinCrdResources } from './standin/crd.js';
+
+export function isCrdType(rt: ResourceType): boolean {
+  return rt.group === 'apiextensions.k8s.io' && rt.kind === 'CustomResourceDefinition';
+}
+
+export function crdResources(crd: KubeObject): ResourceType[] {
+  return standinCrdResources(crd);
+}
+
+/** Status of an accepted CRD: its names, Established and NamesAccepted conditions. */
+export function setCrdStatus(obj: KubeObject, old: KubeObject | undefined, now: Date): void {
+  const spec = (obj.spec ?? {}) as { names?: Record<string, unknown>; versions?: Array<{ name?: string; storage?: boolean }> };
+  const names = { ...(spec.names ?? {}) } as Record<string, unknown>;
+  names.singular ??= String(names.kind ?? '').toLowerCase();
+  names.listKind ??= `${String(names.kind ?? '')}List`;
+  const oldConds = ((old?.status as { conditions?: Array<{ type: string; lastTransitionTime?: string }> } | undefined)?.conditions) ?? [];
+  const since = (type: string): string => oldConds.find((c) => c.type === type)?.lastTransitionTime ?? timestamp(now);
+  const storage = (spec.versions ?? []).filter((v) => v.storage).map((v) => v.name ?? '');
+  const oldStored = ((old?.status as { storedVersions?: string[] } | undefined)?.storedVersions) ?? [];
+  obj.status = {
+    acceptedNames: names,
+    conditions: [
+      { type: 'NamesAccepted', status: 'True', lastTransitionTime: since('NamesAccepted'), reason: 'NoConflicts', message: 'no conflicts found' },
+      { type: 'Established', status: 'True', lastTransitionTime: since('Established'), reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
+    ],
+    storedVersions: [...new Set([...oldStored, ...storage])],
+  };
+}
+
+export class CrdManager {
+  /** Which resources each CRD (by name) registered, to unregister them. */
+  private readonly registered = new Map<string, ResourceType[]>();
+
+  constructor(private readonly ctx: ApiContext) {}
+
+  async loadAll(crdType: ResourceType): Promise<void> {
+    const page = await this.ctx.storage.list(crdType, undefined, {});
+    for (const crd of page.items) this.register(crd);
+  }
+
+  register(crd: KubeObject): void {
+    const name = crd.metadata?.name ?? '';
+    const previous = this.registered.get(name) ?? [];
+    const next = crdResources(crd);
+    for (const rt of previous) if (!next.some((n) => n.version === rt.version)) this.ctx.catalog.removeCustom(rt.group, rt.plural);
+    for (const rt of next) this.ctx.catalog.addCustom(rt);
+    this.registered.set(name, next);
+    this.ctx.openapi.invalidate();
+  }
+
+  /** The CRD is gone: its objects go too, then its resources. */
+  async unregister(crd: KubeObject): Promise<void> {
+    const name = crd.metadata?.name ?? '';
+    const rts = this.registered.get(name) ?? crdResources(crd);
+    this.registered.delete(name);
+    const first = rts[0];
+    if (first) {
+      const prefix = listPrefix({ ...first, namespaced: false }, undefined);
+      const page = await this.ctx.storage.store.range(prefix);
+      if ('items' in page) for (const kv of page.items) await this.ctx.storage.store.delete(kv.key);
+      this.ctx.catalog.removeCustom(first.group, first.plural);
+    }
+    this.ctx.openapi.invalidate();
+  }
+}

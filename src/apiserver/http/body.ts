@@ -1,0 +1,61 @@
+/**
+ * Reading and decoding request bodies: size limit (413), media type (415), JSON and YAML
+ * parsing (400). Protobuf bodies go to the protobuf decoder once it exists.
+ */
+import type { IncomingMessage } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import { errors } from '../../machinery/errors.js';
+
+export const maxBodyBytes = 3 * 1024 * 1024;
+
+export async function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
+  const declared = Number(req.headers['content-length'] ?? '0');
+  if (declared > limit) {
+    req.resume();
+    throw errors.tooLarge(limit);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit) {
+      req.resume();
+      throw errors.tooLarge(limit);
+    }
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The media type without parameters, lower-cased (`application/json`). */
+export function mediaType(header: string | undefined): string {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+}
+
+/** Parses JSON (or YAML when `yaml` is true) and requires a JSON object at the top. */
+export function decodeObject(raw: Buffer, opts: { yaml: boolean }): Record<string, unknown> {
+  const value = decodeValue(raw, opts);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw errors.badRequest('the body of the request must be a JSON object');
+  }
+  return value as Record<string, unknown>;
+}
+
+export function decodeValue(raw: Buffer, opts: { yaml: boolean }): unknown {
+  const text = raw.toString('utf8');
+  if (text.trim() === '') throw errors.badRequest('the body of the request was empty');
+  try {
+    return opts.yaml ? parseYaml(text, { maxAliasCount: 100 }) : JSON.parse(text);
+  } catch (err: unknown) {
+    const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw errors.badRequest(`the body of the request could not be decoded: ${opts.yaml ? 'yaml' : 'json'}: ${why}`);
+  }
+}
+
+/** Decodes a create/update body by its content type (JSON, or YAML which JSON is a subset of). */
+export function decodeByContentType(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+  const type = mediaType(contentType);
+  if (type === '' || type === 'application/json' || type === '*/*') return decodeObject(raw, { yaml: false });
+  if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return decodeObject(raw, { yaml: true });
+  throw errors.unsupportedMediaType(type);
+}

@@ -1,0 +1,175 @@
+/**
+ * The API server: HTTPS with client-certificate (or bearer token) authentication, one
+ * request pipeline wrapped so no request can crash the process or leak a raw exception, and
+ * start-up that does only what serving needs (store, CRDs, system namespaces).
+ */
+import { mkdirSync } from 'node:fs';
+import { createServer as createHttpsServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { pino, destination, type Logger } from 'pino';
+import type { KubeObject, ResourceType } from '../api/types.js';
+import { ApiError, errors } from '../machinery/errors.js';
+import type { Store } from '../store/types.js';
+import { authenticate, isPublicPath } from './auth/authn.js';
+import { writeKubeconfig } from './auth/kubeconfig.js';
+import { ensurePki, ensureToken } from './auth/pki.js';
+import type { Catalog } from './catalog.js';
+import type { ApiContext, WriteHooks } from './context.js';
+import { CrdManager, isCrdType, setCrdStatus } from './crds.js';
+import { serveDiscovery, versionInfo } from './discovery.js';
+import { parseTarget } from './http/request-info.js';
+import { sendError, sendJson } from './http/respond.js';
+import { createMetrics } from './metrics.js';
+import { ensureSystemNamespaces, NamespaceFinalizer } from './namespaces.js';
+import { createOpenApiService } from './openapi.js';
+import type { Patcher } from './patcher.js';
+import { handleResource, pathNotFound, verbOf } from './resource-handler.js';
+import { ObjectStorage } from './storage/objects.js';
+import { serveOpenApi } from './openapi-handler.js';
+
+export interface ApiServerOptions {
+  readonly dataDir: string;
+  /** Address to listen on (default 0.0.0.0). */
+  readonly bindAddress?: string;
+  /** 0 picks a free port. */
+  readonly port?: number;
+  readonly store: Store;
+  readonly catalog: Catalog;
+  readonly patcher: Patcher;
+  readonly logger?: Logger;
+  readonly now?: () => Date;
+  readonly bookmarkIntervalMs?: number;
+}
+
+export interface RunningApiServer {
+  readonly url: string;
+  readonly port: number;
+  readonly kubeconfigPath: string;
+  readonly token: string;
+  /** Stops accepting requests, ends watches, closes the store. Idempotent. */
+  close(): Promise<void>;
+}
+
+function serverSans(bind: string): string[] {
+  const sans = ['127.0.0.1', 'localhost', hostname(), 'skiff', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'];
+  if (bind && bind !== '0.0.0.0' && bind !== '::') sans.push(bind);
+  return sans;
+}
+
+export async function startApiServer(o: ApiServerOptions): Promise<RunningApiServer> {
+  const logger = o.logger ?? pino({ level: process.env.SKIFF_LOG_LEVEL ?? 'info' }, destination(2));
+  const bind = o.bindAddress ?? '0.0.0.0';
+  mkdirSync(o.dataDir, { recursive: true });
+  const pki = ensurePki(join(o.dataDir, 'pki'), serverSans(bind));
+  const token = ensureToken(join(o.dataDir, 'token'));
+  const closing = new AbortController();
+  const metrics = createMetrics();
+  const hooks: WriteHooks = {
+    afterWrite: (rt, type, obj) => onWrite(rt, type, obj),
+    beforeStore: (rt, obj, old) => { if (isCrdType(rt)) setCrdStatus(obj, old, ctx.now()); },
+  };
+  const ctx: ApiContext = {
+    storage: new ObjectStorage(o.store), catalog: o.catalog, patcher: o.patcher, openapi: createOpenApiService(o.catalog),
+    logger, now: o.now ?? (() => new Date()), hooks, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 15_000, closing: closing.signal,
+  };
+  const crds = new CrdManager(ctx);
+  const namespaces = new NamespaceFinalizer(ctx);
+  function onWrite(rt: ResourceType, type: 'create' | 'update' | 'delete', obj: KubeObject): void {
+    if (isCrdType(rt)) {
+      if (type === 'delete') crds.unregister(obj).catch((err: unknown) => logger.error({ err }, 'removing custom resources failed'));
+      else crds.register(obj);
+    }
+    if (rt.group === '' && rt.kind === 'Namespace' && type !== 'delete' && obj.metadata?.deletionTimestamp) namespaces.enqueue(obj.metadata.name ?? '');
+  }
+
+  const crdType = o.catalog.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+  if (crdType) await crds.loadAll(crdType);
+  await ensureSystemNamespaces(ctx);
+  await namespaces.resume();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const url = new URL(req.url ?? '/', 'https://localhost');
+    const target = parseTarget(url.pathname);
+    const verb = target.kind === 'resource' ? verbOf(req.method ?? 'GET', target, url.searchParams) : req.method ?? 'GET';
+    const resource = target.kind === 'resource' ? `${target.plural}${target.subresource ? `/${target.subresource}` : ''}` : '';
+    try {
+      if (!isPublicPath(url.pathname) && !authenticate(req, token)) throw errors.unauthorized();
+      await route(req, res, url, target);
+    } catch (err: unknown) {
+      if (err instanceof ApiError) {
+        sendError(res, err);
+      } else {
+        logger.error({ err, method: req.method, url: req.url }, 'request failed unexpectedly');
+        sendError(res, errors.internal(err instanceof Error ? err.message : String(err)));
+      }
+    } finally {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      metrics.observe(verb, resource, res.statusCode, seconds);
+      logger.debug({ verb, url: req.url, code: res.statusCode, ms: Math.round(seconds * 1000) }, 'request');
+    }
+  };
+
+  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, target: ReturnType<typeof parseTarget>): Promise<void> => {
+    const p = url.pathname;
+    if (p === '/healthz' || p === '/livez' || p === '/readyz') {
+      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('ok');
+      return;
+    }
+    if (p === '/version') return sendJson(res, 200, versionInfo);
+    if (p === '/metrics') {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+      res.end(text);
+      return;
+    }
+    if (p === '/' ) return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
+    if (p.startsWith('/openapi/')) return serveOpenApi(ctx, req, res, url);
+    if (req.method === 'GET' && serveDiscovery(ctx, req, res, p)) return;
+    if (target.kind === 'resource') return handleResource(ctx, req, res, target, url.searchParams);
+    throw pathNotFound();
+  };
+
+  const server: Server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      logger.error({ err }, 'request handler crashed');
+      if (!res.headersSent) sendError(res, errors.internal('request handler crashed'));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('clientError', (err, socket) => {
+    logger.debug({ err }, 'client error');
+    socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 6443, bind, () => { server.off('error', reject); resolve(); });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = bind === '0.0.0.0' || bind === '::' ? '127.0.0.1' : bind;
+  const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const kubeconfigPath = join(o.dataDir, 'kubeconfig.yaml');
+  writeKubeconfig(kubeconfigPath, url, pki);
+
+  let closed: Promise<void> | undefined;
+  return {
+    url, port, kubeconfigPath, token,
+    close() {
+      closed ??= (async () => {
+        closing.abort();
+        namespaces.stop();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await o.store.close();
+      })();
+      return closed;
+    },
+  };
+}

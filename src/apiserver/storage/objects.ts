@@ -1,0 +1,134 @@
+/**
+ * Typed access to API objects in the MVCC store: JSON values whose resourceVersion is the
+ * key's modRevision (it is never stored inside the value). Expected outcomes become
+ * ApiErrors here, so handlers stay linear.
+ */
+import type { KubeObject, ResourceType } from '../../api/types.js';
+import { errors } from '../../machinery/errors.js';
+import type { KeyValue, ReadAtRevisionError, Store, Watch, WatchEvent } from '../../store/types.js';
+import { listPrefix, objectKey } from './keys.js';
+
+export interface StoredObject {
+  readonly object: KubeObject;
+  readonly modRevision: number;
+}
+
+export interface ListPage {
+  readonly items: KubeObject[];
+  readonly revision: number;
+  /** Opaque token for the next page; undefined on the last page. */
+  readonly continueToken?: string;
+  readonly remaining?: number;
+}
+
+export function decodeKv(kv: KeyValue): KubeObject {
+  const obj = JSON.parse(kv.value) as KubeObject;
+  obj.metadata = { ...(obj.metadata ?? {}), resourceVersion: String(kv.modRevision) };
+  return obj;
+}
+
+function encode(obj: KubeObject): string {
+  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
+  return JSON.stringify({ ...obj, metadata: meta });
+}
+
+function isReadError(v: unknown): v is ReadAtRevisionError {
+  return typeof v === 'object' && v !== null && (v as { ok?: unknown }).ok === false;
+}
+
+interface ContinueState { rv: number; start: string }
+
+function encodeContinue(s: ContinueState): string {
+  return Buffer.from(JSON.stringify(s)).toString('base64url');
+}
+
+function decodeContinue(token: string, prefix: string): ContinueState {
+  try {
+    const s = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as Partial<ContinueState>;
+    if (typeof s.rv === 'number' && typeof s.start === 'string' && s.start.startsWith(prefix)) return { rv: s.rv, start: s.start };
+  } catch { /* falls through to the error below */ }
+  throw errors.badRequest('continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)');
+}
+
+export class ObjectStorage {
+  constructor(readonly store: Store) {}
+
+  async get(rt: ResourceType, namespace: string | undefined, name: string): Promise<StoredObject | undefined> {
+    const kv = await this.store.get(objectKey(rt, namespace, name));
+    if (kv === undefined || isReadError(kv)) return undefined;
+    return { object: decodeKv(kv), modRevision: kv.modRevision };
+  }
+
+  async mustGet(rt: ResourceType, namespace: string | undefined, name: string): Promise<StoredObject> {
+    const found = await this.get(rt, namespace, name);
+    if (!found) throw errors.notFound(rt.plural, rt.group, name);
+    return found;
+  }
+
+  /**
+   * One page of a list. `filter` runs before the limit, so pages hold matching items only;
+   * a continue token pins later pages to the first page's revision, as upstream does.
+   */
+  async list(rt: ResourceType, namespace: string | undefined, opts: { limit?: number; continueToken?: string; revision?: number; filter?: (o: KubeObject) => boolean }): Promise<ListPage> {
+    const prefix = listPrefix(rt, namespace);
+    let revision = opts.revision ?? 0;
+    let start: string | undefined;
+    if (opts.continueToken) {
+      const c = decodeContinue(opts.continueToken, prefix);
+      revision = c.rv;
+      start = c.start;
+    }
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : 0;
+    const items: KubeObject[] = [];
+    // Reads in batches so a selective filter with a small limit still fills the page.
+    const batch = limit > 0 ? Math.max(limit + 1, 100) : 0;
+    for (;;) {
+      const r = await this.store.range(prefix, { ...(revision ? { revision } : {}), ...(batch ? { limit: batch } : {}), ...(start ? { startKey: start } : {}) });
+      if (isReadError(r)) {
+        if (r.reason === 'compacted') throw errors.gone(`The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results.`);
+        throw errors.gone(`Too large resource version: ${revision}, current: ${r.currentRevision}`);
+      }
+      revision = r.revision;
+      for (const kv of r.items) {
+        const obj = decodeKv(kv);
+        if (opts.filter && !opts.filter(obj)) continue;
+        if (limit > 0 && items.length === limit) {
+          return { items, revision, continueToken: encodeContinue({ rv: revision, start: kv.key }) };
+        }
+        items.push(obj);
+      }
+      const last = r.items[r.items.length - 1];
+      if (!r.more || !last) return { items, revision };
+      start = `${last.key}\u0000`;
+    }
+  }
+
+  /** Creates the object; 409 AlreadyExists when the name is taken. */
+  async create(rt: ResourceType, obj: KubeObject): Promise<KubeObject> {
+    const name = obj.metadata?.name ?? '';
+    const r = await this.store.create(objectKey(rt, obj.metadata?.namespace, name), encode(obj));
+    if (!r.ok) throw errors.alreadyExists(rt.plural, rt.group, name);
+    return decodeKv(r.kv);
+  }
+
+  /** Replaces the object if it is still at `modRevision`; undefined on a lost race. */
+  async update(rt: ResourceType, obj: KubeObject, modRevision: number): Promise<KubeObject | undefined> {
+    const name = obj.metadata?.name ?? '';
+    const r = await this.store.update(objectKey(rt, obj.metadata?.namespace, name), encode(obj), modRevision);
+    if (r.ok) return decodeKv(r.kv);
+    if (r.reason === 'not-found') throw errors.notFound(rt.plural, rt.group, name);
+    return undefined;
+  }
+
+  /** Deletes the object if it is still at `modRevision`; undefined on a lost race. */
+  async delete(rt: ResourceType, namespace: string | undefined, name: string, modRevision: number): Promise<KubeObject | undefined> {
+    const r = await this.store.delete(objectKey(rt, namespace, name), modRevision);
+    if (r.ok) return decodeKv({ ...r.prev, modRevision: r.revision });
+    if (r.reason === 'not-found') throw errors.notFound(rt.plural, rt.group, name);
+    return undefined;
+  }
+
+  watch(rt: ResourceType, namespace: string | undefined, afterRevision: number, onEvent: (e: WatchEvent) => void, onError: (reason: 'compacted' | 'closed') => void): Watch {
+    return this.store.watch(listPrefix(rt, namespace), { afterRevision, onEvent, onError });
+  }
+}

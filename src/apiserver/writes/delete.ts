@@ -1,0 +1,90 @@
+/**
+ * DELETE and deletecollection. Objects with finalizers (and namespaces, whose content must go
+ * first) are marked with deletionTimestamp and stay until their finalizers are removed;
+ * everything else is removed at once.
+ */
+import type { KubeObject, ResourceType } from '../../api/types.js';
+import { errors } from '../../machinery/errors.js';
+import type { ApiContext } from '../context.js';
+import { timestamp } from '../context.js';
+import type { StoredObject } from '../storage/objects.js';
+import type { WriteOptions } from './options.js';
+import { LostRace, withRetries } from './update.js';
+
+export interface DeleteOptions {
+  readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  readonly gracePeriodSeconds?: number;
+  readonly preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** Reads DeleteOptions from the body (if any) and the query, checking values. */
+export function parseDeleteOptions(body: Record<string, unknown> | undefined, query: URLSearchParams): DeleteOptions {
+  const b = body ?? {};
+  if (b.kind !== undefined && b.kind !== 'DeleteOptions') throw errors.badRequest(`the body of the request must be DeleteOptions, not ${String(b.kind)}`);
+  const policy = (b.propagationPolicy ?? query.get('propagationPolicy') ?? undefined) as string | undefined;
+  if (policy !== undefined && policy !== null && !['Orphan', 'Background', 'Foreground'].includes(policy)) {
+    throw errors.badRequest(`propagationPolicy: Unsupported value: "${policy}": supported values: "Foreground", "Background", "Orphan"`);
+  }
+  if (b.orphanDependents !== undefined && policy !== undefined) throw errors.badRequest('propagationPolicy: Invalid value: "": orphanDependents and deletionPropagation cannot be both set');
+  const graceRaw = b.gracePeriodSeconds ?? query.get('gracePeriodSeconds') ?? undefined;
+  const grace = graceRaw === undefined || graceRaw === null ? undefined : Number(graceRaw);
+  if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw errors.badRequest(`gracePeriodSeconds: Invalid value: ${JSON.stringify(graceRaw)}: must be a non-negative integer`);
+  const pre = (b.preconditions ?? undefined) as DeleteOptions['preconditions'] | undefined;
+  return { ...(policy ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] } : {}), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), ...(pre ? { preconditions: pre } : {}) };
+}
+
+function checkPreconditions(rt: ResourceType, current: StoredObject, pre: DeleteOptions['preconditions']): void {
+  const name = current.object.metadata?.name ?? '';
+  if (pre?.uid && pre.uid !== current.object.metadata?.uid) {
+    throw errors.conflict(rt.plural, rt.group, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.object.metadata?.uid ?? ''}`);
+  }
+  if (pre?.resourceVersion && pre.resourceVersion !== String(current.modRevision)) {
+    throw errors.conflict(rt.plural, rt.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.modRevision}`);
+  }
+}
+
+function waitsForFinalizers(rt: ResourceType, obj: KubeObject): boolean {
+  if ((obj.metadata?.finalizers ?? []).length > 0) return true;
+  return rt.group === '' && rt.kind === 'Namespace';
+}
+
+/** Deletes one object; returns it (with deletionTimestamp when deletion is pending). */
+export async function deleteObject(ctx: ApiContext, rt: ResourceType, namespace: string | undefined, name: string, del: DeleteOptions, opts: WriteOptions): Promise<KubeObject> {
+  return withRetries(async () => {
+    const current = await ctx.storage.mustGet(rt, namespace, name);
+    checkPreconditions(rt, current, del.preconditions);
+    const obj = structuredClone(current.object);
+    if (waitsForFinalizers(rt, obj)) {
+      const meta = obj.metadata ?? (obj.metadata = {});
+      if (meta.deletionTimestamp) return current.object;
+      meta.deletionTimestamp = timestamp(ctx.now());
+      meta.deletionGracePeriodSeconds = 0;
+      if (rt.group === '' && rt.kind === 'Namespace') obj.status = { ...(obj.status as object | undefined), phase: 'Terminating' };
+      if (opts.dryRun) return obj;
+      const stored = await ctx.storage.update(rt, obj, current.modRevision);
+      if (!stored) throw new LostRace();
+      ctx.hooks.afterWrite(rt, 'update', stored);
+      return stored;
+    }
+    if (opts.dryRun) return current.object;
+    const gone = await ctx.storage.delete(rt, namespace, name, current.modRevision);
+    if (!gone) throw new LostRace();
+    ctx.hooks.afterWrite(rt, 'delete', gone);
+    return gone;
+  });
+}
+
+/** Deletes every object the list matches; returns the list of what was deleted. */
+export async function deleteCollection(ctx: ApiContext, rt: ResourceType, namespace: string | undefined, matches: (o: KubeObject) => boolean, del: DeleteOptions, opts: WriteOptions): Promise<KubeObject[]> {
+  const page = await ctx.storage.list(rt, namespace, { filter: matches });
+  const out: KubeObject[] = [];
+  for (const item of page.items) {
+    try {
+      out.push(await deleteObject(ctx, rt, item.metadata?.namespace, item.metadata?.name ?? '', { ...del, preconditions: undefined }, opts));
+    } catch (err: unknown) {
+      // An item deleted meanwhile is simply gone; anything else is the caller's error.
+      if (!(err instanceof Error && (err as { code?: number }).code === 404)) throw err;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,41 @@
+/**
+ * `skiff server`: the control plane in one process. Prints one line when ready (URL and
+ * kubeconfig path); SIGTERM/SIGINT close it cleanly.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { serve } from '../apiserver/index.js';
+
+function portNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free port)');
+  return n;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('skiff server')
+    .description('Run the skiff control plane (API server, store, controllers) and, unless --no-agent, a node agent')
+    .option('--data-dir <dir>', 'where state, certificates and the kubeconfig live', '/var/lib/skiff/server')
+    .option('--bind-address <addr>', 'address to listen on', '0.0.0.0')
+    .option('--port <port>', 'HTTPS port (0 picks a free one)', portNumber, 6443)
+    .option('--no-agent', 'do not run a node agent in this process')
+    .exitOverride();
+  try {
+    program.parse(argv, { from: 'user' });
+  } catch (err: unknown) {
+    const code = (err as { exitCode?: number }).exitCode;
+    return typeof code === 'number' ? code : 1;
+  }
+  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean }>();
+  const started = Date.now();
+  const server = await serve({ dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port });
+  process.stdout.write(`skiff server ready at ${server.url} (port ${server.port}) in ${Date.now() - started} ms; kubeconfig: ${server.kubeconfigPath}\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      server.close().then(() => resolve(0), () => resolve(1));
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
