@@ -74,3 +74,33 @@ test('compacting to a future revision is a caller bug and rejects', async (t) =>
   t.after(() => store.close());
   await assert.rejects(store.compact(5), RangeError);
 });
+
+test('a watch still replaying when compaction overtakes it ends with compacted', async (t) => {
+  const store = await openSqliteStore(':memory:');
+  t.after(() => store.close());
+  for (let i = 0; i < 600; i++) await store.create(`/r/${i}`, 'v');
+  const errors: string[] = [];
+  let delivered = 0;
+  let ended!: () => void;
+  const done = new Promise<void>((resolve) => { ended = resolve; });
+  store.watch('/r/', { afterRevision: 0, onEvent: () => { delivered++; }, onError: (reason) => { errors.push(reason); ended(); } });
+  // Replay runs a page per turn of the event loop; compaction lands before it finishes.
+  await store.compact(await store.currentRevision());
+  await done;
+  assert.deepEqual(errors, ['compacted']);
+  assert.ok(delivered < 600, `replay should have been cut short, delivered ${delivered}`);
+  assert.equal(store.watchCount, 0, 'the ended watch is released');
+});
+
+test('a watch from a future revision waits for it; closed watches are released', async (t) => {
+  const store = await openSqliteStore(':memory:');
+  t.after(() => store.close());
+  const seen: number[] = [];
+  const watch = store.watch('/f/', { afterRevision: 2, onEvent: (e) => { seen.push(e.revision); } });
+  for (let i = 0; i < 4; i++) await store.create(`/f/${i}`, 'v');
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual(seen, [3, 4]);
+  assert.equal(store.watchCount, 1);
+  watch.close();
+  assert.equal(store.watchCount, 0);
+});
