@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Transform } from 'node:stream';
@@ -108,7 +108,11 @@ export class ContentStore {
     const digest = sha256Digest(bytes);
     if (expected !== undefined && expected !== digest) throw new DigestMismatchError(expected, digest, 'on write');
     const path = this.blobPath(digest);
-    if (!(await pathExists(path))) {
+    if (await pathExists(path)) {
+      // Written again: refresh its age so garbage collection's grace period covers the new user.
+      const t = new Date();
+      await utimes(path, t, t);
+    } else {
       const tmp = tempSibling(join(this.ingestDir, 'x'));
       await writeFile(tmp, bytes);
       await rename(tmp, path);

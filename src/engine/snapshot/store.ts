@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isErrno, pathExists, readTar, tempSibling } from '../util/index.js';
+import { isErrno, maybeGunzip, pathExists, readTar, tempSibling } from '../util/index.js';
 import { applyLayer, type ApplyStats } from './apply.js';
 
 /** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
@@ -24,6 +24,18 @@ function hexOf(chainId: string): string {
   const m = /^sha256:([a-f0-9]{64})$/.exec(chainId);
   if (!m) throw new Error(`malformed chain id "${chainId}"`);
   return m[1]!;
+}
+
+/** Passes bytes through while hashing them (for the diffID of the uncompressed tar). */
+function hashed(source: AsyncIterable<Buffer>): { stream: AsyncGenerator<Buffer>; digest(): string } {
+  const hash = createHash('sha256');
+  const stream = (async function* () {
+    for await (const chunk of source) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  })();
+  return { stream, digest: () => `sha256:${hash.digest('hex')}` };
 }
 
 export class SnapshotStore {
@@ -43,14 +55,25 @@ export class SnapshotStore {
    * returns its folder. `lowerDirs` are the unpacked layers below it, top first. Any error
    * (bad digest at the stream's end, tar slip) leaves no snapshot behind.
    */
-  async unpack(chainId: string, tar: AsyncIterable<Buffer>, lowerDirs: readonly string[] = []): Promise<{ path: string; stats?: ApplyStats }> {
+  async unpack(
+    chainId: string,
+    tar: AsyncIterable<Buffer>,
+    lowerDirs: readonly string[] = [],
+    expectedDiffId?: string,
+  ): Promise<{ path: string; stats?: ApplyStats }> {
     const final = join(this.dir, hexOf(chainId));
     if (await pathExists(join(final, 'fs'))) return { path: join(final, 'fs') };
     await mkdir(this.dir, { recursive: true });
     const tmp = tempSibling(final);
     try {
       await mkdir(join(tmp, 'fs'), { recursive: true, mode: 0o755 });
-      const stats = await applyLayer(join(tmp, 'fs'), readTar(tar), { lowerDirs });
+      const plain = hashed(maybeGunzip(tar));
+      const stats = await applyLayer(join(tmp, 'fs'), readTar(plain.stream), { lowerDirs });
+      for await (const rest of plain.stream) void rest; // the tar may end before its padding does
+      const diffId = plain.digest();
+      if (expectedDiffId !== undefined && diffId !== expectedDiffId) {
+        throw new Error(`layer ${chainId}: uncompressed content hashes to ${diffId}, but the image config says ${expectedDiffId}`);
+      }
       try {
         await rename(tmp, final);
       } catch (err: unknown) {

@@ -5,7 +5,6 @@
  * libraries hide: whiteout names, device numbers, xattrs, exact hardlink targets.
  */
 import { createGunzip } from 'node:zlib';
-import { Readable } from 'node:stream';
 import { BLOCK, type TarEntryType, type TarHeader } from './tar-types.js';
 
 export interface TarReadEntry extends TarHeader {
@@ -193,20 +192,46 @@ export async function* readTar(source: AsyncIterable<Buffer | Uint8Array | strin
   }
 }
 
-/** Passes the bytes through, gunzipping them first when they start with the gzip magic. */
+/**
+ * Passes the bytes through, gunzipping them first when they start with the gzip magic. The
+ * source is always read to its end, even past the end of the gzip data, so a digest-checking
+ * source gets to check (trailing bytes are otherwise ignored, as gzip tools do).
+ */
 export async function* maybeGunzip(source: AsyncIterable<Buffer | Uint8Array | string>): AsyncGenerator<Buffer> {
   const it = source[Symbol.asyncIterator]();
   const first = await it.next();
   if (first.done) return;
-  const head = Buffer.from(first.value as Uint8Array);
-  const rest = { [Symbol.asyncIterator]: () => it };
-  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
-    const compressed = Readable.from((async function* () { yield head; for await (const c of rest) yield Buffer.from(c as Uint8Array); })());
-    const gunzip = createGunzip();
-    compressed.on('error', (err) => gunzip.destroy(err));
-    yield* compressed.pipe(gunzip) as AsyncIterable<Buffer>;
+  const toBuffer = (c: Buffer | Uint8Array | string): Buffer => (typeof c === 'string' ? Buffer.from(c) : Buffer.isBuffer(c) ? c : Buffer.from(c));
+  const head = toBuffer(first.value);
+  if (!(head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b)) {
+    yield head;
+    for (let n = await it.next(); !n.done; n = await it.next()) yield toBuffer(n.value);
     return;
   }
-  yield head;
-  for await (const c of rest) yield typeof c === 'string' ? Buffer.from(c) : Buffer.from(c);
+  const gunzip = createGunzip();
+  const output: Buffer[] = [];
+  let failure: Error | undefined;
+  let ended = false;
+  const settled: Array<() => void> = [];
+  const wake = (): void => { for (const fn of settled.splice(0)) fn(); };
+  gunzip.on('data', (chunk: Buffer) => output.push(chunk));
+  gunzip.on('error', (err: Error) => { failure = err; wake(); });
+  gunzip.on('end', () => { ended = true; wake(); });
+  const feed = (chunk: Buffer): Promise<void> => new Promise((resolve) => {
+    settled.push(resolve);
+    gunzip.write(chunk, () => wake());
+  });
+  let chunk: Buffer | undefined = head;
+  while (chunk !== undefined) {
+    await feed(chunk);
+    if (failure) throw failure;
+    while (output.length > 0) yield output.shift()!;
+    const n = await it.next();
+    chunk = n.done ? undefined : toBuffer(n.value);
+  }
+  if (!ended) {
+    await new Promise<void>((resolve) => { settled.push(resolve); gunzip.end(); });
+  }
+  if (failure) throw failure;
+  while (output.length > 0) yield output.shift()!;
 }
