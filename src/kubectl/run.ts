@@ -1,0 +1,69 @@
+/**
+ * Runs one kubectl command line: finds the verb, parses its flags, runs it, and turns
+ * failures into kubectl's messages and exit code 1.
+ */
+import { parseArgs, splitCommand, UsageError } from './args.js';
+import type { Command } from './command.js';
+import { Factory, processIO } from './factory.js';
+import type { IO } from './factory.js';
+import { reportError } from './report.js';
+import { commands } from './commands/index.js';
+
+const usage = `kubectl controls the Kubernetes cluster manager.
+
+Basic Commands:
+  create          Create a resource from a file or from stdin
+  explain         Get documentation for a resource
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+Deploy Commands:
+  scale           Set a new size for a deployment, replica set, or replication controller
+
+Troubleshooting and Debugging Commands:
+  describe        Show details of a specific resource or group of resources
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+  patch           Update fields of a resource
+
+Settings Commands:
+  label           Update the labels on a resource
+  annotate        Update the annotations on a resource
+
+Other Commands:
+  api-resources   Print the supported API resources on the server
+  api-versions    Print the supported API versions on the server, in the form of "group/version"
+  cluster-info    Display cluster information
+  config          Modify kubeconfig files
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+`;
+
+export async function runKubectl(argv: readonly string[], io: IO = processIO): Promise<number> {
+  const { verb, index } = splitCommand(argv);
+  if (!verb || verb === 'help') {
+    io.out(usage);
+    return 0;
+  }
+  const command: Command | undefined = commands[verb];
+  if (!command) {
+    io.err(`error: unknown command "${verb}" for "kubectl"\n`);
+    return 1;
+  }
+  const rest = [...argv.slice(0, index), ...argv.slice(index + 1)];
+  let f: Factory | undefined;
+  try {
+    const parsed = parseArgs(rest, command.flags);
+    f = new Factory(io, parsed, command.name);
+    return await command.run(f);
+  } catch (err: unknown) {
+    reportError(io, err);
+    if (err instanceof UsageError) io.err(`See 'kubectl ${command.name} -h' for help and examples\n`);
+    return 1;
+  } finally {
+    f?.close();
+  }
+}
