@@ -27,6 +27,7 @@ describe('label selector string form', () => {
     { selector: 'replicas>2', canonical: 'replicas>2', matches: [{ replicas: '3' }], rejects: [{ replicas: '2' }, { replicas: 'three' }, {}] },
     { selector: 'replicas<2', canonical: 'replicas<2', matches: [{ replicas: '1' }], rejects: [{ replicas: '2' }, {}] },
     { selector: 'z=1, a=2', canonical: 'a=2,z=1', matches: [{ a: '2', z: '1' }], rejects: [{ a: '2' }] },
+    { selector: 'kubernetes.io/cluster-service=true', canonical: 'kubernetes.io/cluster-service=true', matches: [{ 'kubernetes.io/cluster-service': 'true' }], rejects: [{}] },
     { selector: 'app.kubernetes.io/name=web', canonical: 'app.kubernetes.io/name=web', matches: [{ 'app.kubernetes.io/name': 'web' }], rejects: [{ name: 'web' }] },
     { selector: ' a = b ,\tc ', canonical: 'a=b,c', matches: [{ a: 'b', c: '' }], rejects: [{ a: 'b' }] },
   ];
@@ -130,6 +131,8 @@ describe('field selectors', () => {
     { selector: 'spec.nodeName=', canonical: 'spec.nodeName=', matches: true },
     { selector: 'spec.unknown=', canonical: 'spec.unknown=', matches: true },
     { selector: 'metadata.name=a\\,b', canonical: 'metadata.name=a\\,b', matches: false },
+    // kubectl describe node: the same field twice, and an empty value.
+    { selector: 'spec.nodeName=,status.phase!=Succeeded,status.phase!=Failed', canonical: 'spec.nodeName=,status.phase!=Failed,status.phase!=Succeeded', matches: true },
   ];
   for (const c of cases) {
     test(`${JSON.stringify(c.selector)}`, () => {
