@@ -7,3 +7,4 @@ export type { ImageInfo } from './model.js';
 export type { GcResult, GcOptions } from './gc.js';
 export { importRootfs } from './import.js';
 export type { ImportOptions } from './import.js';
+export { applyChanges } from './changes.js';
