@@ -47,7 +47,7 @@ export class BuiltinComponents {
     const required: string[] = [];
     for (const field of model.fields) {
       const schema = this.fieldSchema(cls, field);
-      const description = field.description ?? this.fallbackDescription(cls, owner, field, schema);
+      const description = fieldOwnDescription(field) ?? this.fallbackDescription(cls, owner, field, schema);
       const values = FIELD_ENUMS[`${cls}.${field.jsonName}`];
       properties[field.jsonName] = {
         ...schema,
@@ -122,6 +122,16 @@ export class BuiltinComponents {
       }
     }
   }
+}
+
+/**
+ * The dependency's description of a field, unless it is the generic text of the field's type
+ * (the generator writes that for IntOrString and MicroTime fields instead of the field's own).
+ */
+function fieldOwnDescription(field: ModelField): string | undefined {
+  const text = field.description;
+  if (!text || text.startsWith('IntOrString is a type that can hold') || text.startsWith('MicroTime is version of Time')) return undefined;
+  return text;
 }
 
 /** The component a field schema points at (through allOf, items or additionalProperties). */

@@ -137,6 +137,23 @@ export const FIELD_DESCRIPTIONS: Readonly<Record<string, string>> = {
   'V1CustomResourceDefinitionVersion.schema': 'The schema used to validate, prune and default objects of this version.',
   'V1Volume.secret': 'A Secret whose keys appear as files. More info: https://kubernetes.io/docs/concepts/storage/volumes#secret',
   'V1ProjectedVolumeSource.sources': 'The sources to project.',
+  'V1ServicePort.targetPort': 'The port on the selected pods that traffic is sent to: a number (1-65535), or the name of a port declared in the pods\' containers. Defaults to the value of port. Ignored for services without a selector, whose endpoints are managed by hand.',
+  'V1HTTPGetAction.port': 'The container port to send the request to: a number (1-65535) or the name of a declared container port.',
+  'V1TCPSocketAction.port': 'The container port to connect to: a number (1-65535) or the name of a declared container port.',
+  'V1NetworkPolicyPort.port': 'The port, by number or by name, on the selected pods. When omitted, every port matches.',
+  'V1PodDisruptionBudgetSpec.minAvailable': 'How many selected pods must stay available after an eviction, as a number or a percentage. Conflicts with maxUnavailable.',
+  'V1PodDisruptionBudgetSpec.maxUnavailable': 'How many selected pods may be unavailable after an eviction, as a number or a percentage. Conflicts with minAvailable.',
+  'V1RollingUpdateDeployment.maxSurge': 'How many pods may be created above the desired replica count during an update: a number or a percentage of replicas (rounded up). Cannot be 0 when maxUnavailable is 0. Defaults to 25%.',
+  'V1RollingUpdateDeployment.maxUnavailable': 'How many pods may be unavailable during an update: a number or a percentage of replicas (rounded down). Cannot be 0 when maxSurge is 0. Defaults to 25%.',
+  'V1RollingUpdateDaemonSet.maxSurge': 'How many nodes may run an extra, updated pod while the old one is still available: a number or a percentage of nodes. Defaults to 0.',
+  'V1RollingUpdateDaemonSet.maxUnavailable': 'How many nodes may be without an available pod during an update: a number or a percentage of nodes. Defaults to 1.',
+  'V1RollingUpdateStatefulSetStrategy.maxUnavailable': 'How many pods may be unavailable during an update: a number or a percentage of replicas. Defaults to 1.',
+  'V1LeaseSpec.acquireTime': 'When the current holder acquired the lease.',
+  'V1LeaseSpec.renewTime': 'When the current holder last renewed the lease.',
+  'CoreV1Event.eventTime': 'When this event was first observed, with microsecond precision.',
+  'EventsV1Event.eventTime': 'When this event was first observed. Required.',
+  'CoreV1EventSeries.lastObservedTime': 'When the last event of the series was observed.',
+  'EventsV1EventSeries.lastObservedTime': 'When the last event of the series was observed.',
 };
 
 /** For the `metadata` field of list kinds. */
