@@ -4,8 +4,14 @@
  */
 import type { FieldError } from '../types.js';
 
+/** A value already rendered as upstream prints it (e.g. Go's `map[string]string{...}`). */
+export class RenderedValue {
+  constructor(readonly text: string) {}
+}
+
 /** Renders a rejected value the way upstream's errors quote it: strings quoted, numbers bare. */
 export function formatValue(v: unknown): string {
+  if (v instanceof RenderedValue) return v.text;
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (v === null || v === undefined) return 'null';

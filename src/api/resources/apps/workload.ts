@@ -3,7 +3,7 @@
  * label selectors that must match the pod template, template validation, replicas.
  */
 import type { FieldError, KubeObject } from '../../types.js';
-import { forbidden, immutable, invalid, notSupported, required } from '../../meta/field-errors.js';
+import { RenderedValue, forbidden, immutable, invalid, notSupported, required } from '../../meta/field-errors.js';
 import { arrayAt, isRecord, jsonEqual, numberAt, recordAt, recordsAt, stringAt, type JsonRecord } from '../../meta/json.js';
 import { validateLabels, validateAnnotations } from '../../meta/object-meta.js';
 import { validatePodSpec } from '../core/pod-spec-validation.js';
@@ -79,7 +79,7 @@ export function validateWorkloadTemplate(spec: JsonRecord | undefined, rules: Te
   } else {
     errs.push(...validateLabelSelector(selector, `${base}.selector`));
     if (template && !selectorMatches(selector, labels)) {
-      errs.push(invalid(`${base}.template.metadata.labels`, goStringMap(labels), '`selector` does not match template `labels`'));
+      errs.push(invalid(`${base}.template.metadata.labels`, new RenderedValue(goStringMap(labels)), '`selector` does not match template `labels`'));
     }
   }
   if (!template) {

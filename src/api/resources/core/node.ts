@@ -44,7 +44,7 @@ function nodeRow(node: KubeObject, ctx: StrategyContext): unknown[] {
 
 export const nodes = defineResource({
   group: '', version: 'v1', kind: 'Node', plural: 'nodes', shortNames: ['no'], namespaced: false,
-  subresources: ['proxy', 'status'],
+  subresources: ['status'],
   schemaName: 'io.k8s.api.core.v1.Node',
   strategy: makeStrategy({
     usesGeneration: false,

@@ -123,7 +123,7 @@ function serviceRow(svc: KubeObject, ctx: StrategyContext): unknown[] {
 
 export const services = defineResource({
   group: '', version: 'v1', kind: 'Service', plural: 'services', shortNames: ['svc'], categories: ['all'], namespaced: true,
-  subresources: ['proxy', 'status'],
+  subresources: ['status'],
   schemaName: 'io.k8s.api.core.v1.Service',
   strategy: makeStrategy({
     nameRule: 'dns1035',

@@ -1,0 +1,2 @@
+/** The autoscaling resources (v2 is the served version). */
+export { horizontalpodautoscalers, formatHPAMetrics } from './hpa.js';

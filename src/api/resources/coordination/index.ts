@@ -1,0 +1,2 @@
+/** The coordination.k8s.io/v1 resources. */
+export { leases } from './lease.js';
