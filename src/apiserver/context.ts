@@ -24,6 +24,8 @@ export interface ApiContext {
   readonly hooks: WriteHooks;
   /** Interval between BOOKMARK events on watches that allow them. */
   readonly bookmarkIntervalMs: number;
+  /** True for resources defined by CustomResourceDefinitions. */
+  isCustom(rt: ResourceType): boolean;
   /** Signals that the server is closing: long-running requests end. */
   readonly closing: AbortSignal;
 }

@@ -3,6 +3,7 @@
  * (discovery, OpenAPI, routing), its status says Established and NamesAccepted, deleting it
  * removes its custom objects and unregisters it. On start, stored CRDs load before serving.
  */
+import type { OpenApiSchema } from '../api/openapi-types.js';
 import type { KubeObject, ResourceType } from '../api/types.js';
 import type { ApiContext } from './context.js';
 import { timestamp } from './context.js';
@@ -41,7 +42,21 @@ export class CrdManager {
   /** Which resources each CRD (by name) registered, to unregister them. */
   private readonly registered = new Map<string, ResourceType[]>();
 
-  constructor(private readonly ctx: ApiContext) {}
+  /** `schemas` is shared with the OpenAPI service: schemaName -> the CRD version's openAPIV3Schema. */
+  constructor(private readonly ctx: ApiContext, private readonly schemas: Record<string, OpenApiSchema>) {}
+
+  isCustom(rt: ResourceType): boolean {
+    return [...this.registered.values()].some((list) => list.some((r) => r.group === rt.group && r.plural === rt.plural));
+  }
+
+  private setSchemas(crd: KubeObject, rts: readonly ResourceType[], present: boolean): void {
+    const versions = ((crd.spec as { versions?: Array<{ name?: string; schema?: { openAPIV3Schema?: OpenApiSchema } }> } | undefined)?.versions) ?? [];
+    for (const rt of rts) {
+      if (!present) { delete this.schemas[rt.schemaName]; continue; }
+      const schema = versions.find((v) => v.name === rt.version)?.schema?.openAPIV3Schema;
+      this.schemas[rt.schemaName] = schema ?? { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+    }
+  }
 
   async loadAll(crdType: ResourceType): Promise<void> {
     const page = await this.ctx.storage.list(crdType, undefined, {});
@@ -53,6 +68,8 @@ export class CrdManager {
     const previous = this.registered.get(name) ?? [];
     const next = crdResources(crd);
     for (const rt of previous) if (!next.some((n) => n.version === rt.version)) this.ctx.catalog.removeCustom(rt.group, rt.plural);
+    this.setSchemas(crd, previous, false);
+    this.setSchemas(crd, next, true);
     for (const rt of next) this.ctx.catalog.addCustom(rt);
     this.registered.set(name, next);
     this.ctx.openapi.invalidate();
@@ -63,6 +80,7 @@ export class CrdManager {
     const name = crd.metadata?.name ?? '';
     const rts = this.registered.get(name) ?? crdResources(crd);
     this.registered.delete(name);
+    this.setSchemas(crd, rts, false);
     const first = rts[0];
     if (first) {
       const prefix = listPrefix({ ...first, namespaced: false }, undefined);

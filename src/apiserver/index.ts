@@ -1,6 +1,6 @@
 /** Public face of the API server. */
 export { startApiServer, type ApiServerOptions, type RunningApiServer } from './server.js';
-export { serve, openDefaultStore, defaultCatalog, defaultPatcher, type ServeOptions } from './wiring.js';
+export { serve, openDefaultStore, defaultCatalog, type ServeOptions } from './wiring.js';
 export type { Catalog } from './catalog.js';
 export type { Patcher } from './patcher.js';
 export { kubeconfigYaml } from './auth/kubeconfig.js';

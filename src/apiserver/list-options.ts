@@ -2,7 +2,7 @@
 import type { KubeObject, ResourceType } from '../api/types.js';
 import { errors } from '../machinery/errors.js';
 import { fieldsOf, supportedFields } from './fields.js';
-import { parseFieldSelector, parseLabelSelector } from './standin/selectors.js';
+import { parseFieldSelector, parseLabelSelector } from '../machinery/selectors.js';
 
 export interface ListOptions {
   readonly watch: boolean;
@@ -30,23 +30,19 @@ export function parseListOptions(rt: ResourceType, query: URLSearchParams): List
   const fieldText = query.get('fieldSelector') ?? '';
   let labelMatch: (labels: Record<string, string>) => boolean = () => true;
   let fieldMatch: (fields: Record<string, string>) => boolean = () => true;
-  try {
-    if (labelText) labelMatch = parseLabelSelector(labelText);
-  } catch (err: unknown) {
-    throw errors.badRequest(`unable to parse requirement: ${err instanceof Error ? err.message : String(err)}`);
+  if (labelText) {
+    const parsed = parseLabelSelector(labelText);
+    if (!parsed.ok) throw errors.badRequest(parsed.error);
+    labelMatch = (l) => parsed.value.matches(l);
   }
   if (fieldText) {
-    let parsed: ReturnType<typeof parseFieldSelector>;
-    try {
-      parsed = parseFieldSelector(fieldText);
-    } catch (err: unknown) {
-      throw errors.badRequest(err instanceof Error ? err.message : String(err));
-    }
+    const parsed = parseFieldSelector(fieldText);
+    if (!parsed.ok) throw errors.badRequest(parsed.error);
     const known = new Set(supportedFields(rt));
-    for (const f of parsed.fields) {
-      if (!known.has(f)) throw errors.badRequest(`field label not supported: ${f}`);
+    for (const r of parsed.value.requirements) {
+      if (!known.has(r.field)) throw errors.badRequest(`field label not supported: ${r.field}`);
     }
-    fieldMatch = parsed.matches;
+    fieldMatch = (f) => parsed.value.matches(f);
   }
   const rvMatch = query.get('resourceVersionMatch');
   if (rvMatch !== null && rvMatch !== '' && rvMatch !== 'NotOlderThan' && rvMatch !== 'Exact') {

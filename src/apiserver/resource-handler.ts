@@ -34,7 +34,7 @@ export function verbOf(method: string, t: ResourceTarget, query: URLSearchParams
   return method;
 }
 
-const servedSubresources = ['status', 'scale'];
+const servedSubresources = ['status', 'scale', 'finalize'];
 
 export function resolveResource(ctx: ApiContext, t: ResourceTarget): ResourceType {
   const rt = ctx.catalog.lookup(t.group, t.version, t.plural);

@@ -29,6 +29,8 @@ import type { Patcher } from './patcher.js';
 import { handleResource, pathNotFound, verbOf } from './resource-handler.js';
 import { ObjectStorage } from './storage/objects.js';
 import { serveOpenApi } from './openapi-handler.js';
+import { createPatcher } from './patch-adapter.js';
+import type { OpenApiSchema } from '../api/openapi-types.js';
 
 export interface ApiServerOptions {
   readonly dataDir: string;
@@ -38,7 +40,8 @@ export interface ApiServerOptions {
   readonly port?: number;
   readonly store: Store;
   readonly catalog: Catalog;
-  readonly patcher: Patcher;
+  /** Defaults to the patch engine over the server's OpenAPI schemas. */
+  readonly patcher?: Patcher;
   readonly logger?: Logger;
   readonly now?: () => Date;
   readonly bookmarkIntervalMs?: number;
@@ -63,7 +66,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const logger = o.logger ?? pino({ level: process.env.SKIFF_LOG_LEVEL ?? 'info' }, destination(2));
   const bind = o.bindAddress ?? '0.0.0.0';
   mkdirSync(o.dataDir, { recursive: true });
-  const pki = ensurePki(join(o.dataDir, 'pki'), serverSans(bind));
+  const pki = await ensurePki(join(o.dataDir, 'pki'), serverSans(bind));
   const token = ensureToken(join(o.dataDir, 'token'));
   const closing = new AbortController();
   const metrics = createMetrics();
@@ -71,11 +74,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     afterWrite: (rt, type, obj) => onWrite(rt, type, obj),
     beforeStore: (rt, obj, old) => { if (isCrdType(rt)) setCrdStatus(obj, old, ctx.now()); },
   };
+  const customSchemas: Record<string, OpenApiSchema> = {};
+  const openapi = createOpenApiService(o.catalog, () => customSchemas);
   const ctx: ApiContext = {
-    storage: new ObjectStorage(o.store), catalog: o.catalog, patcher: o.patcher, openapi: createOpenApiService(o.catalog),
+    storage: new ObjectStorage(o.store), catalog: o.catalog, patcher: o.patcher ?? createPatcher(openapi.schemaResolver), openapi,
     logger, now: o.now ?? (() => new Date()), hooks, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 15_000, closing: closing.signal,
+    isCustom: (rt) => crds.isCustom(rt),
   };
-  const crds = new CrdManager(ctx);
+  const crds = new CrdManager(ctx, customSchemas);
   const namespaces = new NamespaceFinalizer(ctx);
   function onWrite(rt: ResourceType, type: 'create' | 'update' | 'delete', obj: KubeObject): void {
     if (isCrdType(rt)) {

@@ -4,7 +4,8 @@
  * (CN=admin, O=system:masters). Keys are RSA from Node's crypto; certificates are X.509
  * from node-forge.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes, sign } from 'node:crypto';
+import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { join } from 'node:path';
@@ -20,8 +21,12 @@ export interface Pki {
 
 const files = { caCert: 'ca.crt', caKey: 'ca.key', serverCert: 'server.crt', serverKey: 'server.key', adminCert: 'admin.crt', adminKey: 'admin.key', sans: 'server.sans' } as const;
 
-function rsaKeyPem(): string {
-  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const generateRsa = promisify(generateKeyPair);
+
+/** RSA 2048 keys are made on libuv's thread pool, so the three of a first start run in parallel. */
+async function rsaKeyPem(): Promise<string> {
+  const { privateKey } = await generateRsa('rsa', { modulusLength: 2048 });
+  return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 }
 
 interface CertSpec {
@@ -35,7 +40,7 @@ interface CertSpec {
 }
 
 function makeCert(spec: CertSpec): forge.pki.Certificate {
-  const key = forge.pki.privateKeyFromPem(spec.keyPem) as forge.pki.rsa.PrivateKey;
+  const key = forge.pki.privateKeyFromPem(spec.keyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
   // Positive serial: clear the top bit of a random 16-byte number.
@@ -56,18 +61,31 @@ function makeCert(spec: CertSpec): forge.pki.Certificate {
   if (spec.sans) ext.push({ name: 'subjectAltName', altNames: spec.sans.map((s) => (isIP(s) ? { type: 7, ip: s } : { type: 2, value: s })) });
   ext.push({ name: 'subjectKeyIdentifier' });
   cert.setExtensions(ext);
-  const signer = forge.pki.privateKeyFromPem(spec.issuer ? spec.issuer.keyPem : spec.keyPem);
-  cert.sign(signer, forge.md.sha256.create());
+  // forge builds the to-be-signed structure; Node's crypto signs it (forge's JS RSA takes
+  // ~150 ms per signature, which would dominate a first start).
+  const oid = forge.pki.oids.sha256WithRSAEncryption as string;
+  cert.siginfo.algorithmOid = oid;
+  cert.signatureOid = oid;
+  cert.md = forge.md.sha256.create();
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
+  cert.signature = sign('sha256', der, spec.issuer ? spec.issuer.keyPem : spec.keyPem).toString('binary');
   return cert;
 }
 
 /** Loads the PKI from `dir`, creating what is missing; the serving cert is remade if its SANs changed. */
-export function ensurePki(dir: string, sans: readonly string[]): Pki {
+export async function ensurePki(dir: string, sans: readonly string[]): Promise<Pki> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const p = (f: string): string => join(dir, f);
   const write = (f: string, text: string): void => writeFileSync(p(f), text, { mode: 0o600 });
-  if (!existsSync(p(files.caCert)) || !existsSync(p(files.caKey))) {
-    const keyPem = rsaKeyPem();
+  const needCa = !existsSync(p(files.caCert)) || !existsSync(p(files.caKey));
+  const wantSans = [...new Set(sans)].sort().join(',');
+  const haveSans = existsSync(p(files.sans)) ? readFileSync(p(files.sans), 'utf8') : '';
+  const needServer = needCa || !existsSync(p(files.serverCert)) || !existsSync(p(files.serverKey)) || haveSans !== wantSans;
+  const needAdmin = needCa || !existsSync(p(files.adminCert)) || !existsSync(p(files.adminKey));
+  const [caKeyNew, serverKeyNew, adminKeyNew] = await Promise.all([needCa ? rsaKeyPem() : '', needServer ? rsaKeyPem() : '', needAdmin ? rsaKeyPem() : '']);
+  if (needCa) {
+    const keyPem = caKeyNew;
     const cert = makeCert({ subject: [{ name: 'commonName', value: 'skiff-ca' }], keyPem, ca: true, usage: 'ca', years: 10 });
     write(files.caKey, keyPem);
     write(files.caCert, forge.pki.certificateToPem(cert));
@@ -75,17 +93,15 @@ export function ensurePki(dir: string, sans: readonly string[]): Pki {
   const caKey = readFileSync(p(files.caKey), 'utf8');
   const caCertPem = readFileSync(p(files.caCert), 'utf8');
   const issuer = { cert: forge.pki.certificateFromPem(caCertPem), keyPem: caKey };
-  const wantSans = [...new Set(sans)].sort().join(',');
-  const haveSans = existsSync(p(files.sans)) ? readFileSync(p(files.sans), 'utf8') : '';
-  if (!existsSync(p(files.serverCert)) || !existsSync(p(files.serverKey)) || haveSans !== wantSans) {
-    const keyPem = rsaKeyPem();
+  if (needServer) {
+    const keyPem = serverKeyNew;
     const cert = makeCert({ subject: [{ name: 'commonName', value: 'skiff-apiserver' }], keyPem, issuer, ca: false, usage: 'server', sans: wantSans.split(','), years: 1 });
     write(files.serverKey, keyPem);
     write(files.serverCert, forge.pki.certificateToPem(cert));
     write(files.sans, wantSans);
   }
-  if (!existsSync(p(files.adminCert)) || !existsSync(p(files.adminKey))) {
-    const keyPem = rsaKeyPem();
+  if (needAdmin) {
+    const keyPem = adminKeyNew;
     const cert = makeCert({ subject: [{ name: 'commonName', value: 'admin' }, { name: 'organizationName', value: 'system:masters' }], keyPem, issuer, ca: false, usage: 'client', years: 1 });
     write(files.adminKey, keyPem);
     write(files.adminCert, forge.pki.certificateToPem(cert));

@@ -14,7 +14,7 @@ export async function createObject(ctx: ApiContext, rt: ResourceType, urlNamespa
   const obj = structuredClone(body) as KubeObject;
   checkTypeMeta(rt, obj);
   checkNamespace(rt, urlNamespace, obj);
-  checkFields(ctx, rt, body, opts);
+  checkFields(ctx, rt, obj, opts);
   const meta = obj.metadata ?? {};
   const generate = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
   if (rt.namespaced) await requireLiveNamespace(ctx, rt, meta.namespace ?? '', meta.name ?? meta.generateName ?? '');
@@ -44,7 +44,7 @@ export function admitCreate(ctx: ApiContext, rt: ResourceType, obj: KubeObject, 
   initSystemFields(rt, obj, now);
   rt.strategy.prepareForCreate?.(obj, { now });
   rt.strategy.defaults?.(obj);
-  throwIfInvalid(rt, obj, [...validateObjectMeta(rt, obj), ...(rt.strategy.validate?.(obj, undefined) ?? [])]);
+  throwIfInvalid(rt, obj, rt.strategy.validate ? rt.strategy.validate(obj, undefined) : validateObjectMeta(rt, obj));
   ctx.hooks.beforeStore?.(rt, obj, undefined);
   const meta = obj.metadata ?? (obj.metadata = {});
   meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old: undefined, updated: obj, manager: opts.fieldManager, operation: 'Update', now, apiVersion: String(obj.apiVersion), schemaName: rt.schemaName });

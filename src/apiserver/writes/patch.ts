@@ -51,8 +51,6 @@ export async function patchObject(ctx: ApiContext, p: PatchRequest): Promise<Pat
     const bodyName = applied.metadata?.name;
     if (bodyName !== undefined && bodyName !== p.name) throw errors.badRequest(`the name of the object (${bodyName}) does not match the name on the URL (${p.name})`);
     checkFields(ctx, rt, applied, p.opts);
-  } else if (p.type !== 'json' && p.subresource !== 'scale') {
-    checkFields(ctx, rt, patch, p.opts);
   }
   return withRetries(async () => {
     const current = await ctx.storage.get(rt, p.namespace, p.name);
@@ -81,9 +79,16 @@ export async function patchObject(ctx: ApiContext, p: PatchRequest): Promise<Pat
     checkTypeMeta(rt, updated);
     checkNamespace(rt, p.namespace, updated);
     checkResourceVersion(rt, updated, current);
+    // Warnings are per request: a retry after a lost race must not repeat them.
+    if (p.type !== 'apply') checkFields(ctx, rt, updated, { ...p.opts, warnings: attemptWarnings(p.opts) });
     const object = await finishUpdate(ctx, { rt, current, updated, opts: p.opts, ...(p.subresource ? { subresource: p.subresource } : {}), operation: p.type === 'apply' ? 'Apply' : 'Update', managedFieldsDone });
     return { object, created: false };
   });
+}
+
+function attemptWarnings(opts: WriteOptions): string[] {
+  opts.warnings.length = 0;
+  return opts.warnings;
 }
 
 function applyPatchDoc(ctx: ApiContext, type: Exclude<PatchType, 'apply'>, current: KubeObject, patch: unknown, s: { schemaName: string }): KubeObject {

@@ -45,6 +45,11 @@ export async function finishUpdate(ctx: ApiContext, a: UpdateArgs): Promise<Kube
   let obj = a.updated;
   if (a.subresource === 'status') {
     obj = { ...structuredClone(old), status: obj.status };
+  } else if (a.subresource === 'finalize') {
+    // namespaces/finalize changes spec.finalizers and nothing else.
+    const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
+    obj = structuredClone(old);
+    obj.spec = { ...(obj.spec as object | undefined), finalizers };
   } else if (rt.subresources.includes('status') && a.subresource === undefined) {
     if (old.status === undefined) delete obj.status;
     else obj.status = structuredClone(old.status);
@@ -54,7 +59,7 @@ export async function finishUpdate(ctx: ApiContext, a: UpdateArgs): Promise<Kube
   if (a.subresource === undefined) {
     rt.strategy.prepareForUpdate?.(obj, old, { now });
     rt.strategy.defaults?.(obj);
-    throwIfInvalid(rt, obj, [...validateObjectMeta(rt, obj), ...(rt.strategy.validate?.(obj, old) ?? [])]);
+    throwIfInvalid(rt, obj, rt.strategy.validate ? rt.strategy.validate(obj, old) : validateObjectMeta(rt, obj));
   } else {
     rt.strategy.defaults?.(obj);
   }
@@ -100,10 +105,11 @@ export function checkResourceVersion(rt: ResourceType, obj: KubeObject, current:
 
 /** PUT of the object or of its status subresource. */
 export async function replaceObject(ctx: ApiContext, rt: ResourceType, namespace: string | undefined, name: string, body: Record<string, unknown>, opts: WriteOptions, subresource?: string): Promise<KubeObject> {
-  checkFields(ctx, rt, body, opts);
+  const checked = structuredClone(body) as KubeObject;
+  checkFields(ctx, rt, checked, opts);
   return withRetries(async () => {
     const current = await ctx.storage.mustGet(rt, namespace, name);
-    const obj = structuredClone(body) as KubeObject;
+    const obj = structuredClone(checked);
     checkTypeMeta(rt, obj);
     checkNamespace(rt, namespace, obj);
     const bodyName = obj.metadata?.name;
