@@ -47,8 +47,16 @@ export function asList(objects: KubeObject[]): KubeObject {
   return { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
 }
 
+/** The object without metadata.managedFields (kubectl hides them unless --show-managed-fields). */
+export function withoutManagedFields(obj: KubeObject): KubeObject {
+  if (!obj.metadata || !('managedFields' in obj.metadata)) return obj;
+  const { managedFields: _hidden, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 /** Prints objects in a machine format; `single` prints the lone object itself, not a List. */
-export function formatObjects(o: OutputFormat, objects: KubeObject[], single: boolean): string {
+export function formatObjects(o: OutputFormat, all: KubeObject[], single: boolean, opts: { showManagedFields?: boolean } = {}): string {
+  const objects = opts.showManagedFields ? all : all.map(withoutManagedFields);
   const data: KubeObject = single && objects.length === 1 ? objects[0] as KubeObject : asList(objects);
   switch (o.kind) {
     case 'yaml': return toYaml(data);

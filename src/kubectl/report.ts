@@ -10,7 +10,8 @@ export function errorText(err: unknown, context?: string): string {
     return `Error from server${reason}: ${prefix}${err.message}`;
   }
   const message = err instanceof Error ? err.message : String(err);
-  return `error: ${context ? `${context}: ` : ''}${message}`;
+  // Client-side failures (mapping, parsing) read the same whatever the verb.
+  return `error: ${message}`;
 }
 
 export function reportError(io: IO, err: unknown, context?: string): void {

@@ -48,6 +48,7 @@ export const getCommand: Command = {
     'allow-missing-template-keys': { type: 'bool', default: true },
     'output-watch-events': { type: 'bool' },
     subresource: { type: 'string' },
+    'show-managed-fields': { type: 'bool' },
   },
   async run(f) {
     const raw = flagString(f.args, 'raw');
@@ -134,7 +135,7 @@ function printMachine(f: Factory, output: OutputFormat, fetched: Fetched[], allN
     f.io.err(noResourcesMessage(f, fetched, allNamespaces));
     return;
   }
-  f.io.out(formatObjects(output, objects, single));
+  f.io.out(formatObjects(output, objects, single, { showManagedFields: flagBool(f.args, 'show-managed-fields') }));
 }
 
 function tableOptions(f: Factory, output: OutputFormat, fetched: Fetched[], x: Fetched, allNamespaces: boolean): TablePrintOptions {
@@ -192,7 +193,7 @@ async function watchTargets(f: Factory, output: OutputFormat, fetched: Fetched[]
         if (ev.type === 'BOOKMARK') continue;
         if (ev.type === 'ERROR') throw new StatusError(ev.object as unknown as ConstructorParameters<typeof StatusError>[0]);
         if (skipFirst) { skipFirst = false; continue; }
-        if (machine) f.io.out(formatObjects(output, [withTypeMeta(ev.object, x.target.resource)], true));
+        if (machine) f.io.out(formatObjects(output, [withTypeMeta(ev.object, x.target.resource)], true, { showManagedFields: flagBool(f.args, 'show-managed-fields') }));
         else f.io.out(formatColumns(tableCells({ ...(x.tables[0] ?? {}), ...ev.object, columnDefinitions: ev.object.columnDefinitions ?? x.tables[0]?.columnDefinitions ?? [] }, opts)));
       }
     }));

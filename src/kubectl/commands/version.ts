@@ -5,7 +5,7 @@ import { toGoJson, toYaml } from '../printers/index.js';
 
 /** The kubectl release whose behaviour (and output) skiff kubectl follows. */
 export const clientVersion = {
-  major: '1', minor: '32', gitVersion: 'v1.32.4', gitCommit: 'skiff', gitTreeState: 'clean',
+  major: '1', minor: '32', gitVersion: 'v1.32.4-skiff', gitCommit: 'skiff', gitTreeState: 'clean',
   buildDate: '2025-01-01T00:00:00Z', goVersion: 'go1.23', compiler: 'gc', platform: 'linux/amd64',
 };
 

@@ -1,0 +1,72 @@
+/** `kubectl scale TYPE NAME --replicas=N`: a merge patch of the scale subresource. */
+import type { KubeObject } from '../../api/types.js';
+import { kindPrefix, resourcePath } from '../../client/index.js';
+import { flagArray, flagBool, flagString, UsageError } from '../args.js';
+import { fileFlags } from '../command.js';
+import type { Command } from '../command.js';
+import { readManifests } from '../manifests.js';
+import { resolveManifest } from '../resolve-manifest.js';
+import { resolveTargets } from '../targets.js';
+import type { ApiResource } from '../../client/index.js';
+import { reportError } from '../report.js';
+
+export const scaleCommand: Command = {
+  name: 'scale',
+  flags: {
+    ...fileFlags,
+    replicas: { type: 'string' },
+    'current-replicas': { type: 'string', default: '-1' },
+    'resource-version': { type: 'string' },
+    selector: { type: 'string', short: 'l' },
+    all: { type: 'bool' },
+    timeout: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+    'dry-run': { type: 'string' },
+  },
+  async run(f) {
+    const replicasText = flagString(f.args, 'replicas');
+    if (replicasText === undefined || !/^\d+$/.test(replicasText)) throw new UsageError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+    const replicas = Number(replicasText);
+    const items: Array<{ resource: ApiResource; namespace: string | undefined; name: string }> = [];
+    const files = flagArray(f.args, 'filename');
+    if (files.length > 0) {
+      for (const m of await readManifests(files, f.io, { recursive: flagBool(f.args, 'recursive'), verb: 'scale' })) {
+        const r = await resolveManifest(f, m);
+        items.push({ resource: r.resource, namespace: r.namespace, name: r.name });
+      }
+    } else {
+      for (const t of await resolveTargets(f, f.args.positional)) {
+        const namespace = t.resource.namespaced ? f.namespace() : undefined;
+        if (t.names.length === 0) {
+          const selector = flagString(f.args, 'selector');
+          if (!selector && !flagBool(f.args, 'all')) throw new UsageError('resource(s) were provided, but no name was specified');
+          const list = await f.client().get<{ items?: KubeObject[] }>(resourcePath(t.resource, namespace ? { namespace } : {}), selector ? { labelSelector: selector } : undefined);
+          for (const item of list.items ?? []) items.push({ resource: t.resource, namespace, name: item.metadata?.name ?? '' });
+        }
+        for (const name of t.names) items.push({ resource: t.resource, namespace, name });
+      }
+    }
+    const current = Number(flagString(f.args, 'current-replicas') ?? '-1');
+    let exit = 0;
+    for (const it of items) {
+      const path = resourcePath(it.resource, { ...(it.namespace ? { namespace: it.namespace } : {}), name: it.name });
+      try {
+        await f.client().get(path);
+        if (current >= 0) {
+          const scale = await f.client().get<{ spec?: { replicas?: number } }>(`${path}/scale`);
+          if ((scale.spec?.replicas ?? 0) !== current) throw new Error(`Expected replicas to be ${current}, was ${scale.spec?.replicas ?? 0}`);
+        }
+        const spec: Record<string, unknown> = { replicas };
+        const body: Record<string, unknown> = { spec };
+        const rv = flagString(f.args, 'resource-version');
+        if (rv) body['metadata'] = { resourceVersion: rv };
+        await f.client().patch(`${path}/scale`, body, 'application/merge-patch+json');
+        f.io.out(`${kindPrefix(it.resource)}/${it.name} scaled\n`);
+      } catch (err: unknown) {
+        reportError(f.io, err);
+        exit = 1;
+      }
+    }
+    return exit;
+  },
+};
