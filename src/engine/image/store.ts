@@ -60,6 +60,11 @@ export class ImageStore implements ImageProvider {
     return { id: manifest.config.digest, manifestDigest, manifest, config, names: names.filter((n) => !n.startsWith(DANGLING_PREFIX)), size };
   }
 
+  /** The image a manifest digest names, with the names pointing at it. */
+  async byManifest(manifestDigest: string): Promise<ImageInfo> {
+    return this.info(manifestDigest, namesOf(await this.refs.read(), manifestDigest));
+  }
+
   /** Every image (one entry per manifest), newest first. */
   async list(): Promise<ImageInfo[]> {
     const byManifest = new Map<string, string[]>();
@@ -203,7 +208,7 @@ export class ImageStore implements ImageProvider {
     for (const [name, entry] of Object.entries(refs)) {
       const size = await this.content.size(entry.digest);
       if (size === undefined) continue;
-      const annotations = name.startsWith(DANGLING_PREFIX) ? undefined : { 'io.containerd.image.name': name, 'org.opencontainers.image.ref.name': name.slice(name.lastIndexOf(':') + 1) };
+      const annotations = name.startsWith(DANGLING_PREFIX) ? undefined : { 'io.containerd.image.name': name, 'org.opencontainers.image.ref.name': name };
       manifests.push({ mediaType: MediaType.ociManifest, digest: entry.digest, size, ...(annotations ? { annotations } : {}) });
     }
     await this.content.writeIndex(manifests);
