@@ -29,6 +29,7 @@ import type { Patcher } from './patcher.js';
 import { handleResource, pathNotFound, verbOf } from './resource-handler.js';
 import { ObjectStorage } from './storage/objects.js';
 import { serveOpenApi } from './openapi-handler.js';
+import { startCompactor } from './compactor.js';
 import { createPatcher } from './patch-adapter.js';
 import type { OpenApiSchema } from '../api/openapi-types.js';
 
@@ -45,6 +46,8 @@ export interface ApiServerOptions {
   readonly logger?: Logger;
   readonly now?: () => Date;
   readonly bookmarkIntervalMs?: number;
+  /** Store compaction: every intervalMs keep `retain` revisions of history (default 5 min, 10000). */
+  readonly compaction?: { readonly intervalMs: number; readonly retain: number };
 }
 
 export interface RunningApiServer {
@@ -95,6 +98,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   if (crdType) await crds.loadAll(crdType);
   await ensureSystemNamespaces(ctx);
   await namespaces.resume();
+  const compactor = startCompactor(o.store, o.compaction ?? { intervalMs: 5 * 60_000, retain: 10_000 }, logger);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
@@ -169,6 +173,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       closed ??= (async () => {
         closing.abort();
         namespaces.stop();
+        compactor.stop();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();

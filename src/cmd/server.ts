@@ -11,6 +11,20 @@ function portNumber(v: string): number {
   return n;
 }
 
+/** Test-only tuning: faster bookmarks and compaction (SKIFF_BOOKMARK_INTERVAL_MS, SKIFF_COMPACT_INTERVAL_MS, SKIFF_COMPACT_RETAIN). */
+function tuningFromEnv(): { bookmarkIntervalMs?: number; compaction?: { intervalMs: number; retain: number } } {
+  const num = (name: string): number | undefined => {
+    const v = process.env[name];
+    return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+  };
+  const bookmark = num('SKIFF_BOOKMARK_INTERVAL_MS');
+  const compactEvery = num('SKIFF_COMPACT_INTERVAL_MS');
+  return {
+    ...(bookmark ? { bookmarkIntervalMs: bookmark } : {}),
+    ...(compactEvery ? { compaction: { intervalMs: compactEvery, retain: num('SKIFF_COMPACT_RETAIN') ?? 10_000 } } : {}),
+  };
+}
+
 export async function main(argv: string[]): Promise<number> {
   const program = new Command('skiff server')
     .description('Run the skiff control plane (API server, store, controllers) and, unless --no-agent, a node agent')
@@ -27,7 +41,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean }>();
   const started = Date.now();
-  const server = await serve({ dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port });
+  const server = await serve({ dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port, ...tuningFromEnv() });
   process.stdout.write(`skiff server ready at ${server.url} (port ${server.port}) in ${Date.now() - started} ms; kubeconfig: ${server.kubeconfigPath}\n`);
   return new Promise<number>((resolve) => {
     const stop = (): void => {

@@ -176,7 +176,8 @@ export function apiClient(kubeconfigPath: string): ApiClient {
     request(method, path, opts = {}) {
       return new Promise((resolveReq, reject) => {
         const body = opts.body === undefined ? undefined : typeof opts.body === 'string' || Buffer.isBuffer(opts.body) ? opts.body : JSON.stringify(opts.body);
-        const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json', ...(body !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json' } : {}), ...opts.headers };
+        // Content-Length always: Node sends DELETE bodies without it (and unchunked) otherwise.
+        const headers: Record<string, string> = { Accept: opts.accept ?? 'application/json', ...(body !== undefined ? { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(body)) } : {}), ...opts.headers };
         const req = open(method, path, headers, opts.noAuth ?? false);
         req.on('response', (res) => {
           let text = '';
