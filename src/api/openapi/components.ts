@@ -10,7 +10,7 @@ import type { ClientModels, ModelField } from './client-models.js';
 import type { ComponentNames } from './component-names.js';
 import { LIST_METADATA_DESCRIPTION, writtenDescription } from './field-descriptions.js';
 import { FIELD_ENUMS } from './enums.js';
-import { patchMetadataFor } from './patch-metadata.js';
+import { ATOMIC_STRUCTS, patchMetadataFor } from './patch-metadata.js';
 import { SPECIAL_COMPONENTS } from './special-components.js';
 import { ANY_FIELD_COMPONENTS, QUANTITY_FIELDS, RAW_EXTENSION, quantityComponent } from './type-overrides.js';
 
@@ -62,6 +62,7 @@ export class BuiltinComponents {
       ...(model.description ? { description: model.description } : {}),
       properties,
       ...(required.length > 0 ? { required } : {}),
+      ...(ATOMIC_STRUCTS.has(name) ? { 'x-kubernetes-map-type': 'atomic' as const } : {}),
     };
   }
 

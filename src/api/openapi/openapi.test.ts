@@ -82,6 +82,8 @@ test('strategic merge and apply extensions are present', () => {
   assert.equal(field('io.k8s.api.core.v1.ServiceSpec', 'ports')?.['x-kubernetes-patch-merge-key'], 'port');
   assert.equal(field('io.k8s.api.core.v1.ServiceSpec', 'selector')?.['x-kubernetes-map-type'], 'atomic');
   assert.equal(field('io.k8s.api.apps.v1.DeploymentStatus', 'conditions')?.['x-kubernetes-patch-merge-key'], 'type');
+  assert.equal(resolve('io.k8s.apimachinery.pkg.apis.meta.v1.LabelSelector')?.['x-kubernetes-map-type'], 'atomic');
+  assert.equal(resolve('io.k8s.api.core.v1.PodSpec')?.['x-kubernetes-map-type'], undefined);
 });
 
 test('apimachinery scalar types have upstream shapes', () => {

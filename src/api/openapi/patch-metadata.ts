@@ -140,3 +140,24 @@ export const PATCH_METADATA: Readonly<Record<string, Readonly<Record<string, Ext
 export function patchMetadataFor(componentName: string, field: string): Extensions | undefined {
   return PATCH_METADATA[componentName]?.[field];
 }
+
+/**
+ * Types upstream marks `+structType=atomic`: server-side apply owns them as a whole (a new
+ * manager replaces every field), published as `x-kubernetes-map-type: atomic` on the component.
+ */
+export const ATOMIC_STRUCTS: ReadonlySet<string> = new Set([
+  `${META}.LabelSelector`,
+  `${CORE}.ObjectReference`,
+  `${CORE}.LocalObjectReference`,
+  `${CORE}.TypedLocalObjectReference`,
+  `${CORE}.NodeSelector`,
+  `${CORE}.NodeSelectorTerm`,
+  `${CORE}.TopologySelectorTerm`,
+  `${CORE}.ObjectFieldSelector`,
+  `${CORE}.ResourceFieldSelector`,
+  `${CORE}.ConfigMapKeySelector`,
+  `${CORE}.SecretKeySelector`,
+  `${CORE}.SecretReference`,
+  `${CORE}.ConfigMapEnvSource`,
+  `${CORE}.SecretEnvSource`,
+]);
