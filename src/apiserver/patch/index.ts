@@ -16,3 +16,4 @@ export { canonicalJson } from './json.js';
 export { serverSideApply, BEFORE_FIRST_APPLY, type ServerSideApplyOptions, type ServerSideApplyResult } from './ssa/apply.js';
 export { updateManagedFields, withManagedFields, type UpdateManagedFieldsOptions } from './ssa/update.js';
 export { FieldSet, pathString, type FieldPath } from './ssa/fieldset.js';
+export { applyPatchBody, parseApplyBody, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH, type PatchRequest } from './content-type.js';

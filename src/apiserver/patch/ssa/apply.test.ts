@@ -197,3 +197,14 @@ test('kubectl server-side apply keeps an existing last-applied annotation in syn
   const other = applied(live, podConfig('nginx:1.27'), { manager: 'helm' });
   assert.equal(other.metadata?.annotations?.['kubectl.kubernetes.io/last-applied-configuration'], '{}', 'other managers leave it alone');
 });
+
+test('writing managedFields as [{}] clears them; [] keeps the old ones', () => {
+  const live = createdByClientSideApply('x');
+  const cleared = structuredClone(live);
+  cleared.metadata = { ...cleared.metadata, managedFields: [{}] };
+  const opts = { old: live, manager: 'kubectl-edit', operation: 'Update' as const, now: T1, apiVersion: 'v1', schemaName: POD, resolver: fixtureResolver };
+  assert.deepEqual(updateManagedFields({ ...opts, updated: cleared }), []);
+  const emptied = structuredClone(live);
+  emptied.metadata = { ...emptied.metadata, managedFields: [] };
+  assert.deepEqual(updateManagedFields({ ...opts, updated: emptied }), live.metadata?.managedFields);
+});

@@ -32,3 +32,11 @@ test('paths print as upstream prints them', () => {
   assert.equal(pathString(['f:spec', 'f:ports', 'k:{"containerPort":80,"protocol":"TCP"}']), '.spec.ports[containerPort=80,protocol="TCP"]');
   assert.equal(pathString(['f:metadata', 'f:finalizers', 'v:"a"']), '.metadata.finalizers[="a"]');
 });
+
+test('keys sort by value as upstream does (numbers numerically)', () => {
+  const set = new FieldSet();
+  for (const port of [8080, 100, 80]) set.insert(['f:ports', `k:{"containerPort":${port},"protocol":"TCP"}`]);
+  assert.deepEqual(Object.keys(set.toFieldsV1()['f:ports'] as object), [
+    'k:{"containerPort":80,"protocol":"TCP"}', 'k:{"containerPort":100,"protocol":"TCP"}', 'k:{"containerPort":8080,"protocol":"TCP"}',
+  ]);
+});

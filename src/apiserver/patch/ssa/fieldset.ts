@@ -17,7 +17,39 @@ export function compareElements(a: PathElement, b: PathElement): number {
   const ta = TYPE_ORDER[a.slice(0, 1)] ?? 4;
   const tb = TYPE_ORDER[b.slice(0, 1)] ?? 4;
   if (ta !== tb) return ta - tb;
+  const kind = a.slice(0, 1);
+  if (kind === 'k' || kind === 'v') return compareValues(parseOrText(a.slice(2)), parseOrText(b.slice(2)));
+  if (kind === 'i') return Number(a.slice(2)) - Number(b.slice(2));
+  return compareText(a, b);
+}
+
+function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function parseOrText(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text; // not JSON: compare it as text rather than fail on a hand-written entry
+  }
+}
+
+/** Value order as structured-merge-diff compares keys: numbers numerically, objects field by field. */
+function compareValues(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a).sort();
+    const kb = Object.keys(b).sort();
+    for (let i = 0; i < Math.min(ka.length, kb.length); i++) {
+      const byName = compareText(ka[i] ?? '', kb[i] ?? '');
+      if (byName !== 0) return byName;
+      const byValue = compareValues(a[ka[i] ?? ''], b[kb[i] ?? '']);
+      if (byValue !== 0) return byValue;
+    }
+    return ka.length - kb.length;
+  }
+  return compareText(JSON.stringify(a) ?? '', JSON.stringify(b) ?? '');
 }
 
 export class FieldSet {

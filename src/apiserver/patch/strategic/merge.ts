@@ -110,49 +110,69 @@ function applyRetainKeys(original: JsonObject, patch: JsonObject, opts: MergeOpt
   for (const k of Object.keys(original)) if (!keep.has(k)) delete original[k];
 }
 
-/** `$setElementOrder/<field>`: merges that list now and orders it by the directive. */
+/**
+ * `$setElementOrder/<field>`: merges that list now and orders it by the directive. When two
+ * patches are merged the directive is also carried into the result (both must agree).
+ */
 function mergeOrderedLists(original: JsonObject, patch: JsonObject, schema: OpenApiSchema | undefined, ctx: Ctx): void {
   for (const key of Object.keys(patch)) {
     if (!key.startsWith(SET_ELEMENT_ORDER)) continue;
     const order = patch[key];
     if (!ctx.opts.mergeParallelList) {
+      if (key in original && !deepEqual(original[key], order)) throw new PatchError(BAD_SET_ELEMENT_ORDER);
       original[key] = order;
-      delete patch[key];
-      continue;
     }
+    delete patch[key];
     const field = key.slice(SET_ELEMENT_ORDER.length);
     if (!Array.isArray(order) || !field) throw new PatchError(BAD_SET_ELEMENT_ORDER);
-    const patchList = patch[field];
+    const foundOriginal = field in original;
+    const foundPatch = field in patch;
     const originalList = original[field];
-    delete patch[key];
-    if (patchList === null) continue; // deletes the list in the main loop
-    if (patchList !== undefined && !Array.isArray(patchList)) throw new PatchError(BAD_SET_ELEMENT_ORDER);
-    if (originalList !== undefined && originalList !== null && !Array.isArray(originalList)) continue; // type change: main loop replaces
-    delete patch[field];
+    const patchList = patch[field];
+    if ((foundOriginal && !Array.isArray(originalList)) || (foundPatch && !Array.isArray(patchList))) {
+      throw new PatchError(BAD_SET_ELEMENT_ORDER);
+    }
+    const current = Array.isArray(originalList) ? originalList : [];
+    const patchItems = Array.isArray(patchList) ? patchList : [];
     const fieldSchema = ctx.view.field(schema, field).schema;
     const meta = patchMeta(ctx.view, fieldSchema);
-    const patchItems = patchList ?? [];
     validateAgainstOrder(patchItems, order, meta.mergeKey);
-    const current = originalList ?? [];
-    if (originalList === undefined && patchList === undefined) continue;
-    const merged = meta.strategy === 'merge'
-      ? mergeSlice([...current], patchItems, ctx.view.items(fieldSchema), meta.mergeKey, ctx, false)
-      : patchItems;
-    const [inOrder, serverOnly] = partitionByPresence(merged, order, meta.mergeKey);
-    original[field] = normalizeElementOrder(inOrder, serverOnly, order, current, meta.mergeKey);
+    if (!foundOriginal && !foundPatch) continue;
+    let merged: unknown[];
+    if (!foundPatch) merged = current;
+    else if (!foundOriginal) merged = ctx.opts.mergeParallelList ? patchItems.filter((item) => !(isObject(item) && DIRECTIVE_MARKER in item)) : patchItems;
+    else merged = meta.strategy === 'merge' ? mergeSlice(current, patchItems, ctx.view.items(fieldSchema), meta.mergeKey, ctx, false) : patchItems;
+    const mergeKey = elementKind([current, patchItems]) === 'object' ? meta.mergeKey : '';
+    const [inOrder, serverOnly] = partitionByPresence(merged, order, mergeKey);
+    original[field] = normalizeElementOrder(inOrder, serverOnly, order, current, mergeKey);
+    delete patch[field];
   }
 }
 
-/** Items of the patch list (other than delete directives) must appear in the order list, in the same relative order. */
+/**
+ * The patch list (delete directives aside) must follow the `$setElementOrder` list: walking
+ * both, every patch item must be found, in order.
+ */
 function validateAgainstOrder(patchList: readonly unknown[], order: readonly unknown[], mergeKey: string): void {
-  let last = -1;
-  for (const item of patchList) {
-    if (isObject(item) && DIRECTIVE_MARKER in item) continue;
-    const at = indexIn(order, item, mergeKey);
-    if (at < 0 || at < last) {
-      throw new PatchError(`error: the patch list ${JSON.stringify(patchList)} and the $setElementOrder list ${JSON.stringify(order)} disagree on the items or their order`);
+  if (patchList.length === 0 || order.length === 0) return;
+  const items = mergeKey ? patchList.filter((item) => !(isObject(item) && item[DIRECTIVE_MARKER] === 'delete')) : patchList;
+  let p = 0;
+  let o = 0;
+  while (p < items.length && o < order.length) {
+    const item = items[p];
+    if (isObject(item) && DIRECTIVE_MARKER in item) {
+      p++;
+      continue;
     }
-    last = at;
+    const same = mergeKey
+      ? isObject(item) && isObject(order[o]) && mergeKey in item && item[mergeKey] === (order[o] as JsonObject)[mergeKey]
+      : item === order[o];
+    if (mergeKey && (!isObject(item) || !(mergeKey in item))) throw new PatchError(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
+    if (same) p++;
+    o++;
+  }
+  if (p < items.length) {
+    throw new PatchError(`The order in patch list:\n${JSON.stringify(patchList)}\n doesn't match $setElementOrder list:\n${JSON.stringify(order)}\n`);
   }
 }
 
@@ -204,7 +224,7 @@ function applyListDirectives(original: unknown[], patch: unknown[], mergeKey: st
     }
     const directive = item[DIRECTIVE_MARKER];
     if (directive === 'delete') {
-      if (!(mergeKey in item)) throw new PatchError('delete patch type with no merge key defined');
+      if (!(mergeKey in item)) throw new PatchError(`map: ${JSON.stringify(item)} does not contain declared merge key: ${mergeKey}`);
       base = base.filter((x) => !(isObject(x) && x[mergeKey] === item[mergeKey]));
     } else if (directive === 'replace') {
       replace = true;
