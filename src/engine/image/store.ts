@@ -168,6 +168,15 @@ export class ImageStore implements ImageProvider {
     } catch {
       byName = undefined; // an ID
     }
+    return this.removeImage(image, { ...options, ...(byName !== undefined ? { byName } : {}) });
+  }
+
+  /**
+   * Removes a resolved image: only the name `byName` when it has others, else every name and
+   * the image itself (several names need `force`), then collects its blobs and snapshots.
+   */
+  async removeImage(image: ImageInfo, options: { force?: boolean; byName?: string } = {}): Promise<RemoveResult> {
+    const byName = options.byName;
     const result: RemoveResult = { untagged: [], deleted: [] };
     await this.refs.update((refs) => {
       const names = Object.keys(refs).filter((n) => refs[n]!.digest === image.manifestDigest);
