@@ -17,6 +17,8 @@ export interface EffectiveSchema {
   readonly embeddedResource: boolean;
   /** Short name of the component this schema came from (`ContainerPort`), when known. */
   readonly componentName?: string;
+  /** Full name of that component (`io.k8s.api.core.v1.ContainerPort`). */
+  readonly component?: string;
 }
 
 interface Mutable {
@@ -29,6 +31,7 @@ interface Mutable {
   preserveUnknown: boolean;
   embeddedResource: boolean;
   componentName?: string;
+  component?: string;
 }
 
 export function effectiveSchema(schema: OpenApiSchema, resolve: SchemaResolver): EffectiveSchema {
@@ -50,7 +53,10 @@ function fold(schema: OpenApiSchema, resolve: SchemaResolver, out: Mutable, dept
   if (schema.$ref) {
     const name = refName(schema.$ref);
     const target = resolve(name);
-    if (!out.componentName) out.componentName = name.slice(name.lastIndexOf('.') + 1);
+    if (!out.component) {
+      out.component = name;
+      out.componentName = name.slice(name.lastIndexOf('.') + 1);
+    }
     if (target) fold(target, resolve, out, depth + 1);
   }
   for (const sub of schema.allOf ?? []) fold(sub, resolve, out, depth + 1);

@@ -62,6 +62,13 @@ test('type errors name the field and read like upstream messages', () => {
   assert.equal(port?.decodeMessage, 'json: cannot unmarshal string into Go struct field ContainerPort.spec.containers.ports.containerPort of type int32');
   assert.equal(host?.field, 'spec.hostNetwork');
   assert.equal(host?.decodeMessage, 'json: cannot unmarshal string into Go struct field PodSpec.spec.hostNetwork of type bool');
+  const [label] = findTypeErrors({ metadata: { labels: { app: 1 } } }, POD, resolve);
+  assert.equal(label?.field, 'metadata.labels.app');
+  assert.equal(label?.decodeMessage, 'json: cannot unmarshal number into Go struct field ObjectMeta.metadata.labels of type string');
+  const [containers] = findTypeErrors(pod({ containers: 'web' }), POD, resolve);
+  assert.equal(containers?.decodeMessage, 'json: cannot unmarshal string into Go struct field PodSpec.spec.containers of type []v1.Container');
+  const [spec] = findTypeErrors({ spec: [] }, POD, resolve);
+  assert.equal(spec?.decodeMessage, 'json: cannot unmarshal array into Go struct field Pod.spec of type v1.PodSpec');
 });
 
 test('type checks: objects vs arrays, fractions, int-or-string, quantities, null', () => {

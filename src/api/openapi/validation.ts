@@ -73,29 +73,42 @@ export interface FieldTypeError extends FieldError {
 export function findTypeErrors(obj: unknown, schemaName: string, resolver: SchemaResolver): FieldTypeError[] {
   const out: FieldTypeError[] = [];
   if (!resolver(schemaName)) return out;
-  walkTypes(obj, ref(schemaName), [], resolver, out, schemaName.slice(schemaName.lastIndexOf('.') + 1));
+  walkTypes(obj, ref(schemaName), { path: [], goPath: [], owner: schemaName.slice(schemaName.lastIndexOf('.') + 1) }, resolver, out);
   return out;
 }
 
-/** `owner` is the short name of the component whose field `value` is (for Go-style messages). */
-function walkTypes(value: unknown, schema: OpenApiSchema, path: (string | number)[], resolve: SchemaResolver, out: FieldTypeError[], owner: string): void {
+/** Where a value sits, for messages: JSON path, and the Go-decoder view of it. */
+interface Position {
+  /** `spec.containers[0].ports[0].containerPort`, as a list of keys and indexes. */
+  readonly path: readonly (string | number)[];
+  /** Struct fields only, no indexes or map keys: `spec.containers.ports.containerPort`. */
+  readonly goPath: readonly string[];
+  /** Short name of the struct (component) holding the value: `ContainerPort`. */
+  readonly owner: string;
+}
+
+function walkTypes(value: unknown, schema: OpenApiSchema, at: Position, resolve: SchemaResolver, out: FieldTypeError[]): void {
   if (value === null || value === undefined) return;
   const eff = effectiveSchema(schema, resolve);
   const actual = jsonType(value);
   const expected = expectedType(eff);
   if (expected && !typeMatches(expected, actual)) {
-    out.push(typeError(path, expected, actual, eff, owner));
+    out.push(typeError(at, expected, actual, eff, resolve));
     return;
   }
   if (Array.isArray(value)) {
-    if (eff.items) value.forEach((item, i) => walkTypes(item, eff.items as OpenApiSchema, [...path, i], resolve, out, owner));
+    if (eff.items) value.forEach((item, i) => walkTypes(item, eff.items as OpenApiSchema, { ...at, path: [...at.path, i] }, resolve, out));
     return;
   }
   if (!isPlainObject(value)) return;
-  const childOwner = eff.componentName ?? owner;
+  const owner = eff.componentName ?? at.owner;
   for (const [key, child] of Object.entries(value)) {
-    const sub = eff.properties?.[key] ?? (typeof eff.additionalProperties === 'object' ? eff.additionalProperties : undefined);
-    if (sub) walkTypes(child, sub, [...path, key], resolve, out, childOwner);
+    const declared = eff.properties?.[key];
+    if (declared) {
+      walkTypes(child, declared, { path: [...at.path, key], goPath: [...at.goPath, key], owner }, resolve, out);
+    } else if (typeof eff.additionalProperties === 'object') {
+      walkTypes(child, eff.additionalProperties, { path: [...at.path, key], goPath: at.goPath, owner: at.owner }, resolve, out);
+    }
   }
 }
 
@@ -118,15 +131,20 @@ function formatPath(path: readonly (string | number)[]): string {
   return s;
 }
 
-function goType(expected: string, eff: EffectiveSchema): string {
-  switch (expected) {
+/** The Go type upstream's decoder names in its message (`int32`, `[]v1.Container`, `map[string]string`). */
+function goType(eff: EffectiveSchema, resolve: SchemaResolver, depth = 0): string {
+  // Go names a struct by package and type; upstream's packages are named after the version.
+  if (eff.component) return eff.component.split('.').slice(-2).join('.');
+  if (eff.intOrString) return 'intstr.IntOrString';
+  const inner = (schema: OpenApiSchema | undefined): string => (schema && depth < 8 ? goType(effectiveSchema(schema, resolve), resolve, depth + 1) : 'interface {}');
+  switch (eff.type) {
     case 'integer': return eff.format === 'int32' ? 'int32' : 'int64';
     case 'number': return 'float64';
     case 'boolean': return 'bool';
     case 'string': return 'string';
-    case 'array': return '[]interface {}';
-    case 'int-or-string': return 'intstr.IntOrString';
-    default: return eff.componentName ? `v1.${eff.componentName}` : 'map[string]interface {}';
+    case 'array': return `[]${inner(eff.items)}`;
+    case 'object': return typeof eff.additionalProperties === 'object' ? `map[string]${inner(eff.additionalProperties)}` : 'map[string]interface {}';
+    default: return 'interface {}';
   }
 }
 
@@ -139,16 +157,15 @@ function goValueKind(actual: string): string {
   }
 }
 
-function typeError(path: readonly (string | number)[], expected: string, actual: string, eff: EffectiveSchema, owner: string): FieldTypeError {
-  const field = formatPath(path);
+function typeError(at: Position, expected: string, actual: string, eff: EffectiveSchema, resolve: SchemaResolver): FieldTypeError {
+  const field = formatPath(at.path);
   const shown = expected === 'int-or-string' ? 'integer,string' : expected;
-  const dotted = path.filter((p): p is string => typeof p === 'string').join('.');
   return {
     field,
     type: 'FieldValueInvalid',
     message: `Invalid value: "${actual}": ${field} in body must be of type ${shown}: "${actual}"`,
     expected,
     actual,
-    decodeMessage: `json: cannot unmarshal ${goValueKind(actual)} into Go struct field ${owner}.${dotted} of type ${goType(expected, eff)}`,
+    decodeMessage: `json: cannot unmarshal ${goValueKind(actual)} into Go struct field ${at.owner}.${at.goPath.join('.')} of type ${goType(eff, resolve)}`,
   };
 }
