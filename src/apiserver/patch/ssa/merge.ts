@@ -31,37 +31,67 @@ interface Indexed {
 }
 
 /**
- * Live-only items keep their place; configured items appear in the configuration's order,
- * each placed no later than the shared item that follows it in the live list.
+ * structured-merge-diff's list order: walk both lists; shared items are emitted in the
+ * configuration's order, live-only items keep their place relative to them, and items only
+ * the configuration has come where the configuration puts them. Duplicate keys keep the first.
  */
 function mergeLists(_typed: Typed, live: unknown[], config: unknown[], keyOf: (e: Indexed) => PathElement, mergeItem: (l: unknown, r: unknown) => unknown): unknown[] {
-  const liveKeys = live.map((item, index) => keyOf({ item, index }));
-  const configKeys = config.map((item, index) => keyOf({ item, index }));
-  const liveByKey = new Map<PathElement, unknown>();
-  liveKeys.forEach((k, i) => { if (!liveByKey.has(k)) liveByKey.set(k, live[i]); });
-  const configPosition = new Map<PathElement, number>();
-  configKeys.forEach((k, i) => { if (!configPosition.has(k)) configPosition.set(k, i); });
-  const out: unknown[] = [];
-  const emitted = new Set<PathElement>();
-  let next = 0;
-  const emitConfigUpTo = (last: number): void => {
-    for (; next <= last && next < config.length; next++) {
-      const key = configKeys[next] ?? '';
-      if (emitted.has(key)) continue;
-      emitted.add(key);
-      out.push(mergeItem(liveByKey.get(key), config[next]));
-    }
+  const index = (list: unknown[]): [PathElement[], Map<PathElement, unknown>] => {
+    const order: PathElement[] = [];
+    const byKey = new Map<PathElement, unknown>();
+    list.forEach((item, i) => {
+      const key = keyOf({ item, index: i });
+      if (byKey.has(key)) return;
+      byKey.set(key, item);
+      order.push(key);
+    });
+    return [order, byKey];
   };
-  live.forEach((item, i) => {
-    const key = liveKeys[i] ?? '';
-    const at = configPosition.get(key);
-    if (at === undefined) {
-      if (!emitted.has(key)) out.push(cloneJson(item));
-      return;
+  const [lhsOrder, lhs] = index(live);
+  const [rhsOrder, rhs] = index(config);
+  const shared = rhsOrder.filter((k) => lhs.has(k));
+  let nextShared = shared.shift();
+  const mergedRhs = new Set<PathElement>();
+  const out: unknown[] = [];
+  let l = 0;
+  let r = 0;
+  while (l < lhsOrder.length || r < rhsOrder.length) {
+    const lk = lhsOrder[l];
+    const rk = rhsOrder[r];
+    if (lk !== undefined && rk !== undefined) {
+      if (lk === rk) {
+        out.push(mergeItem(lhs.get(lk), rhs.get(rk)));
+        mergedRhs.add(rk);
+        l++;
+        r++;
+        nextShared = shared.shift();
+        continue;
+      }
+      if (rhs.has(lk) && nextShared !== undefined && nextShared !== lk) {
+        l++; // a shared item, but not the one due now: it is emitted in configuration order
+        continue;
+      }
     }
-    emitConfigUpTo(at);
-  });
-  emitConfigUpTo(config.length - 1);
+    if (lk !== undefined) {
+      if (!rhs.has(lk)) {
+        out.push(cloneJson(lhs.get(lk)));
+        l++;
+        continue;
+      }
+      if (mergedRhs.has(lk)) {
+        l++;
+        continue;
+      }
+    }
+    if (rk !== undefined) {
+      out.push(mergeItem(lhs.get(rk), rhs.get(rk)));
+      mergedRhs.add(rk);
+      r++;
+      if (nextShared === rk) nextShared = shared.shift();
+    } else if (lk !== undefined) {
+      l++; // only reachable for a shared item already emitted
+    }
+  }
   return out;
 }
 
