@@ -14,6 +14,7 @@ export interface Patcher {
   jsonPatch(current: KubeObject, patch: unknown, s: PatchSchema): KubeObject;
   mergePatch(current: KubeObject, patch: unknown, s: PatchSchema): KubeObject;
   strategicMergePatch(current: KubeObject, patch: unknown, s: PatchSchema): KubeObject;
-  serverSideApply(args: { live: KubeObject | undefined; applied: KubeObject; manager: string; force: boolean; now: Date } & PatchSchema): { object: KubeObject };
-  managedFieldsAfterUpdate(args: { old: KubeObject | undefined; updated: KubeObject; manager: string; operation: 'Update' | 'Apply'; subresource?: string; now: Date; apiVersion: string } & PatchSchema): ManagedFieldsEntry[];
+  serverSideApply(args: { live: KubeObject | undefined; applied: KubeObject; manager: string; force: boolean; now: Date; subresource?: string } & PatchSchema): { object: KubeObject };
+  /** managedFields after an ordinary (non-apply) write by `manager`. */
+  managedFieldsAfterUpdate(args: { old: KubeObject | undefined; updated: KubeObject; manager: string; subresource?: string; now: Date; apiVersion: string } & PatchSchema): ManagedFieldsEntry[];
 }

@@ -47,7 +47,7 @@ export function admitCreate(ctx: ApiContext, rt: ResourceType, obj: KubeObject, 
   throwIfInvalid(rt, obj, rt.strategy.validate ? rt.strategy.validate(obj, undefined) : validateObjectMeta(rt, obj));
   ctx.hooks.beforeStore?.(rt, obj, undefined);
   const meta = obj.metadata ?? (obj.metadata = {});
-  meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old: undefined, updated: obj, manager: opts.fieldManager, operation: 'Update', now, apiVersion: String(obj.apiVersion), schemaName: rt.schemaName });
+  meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old: undefined, updated: obj, manager: opts.fieldManager, now, apiVersion: String(obj.apiVersion), schemaName: rt.schemaName });
   return obj;
 }
 

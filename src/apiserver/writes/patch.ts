@@ -70,7 +70,7 @@ export async function patchObject(ctx: ApiContext, p: PatchRequest): Promise<Pat
     let managedFieldsDone = false;
     if (p.type === 'apply') {
       const live = structuredClone(current.object);
-      updated = ctx.patcher.serverSideApply({ live, applied: patch as KubeObject, manager: p.opts.fieldManager, force: p.force, now: ctx.now(), ...s }).object;
+      updated = ctx.patcher.serverSideApply({ live, applied: patch as KubeObject, manager: p.opts.fieldManager, force: p.force, now: ctx.now(), ...s, ...(p.subresource ? { subresource: p.subresource } : {}) }).object;
       managedFieldsDone = true;
     } else {
       updated = applyPatchDoc(ctx, p.type, current.object, patch, s);

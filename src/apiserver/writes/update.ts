@@ -66,7 +66,7 @@ export async function finishUpdate(ctx: ApiContext, a: UpdateArgs): Promise<Kube
   if (rt.strategy.usesGeneration && specPart(obj) !== specPart(old)) meta.generation = (old.metadata?.generation ?? 0) + 1;
   ctx.hooks.beforeStore?.(rt, obj, old);
   if (!a.managedFieldsDone) {
-    meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old, updated: obj, manager: opts.fieldManager, operation: a.operation ?? 'Update', ...(a.subresource ? { subresource: a.subresource } : {}), now, apiVersion: String(obj.apiVersion), schemaName: rt.schemaName });
+    meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old, updated: obj, manager: opts.fieldManager, ...(a.subresource ? { subresource: a.subresource } : {}), now, apiVersion: String(obj.apiVersion), schemaName: rt.schemaName });
   }
   meta.resourceVersion = old.metadata?.resourceVersion;
   if (sameIgnoringManagedFieldTimes(obj, old)) return old;
