@@ -88,3 +88,26 @@ test('a docker-archive whose layer does not match its diffID is refused', async 
   await assert.rejects(loadImages(openImageStore(join(dir, 'fresh')), createReadStream(bad)), /config says sha256:/);
   await assert.rejects(loadImages(openImageStore(join(dir, 'fresh')), Readable.from([Buffer.alloc(1024)])), /not an image archive/);
 });
+
+test('podman loads what we save and we load what podman saves (both formats)', async (t) => {
+  const { dir, store, id } = await fixture(t);
+  // Podman needs lower ulimits here (HOST-NOTES.md) and gets its own throwaway storage.
+  writeFileSync(join(dir, 'containers.conf'), '[containers]\ndefault_ulimits = ["nofile=20000:20000", "nproc=32768:32768"]\n');
+  const env = { ...process.env, CONTAINERS_CONF: join(dir, 'containers.conf') };
+  const podman = (...args: string[]): string => execFileSync('podman', ['--root', join(dir, 'pm-root'), '--runroot', join(dir, 'pm-run'), '--storage-driver', 'vfs', ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const ours = join(dir, 'ours.tar');
+  await saveTo(store, ['demo:1'], 'docker-archive', ours);
+  assert.match(podman('load', '-i', ours), /Loaded image: .*demo:1/);
+  assert.match(podman('images', '--no-trunc', '--format', '{{.ID}}'), new RegExp(id.slice(7)));
+  for (const format of ['docker-archive', 'oci-archive']) {
+    const theirs = join(dir, `podman-${format}.tar`);
+    podman('save', '--format', format, '-o', theirs, 'demo:1');
+    const fresh = openImageStore(join(dir, `fresh-${format}`));
+    const loaded = await loadImages(fresh, createReadStream(theirs));
+    assert.equal(loaded.length, 1, format);
+    assert.equal(loaded[0]!.names.length, 1, format);
+    const prepared = await fresh.prepare(loaded[0]!.names[0]!);
+    assert.equal(readFileSync(join(prepared.lowerDirs[0]!, 'etc', 'motd'), 'utf8'), 'hello from the archive\n', format);
+    if (format === 'docker-archive') assert.equal(loaded[0]!.image.id, id, 'podman keeps the config bytes in docker-archive');
+  }
+});

@@ -133,7 +133,7 @@ export class ImageStore implements ImageProvider {
    */
   async setNames(manifestDigest: string, names: string[]): Promise<void> {
     const normalised = names.map((n) => formatReference(parseReference(n)));
-    await this.refs.update((refs) => {
+    await this.refs.update(async (refs) => {
       const displaced = new Set<string>();
       for (const name of normalised) {
         const old = refs[name];
@@ -145,8 +145,8 @@ export class ImageStore implements ImageProvider {
       for (const digest of displaced) {
         if (namesOf(refs, digest).length === 0) refs[DANGLING_PREFIX + digest] = { digest, updated: now() };
       }
+      await this.writeIndexFrom(refs);
     });
-    await this.syncIndex();
   }
 
   async tag(source: string, target: string): Promise<void> {
@@ -178,12 +178,13 @@ export class ImageStore implements ImageProvider {
   async removeImage(image: ImageInfo, options: { force?: boolean; byName?: string } = {}): Promise<RemoveResult> {
     const byName = options.byName;
     const result: RemoveResult = { untagged: [], deleted: [] };
-    await this.refs.update((refs) => {
+    await this.refs.update(async (refs) => {
       const names = Object.keys(refs).filter((n) => refs[n]!.digest === image.manifestDigest);
       const realNames = names.filter((n) => !n.startsWith(DANGLING_PREFIX));
       if (byName !== undefined && realNames.length > 1) {
         delete refs[byName];
         result.untagged.push(byName);
+        await this.writeIndexFrom(refs);
         return;
       }
       if (byName === undefined && realNames.length > 1 && !options.force) {
@@ -192,9 +193,9 @@ export class ImageStore implements ImageProvider {
       for (const n of names) delete refs[n];
       result.untagged.push(...realNames);
       result.deleted.push(image.id);
+      await this.writeIndexFrom(refs);
     });
     if (result.deleted.length > 0) {
-      await this.syncIndex();
       await this.gc({
         candidates: {
           blobs: [image.manifestDigest, image.id, ...image.manifest.layers.map((l) => l.digest)],
@@ -210,9 +211,11 @@ export class ImageStore implements ImageProvider {
     return collectGarbage(this, options);
   }
 
-  /** Keeps content/index.json listing the named manifests, so OCI tools can read the layout. */
-  async syncIndex(): Promise<void> {
-    const refs = await this.refs.read();
+  /**
+   * Keeps content/index.json listing the named manifests, so OCI tools can read the layout.
+   * Called with the reference lock held, so two processes cannot interleave their views.
+   */
+  private async writeIndexFrom(refs: Record<string, ReferenceEntry>): Promise<void> {
     const manifests: Descriptor[] = [];
     for (const [name, entry] of Object.entries(refs)) {
       const size = await this.content.size(entry.digest);
