@@ -15,6 +15,8 @@ const widgetSchema: OpenApiSchema = {
         labels: { type: 'object', additionalProperties: { type: 'string' } },
         free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
         port: { 'x-kubernetes-int-or-string': true },
+        empty: { type: 'object' },
+        anything: { description: 'no type: not checked' },
       },
     },
   },
@@ -43,8 +45,8 @@ test('unknown fields are reported with their paths', () => {
 });
 
 test('apiVersion/kind, maps, preserve-unknown-fields and opaque objects are open', () => {
-  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, labels: { a: 'b' }, free: { anything: { deep: 1 } }, nope: 1 } };
-  assert.deepEqual(findUnknownFields(widget, 'com.example.v1.Widget', resolve), ['.spec.nope']);
+  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, labels: { a: 'b' }, free: { anything: { deep: 1 } }, nope: 1, empty: { x: 1 }, anything: { y: 2 } } };
+  assert.deepEqual(findUnknownFields(widget, 'com.example.v1.Widget', resolve), ['.spec.nope', '.spec.empty.x']);
   const managed = { metadata: { managedFields: [{ manager: 'm', fieldsV1: { 'f:spec': { 'f:x': {} } } }] } };
   assert.deepEqual(findUnknownFields(managed, POD, resolve), []);
   assert.deepEqual(findUnknownFields({ spec: {} }, 'io.k8s.no.Such', resolve), []);

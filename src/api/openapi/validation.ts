@@ -15,8 +15,9 @@ const EMBEDDED_FIELDS = new Set(['apiVersion', 'kind', 'metadata']);
 /**
  * Paths (`.spec.foo`, `.spec.containers[0].bogus`) of fields in `obj` that the schema of
  * `schemaName` does not declare. `apiVersion` and `kind` at the top are always accepted;
- * `additionalProperties` and `x-kubernetes-preserve-unknown-fields` open an object up; an
- * object schema that declares no properties at all is treated as open.
+ * `additionalProperties` and `x-kubernetes-preserve-unknown-fields` open an object up. An
+ * object schema that declares no properties is closed (a CRD prunes everything under it, a
+ * built-in empty struct has no fields); a schema with no type at all is not checked.
  */
 export function findUnknownFields(obj: unknown, schemaName: string, resolver: SchemaResolver): string[] {
   const out: string[] = [];
@@ -45,7 +46,7 @@ function walkUnknown(value: unknown, schema: OpenApiSchema, path: string, resolv
       continue;
     } else if (eff.embeddedResource && EMBEDDED_FIELDS.has(key)) {
       continue;
-    } else if (props && extra !== true && !eff.preserveUnknown) {
+    } else if ((props || eff.type === 'object') && extra !== true && !eff.preserveUnknown) {
       out.push(childPath);
     }
   }
