@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { canonicalJson } from './json.js';
-import { createThreeWayMergePatch, withLastAppliedAnnotation } from './strategic/three-way.js';
+import { createThreeWayMergePatch, createTwoWayMergePatch, withLastAppliedAnnotation } from './strategic/three-way.js';
 import { applyStrategicMergePatch } from './strategic/apply.js';
 import { DEPLOYMENT, POD, fixtureResolver } from './testdata/schemas.js';
 
@@ -111,6 +111,10 @@ function assertIncludes(actual: unknown, expected: unknown, path: string): void 
   }
 }
 
+function containersOf(o: Obj): Obj[] {
+  return (o.spec as { containers: Obj[] }).containers;
+}
+
 interface Scenario {
   name: string;
   path: string;
@@ -181,6 +185,27 @@ test('three-way patches match what the real kubectl apply sends', async (t) => {
       assert.equal(patched.error, undefined, patched.error?.message);
       assertIncludes(patched.object, withLastAppliedAnnotation(s.after).modified, '');
       assert.deepEqual((patched.object?.metadata as Obj).labels, (s.after.metadata as Obj).labels, 'labels dropped from the configuration are gone');
+    });
+  }
+
+  const twoWay: Array<{ name: string; args: string[]; edit: (o: Obj) => void }> = [
+    { name: 'set image', args: ['set', 'image', 'pod/nginx', 'nginx=nginx:2'], edit: (o) => { containersOf(o)[0]!.image = 'nginx:2'; } },
+    { name: 'set env: remove one, add one', args: ['set', 'env', 'pod/nginx', '-c', 'nginx', 'B-', 'C=3'], edit: (o) => { containersOf(o)[0]!.env = [{ name: 'A', value: '1' }, { name: 'C', value: '3' }]; } },
+  ];
+  for (const c of twoWay) {
+    await t.test(`two-way: kubectl ${c.name}`, async () => {
+      const current = liveAfterApply(pod([{ name: 'nginx', image: 'nginx', env: [{ name: 'A', value: '1' }, { name: 'B', value: '2' }] }, { name: 'side', image: 's' }]), defaultsForPod);
+      api.live.clear();
+      api.live.set('/api/v1/namespaces/default/pods/nginx', current);
+      api.patches.length = 0;
+      const r = await run(KUBECTL, [...c.args, '--cache-dir', join(dir, 'cache')], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(api.patches.length, 1, r.stderr);
+      const modified = structuredClone(current);
+      c.edit(modified);
+      const ours = createTwoWayMergePatch(current, modified, fixtureResolver, POD);
+      if (process.env.SKIFF_SHOW_PATCHES) console.log(api.patches[0]);
+      assert.equal(canonicalJson(ours.object), api.patches[0]);
     });
   }
 
