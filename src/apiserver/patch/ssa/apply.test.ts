@@ -177,6 +177,12 @@ test('apply onto an object with no managedFields gives its fields to before-firs
 });
 
 test('apply errors are 400 values', () => {
+  const keyless = podConfig('x');
+  (keyless.spec as { containers: Obj[] }).containers.push({ image: 'no-name' });
+  assert.equal(apply(undefined, keyless).error?.message, 'failed to create typed patch object: .spec.containers: element 1: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)');
+  const dup = podConfig('x');
+  (dup.spec as { containers: Obj[] }).containers.push({ name: 'nginx', image: 'y' });
+  assert.match(apply(undefined, dup).error?.message ?? '', /duplicate entries for key \[name="nginx"\]/);
   assert.equal(apply(undefined, 'text').error?.code, 400);
   const withFields = podConfig('x');
   (withFields.metadata as Obj).managedFields = [{ manager: 'm' }];

@@ -15,6 +15,7 @@ import { pathString } from './fieldset.js';
 import { decodeManagedFields, describeManager, encodeManagedFields, rfc3339, sameManager, type Manager } from './managed.js';
 import { mergeApplied, prune } from './merge.js';
 import { typedContext } from './typed.js';
+import { validateApplied } from './validate.js';
 import { compare, toFieldSet } from './walk.js';
 
 export interface ServerSideApplyOptions {
@@ -53,6 +54,8 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   const view = new SchemaView(opts.resolver);
   const schema = view.component(opts.schemaName);
   const typed = typedContext(view, opts.subresource);
+  const invalid = validateApplied(typed, config, schema);
+  if (invalid) return { error: errors.badRequest(`failed to create typed patch object: ${invalid}`) };
   const live: JsonObject = cloneJson(opts.live ?? {});
   const apiVersion = String(config.apiVersion ?? live.apiVersion ?? '');
 
