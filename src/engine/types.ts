@@ -59,6 +59,13 @@ export interface PreparedImage {
   readonly config: ImageRuntimeConfig;
   /** Unpacked layer folders, top layer first (overlayfs lowerdir order). */
   readonly lowerDirs: readonly string[];
+  /**
+   * The same layers as short paths relative to `cwd` (`l/<12 hex>`, top first). overlayfs
+   * takes its mount options in one 4 KiB page, which ~40 absolute layer paths already fill;
+   * mount with `cwd` as the working directory and these relative paths for deep images.
+   * Optional: added by the image store; absent from other providers.
+   */
+  readonly shortLowerDirs?: { readonly cwd: string; readonly dirs: readonly string[] };
 }
 
 /**

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -9,10 +9,10 @@ import { MediaType, type ImageConfig, type ImageManifest } from '../content/inde
 import { diffDirectory, layerFromDirectory } from '../snapshot/index.js';
 import { importRootfs, openImageStore } from './index.js';
 
-function withOverlay(lowerDirs: readonly string[], dir: string, fn: (merged: string) => void): { upper: string } {
+function withOverlay(lowerDirs: readonly string[], dir: string, fn: (merged: string) => void, cwd?: string): { upper: string } {
   const merged = join(dir, 'merged'); const upper = join(dir, 'upper'); const work = join(dir, 'work');
   for (const p of [merged, upper, work]) mkdirSync(p, { recursive: true });
-  execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lowerDirs.join(':')},upperdir=${upper},workdir=${work}`, merged]);
+  execFileSync('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lowerDirs.join(':')},upperdir=${upper},workdir=${work}`, merged], cwd ? { cwd } : {});
   try {
     fn(merged);
   } finally {
@@ -66,13 +66,15 @@ test('a container upper dir and a COPY folder become layers of a new image (Dock
   assert.equal(image.lowerDirs.length, 3);
   assert.equal(image.lowerDirs[2], prepared.lowerDirs[0], 'the base layer snapshot is shared');
   assert.deepEqual(image.config.Cmd, ['/app/main.sh']);
-  withOverlay(image.lowerDirs, join(dir, 'check'), (merged) => {
+  // Mounted through the short relative links, as a deep image must be.
+  assert.deepEqual(image.shortLowerDirs?.dirs.map((d) => realpathSync(join(image.shortLowerDirs!.cwd, d))), image.lowerDirs);
+  withOverlay(image.shortLowerDirs!.dirs, join(dir, 'check'), (merged) => {
     assert.equal(existsSync(join(merged, 'etc', 'motd')), false, 'deleted in RUN');
     assert.deepEqual(readdirSync(join(merged, 'd')), ['new'], 'replaced dir is opaque');
     const app = lstatSync(join(merged, 'app', 'main.sh'));
     assert.equal(app.uid, 1000);
     assert.equal(app.mode & 0o777, 0o755);
     assert.equal(readFileSync(join(merged, 'app', 'main.sh'), 'utf8'), 'echo app\n');
-  });
+  }, image.shortLowerDirs!.cwd);
   assert.equal(runLayer.diffId, (await diffDirectory(upper, store.content)).diffId, 'diffing the same upper dir twice gives the same layer');
 });

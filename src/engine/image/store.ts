@@ -252,6 +252,7 @@ export class ImageStore implements ImageProvider {
       reference: image.names[0] ?? image.id,
       config: image.config.config ?? {},
       lowerDirs: dirs.reverse(),
+      shortLowerDirs: { cwd: this.snapshots.dir, dirs: [...chains].reverse().map((c) => this.snapshots.shortPath(c)) },
     };
   }
 }

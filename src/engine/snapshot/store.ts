@@ -5,7 +5,7 @@
  * exists is always whole; two processes unpacking the same layer both succeed.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, readlink, rename, rm, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isErrno, maybeGunzip, pathExists, readTar, tempSibling } from '../util/index.js';
 import { applyLayer, type ApplyStats } from './apply.js';
@@ -38,8 +38,36 @@ function hashed(source: AsyncIterable<Buffer>): { stream: AsyncGenerator<Buffer>
   return { stream, digest: () => `sha256:${hash.digest('hex')}` };
 }
 
+/**
+ * Each snapshot also gets a short link, snapshots/l/<12 hex> -> ../<hex>/fs, because
+ * overlayfs takes its options in one page (4 KiB): 127 absolute layer paths do not fit, but
+ * 127 `l/<12 hex>` paths relative to the snapshots folder do (mount with that as cwd).
+ */
+const LINK_DIR = 'l';
+const SHORT = 12;
+
 export class SnapshotStore {
   constructor(readonly dir: string) {}
+
+  /** `l/<12 hex>`: the snapshot's folder relative to `dir`, for page-limited mount options. */
+  shortPath(chainId: string): string {
+    return `${LINK_DIR}/${hexOf(chainId).slice(0, SHORT)}`;
+  }
+
+  /** Creates the short link if missing (atomically: a temp link renamed into place). */
+  private async ensureShortLink(chainId: string): Promise<void> {
+    const link = join(this.dir, this.shortPath(chainId));
+    const target = `../${hexOf(chainId)}/fs`;
+    try {
+      if ((await readlink(link)) === target) return;
+    } catch (err: unknown) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+    await mkdir(join(this.dir, LINK_DIR), { recursive: true });
+    const tmp = tempSibling(link);
+    await symlink(target, tmp);
+    await rename(tmp, link);
+  }
 
   /** The unpacked layer folder (overlayfs lowerdir) of a chain ID. */
   fsPath(chainId: string): string {
@@ -62,7 +90,10 @@ export class SnapshotStore {
     expectedDiffId?: string,
   ): Promise<{ path: string; stats?: ApplyStats }> {
     const final = join(this.dir, hexOf(chainId));
-    if (await pathExists(join(final, 'fs'))) return { path: join(final, 'fs') };
+    if (await pathExists(join(final, 'fs'))) {
+      await this.ensureShortLink(chainId);
+      return { path: join(final, 'fs') };
+    }
     await mkdir(this.dir, { recursive: true });
     const tmp = tempSibling(final);
     try {
@@ -80,6 +111,7 @@ export class SnapshotStore {
         // Another process finished the same layer first: theirs is as good as ours.
         if (!isErrno(err, 'ENOTEMPTY') && !isErrno(err, 'EEXIST')) throw err;
       }
+      await this.ensureShortLink(chainId);
       return { path: join(final, 'fs'), stats };
     } finally {
       await rm(tmp, { recursive: true, force: true });
@@ -98,6 +130,7 @@ export class SnapshotStore {
 
   async remove(chainId: string): Promise<void> {
     const final = join(this.dir, hexOf(chainId));
+    await rm(join(this.dir, this.shortPath(chainId)), { force: true });
     // Rename first so a half-deleted snapshot is never mistaken for a whole one.
     const doomed = tempSibling(final);
     try {
