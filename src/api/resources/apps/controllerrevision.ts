@@ -29,7 +29,7 @@ export const controllerrevisions = defineResource({
   columns: [
     nameColumn,
     column('Controller', 'The controller that owns this revision.'),
-    column('Revision', 'Revision indicates the revision of the state represented by Data.', { type: 'integer' }),
+    column('Revision', 'Revision indicates the revision of the state represented by Data.'),
     ageColumn,
   ],
   row: (cr: KubeObject, ctx: StrategyContext) => [nameOf(cr), controllerOf(cr), numberAt(cr, 'revision') ?? 0, ageOf(createdAt(cr), ctx.now)],

@@ -39,6 +39,6 @@ test('lease, endpointslice and events.k8s.io rows and checks', () => {
   assert.deepEqual(lines(create(endpointslices, { metadata: { name: 's', namespace: 'default' }, addressType: 'IPX' })), ['addressType: Unsupported value: "IPX": supported values: "FQDN", "IPv4", "IPv6"']);
   const ev: KubeObject = { metadata: { name: 'e1', namespace: 'default', creationTimestamp: ago(5) }, eventTime: ago(10), reportingController: 'skiff/scheduler', reportingInstance: 'skiff-1', action: 'Binding', reason: 'Scheduled', type: 'Normal', note: 'Assigned default/web to node1', regarding: { kind: 'Pod', name: 'web', namespace: 'default' } };
   assert.deepEqual(create(eventsV1, ev), []);
-  assert.deepEqual(eventsV1.row(ev, ctx), ['10s', 'Normal', 'Scheduled', 'pod/web', '', 'skiff/scheduler', 'Assigned default/web to node1', '10s', 1, 'e1']);
+  assert.deepEqual(eventsV1.row(ev, ctx), ['10s', 'Normal', 'Scheduled', 'pod/web', '', 'skiff/scheduler, skiff-1', 'Assigned default/web to node1', '10s', 1, 'e1']);
   assert.deepEqual(lines(create(eventsV1, { metadata: { name: 'e2', namespace: 'default' }, type: 'Normal' })), ['eventTime: Required value', 'reportingController: Required value', 'reportingInstance: Required value', 'action: Required value', 'reason: Required value']);
 });

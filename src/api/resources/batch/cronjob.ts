@@ -87,7 +87,7 @@ export const cronjobs = defineResource({
     nameColumn,
     column('Schedule', 'The schedule in Cron format.'),
     column('Timezone', 'The time zone name for the given schedule.'),
-    column('Suspend', 'Whether subsequent executions are suspended.'),
+    column('Suspend', 'Whether subsequent executions are suspended.', { type: 'boolean' }),
     column('Active', 'The number of currently running jobs.', { type: 'integer' }),
     column('Last Schedule', 'When the job was last successfully scheduled.'),
     ageColumn, containersColumn, imagesColumn, selectorColumn,

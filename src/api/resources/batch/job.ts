@@ -86,11 +86,12 @@ function validateJobUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
   return errs;
 }
 
+/** Whether the first condition of a type is True (upstream's hasJobCondition). */
 function hasCondition(status: unknown, type: string): boolean {
-  return recordsAt(status, 'conditions').some((c) => stringAt(c, 'type') === type && stringAt(c, 'status') === 'True');
+  return stringAt(recordsAt(status, 'conditions').find((c) => stringAt(c, 'type') === type), 'status') === 'True';
 }
 
-/** Complete, Failed, Terminating, Suspended, FailureTarget, SuccessCriteriaMet or Running. */
+/** Complete, Failed, Terminating, Suspended, FailureTarget or Running. */
 export function jobStatusWord(job: KubeObject): string {
   const status = recordAt(job, 'status');
   if (hasCondition(status, 'Complete')) return 'Complete';
@@ -98,7 +99,6 @@ export function jobStatusWord(job: KubeObject): string {
   if (job.metadata?.deletionTimestamp) return 'Terminating';
   if (hasCondition(status, 'Suspended')) return 'Suspended';
   if (hasCondition(status, 'FailureTarget')) return 'FailureTarget';
-  if (hasCondition(status, 'SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 

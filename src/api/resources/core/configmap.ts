@@ -25,6 +25,6 @@ export const configmaps = defineResource({
     validate: validateConfigMap,
     validateUpdate: (obj, old) => validateImmutableData(obj, old, ['data', 'binaryData']),
   }),
-  columns: [nameColumn, column('Data', 'Number of keys in the config map.', { type: 'integer' }), ageColumn],
+  columns: [nameColumn, column('Data', 'Number of keys in the config map.'), ageColumn],
   row: (cm: KubeObject, ctx: StrategyContext) => [nameOf(cm), countKeys(cm['data'], cm['binaryData']), ageOf(createdAt(cm), ctx.now)],
 });

@@ -17,6 +17,9 @@ test('service defaults: ClusterIP, TCP, targetPort = port, single-stack', () => 
     internalTrafficPolicy: 'Cluster', ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4'],
   });
   assert.deepEqual(s2['status'], { loadBalancer: {} });
+  const withIP: KubeObject = { metadata: meta('ip'), spec: { clusterIP: '10.43.0.9', ports: [{ port: 80 }] } };
+  create(services, withIP);
+  assert.deepEqual((withIP['spec'] as Record<string, unknown>)['clusterIPs'], ['10.43.0.9']);
   const np: KubeObject = { metadata: meta('np'), spec: { type: 'NodePort', ports: [{ port: 80 }] } };
   create(services, np);
   assert.equal((np['spec'] as Record<string, unknown>)['externalTrafficPolicy'], 'Cluster');
@@ -87,6 +90,9 @@ test('configmap, serviceaccount, endpoints and event rows', () => {
   const ep: KubeObject = { metadata: meta('web'), subsets: [{ addresses: [{ ip: '10.42.0.1' }, { ip: '10.42.0.2' }], ports: [{ port: 80 }, { port: 443 }] }] };
   assert.deepEqual(endpoints.row(ep, ctx), ['web', '10.42.0.1:80,10.42.0.2:80,10.42.0.1:443 + 1 more...', '45s']);
   assert.deepEqual(endpoints.row({ metadata: meta('none') }, ctx), ['none', '<none>', '45s']);
+  assert.deepEqual(endpoints.row({ metadata: meta('empty'), subsets: [{ notReadyAddresses: [{ ip: '10.42.0.9' }] }] }, ctx), ['empty', '', '45s']);
+  assert.deepEqual(endpoints.row({ metadata: meta('headless'), subsets: [{ addresses: [{ ip: 'fd00::1' }] }] }, ctx), ['headless', 'fd00::1', '45s']);
+  assert.deepEqual(endpoints.row({ metadata: meta('v6'), subsets: [{ addresses: [{ ip: 'fd00::1' }], ports: [{ port: 80 }] }] }, ctx), ['v6', '[fd00::1]:80', '45s']);
   const ev: KubeObject = {
     metadata: meta('web.17'), involvedObject: { kind: 'Pod', name: 'web', namespace: 'default', fieldPath: 'spec.containers{c}' },
     reason: 'Pulled', message: 'Successfully pulled image ', type: 'Normal', source: { component: 'kubelet', host: 'node1' },

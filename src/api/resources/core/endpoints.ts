@@ -22,7 +22,6 @@ export function formatEndpoints(ep: KubeObject): string {
     count += targets.length;
     for (const t of targets) if (list.length < SHOWN) list.push(t);
   }
-  if (list.length === 0) return '<none>';
   return count > SHOWN ? `${list.join(',')} + ${count - SHOWN} more...` : list.join(',');
 }
 

@@ -17,7 +17,7 @@ export const eventColumns: readonly TableColumn[] = [
   column('Message', 'A human-readable description of the status of this operation.'),
   wide('First Seen', 'The time at which the event was first recorded.'),
   wide('Count', 'The number of times this event has occurred.'),
-  wide('Name', 'Name must be unique within a namespace.', ),
+  column('Name', 'Name must be unique within a namespace.', { format: 'name', priority: 1 }),
 ];
 
 /** The fields the printer reads, in core/v1 Event terms. */
@@ -34,6 +34,7 @@ export interface EventView {
   sourceComponent: string;
   sourceHost: string;
   reportingController: string;
+  reportingInstance: string;
 }
 
 export function coreEventView(ev: KubeObject): EventView {
@@ -44,7 +45,7 @@ export function coreEventView(ev: KubeObject): EventView {
     firstTimestamp: stringAt(ev, 'firstTimestamp'), lastTimestamp: stringAt(ev, 'lastTimestamp'), eventTime: stringAt(ev, 'eventTime'),
     count: numberAt(ev, 'count') ?? 0, series: recordAt(ev, 'series'),
     sourceComponent: stringAt(source, 'component') ?? '', sourceHost: stringAt(source, 'host') ?? '',
-    reportingController: stringAt(ev, 'reportingComponent') ?? '',
+    reportingController: stringAt(ev, 'reportingComponent') ?? '', reportingInstance: stringAt(ev, 'reportingInstance') ?? '',
   };
 }
 
@@ -63,7 +64,8 @@ export function eventRowFromView(name: string, v: EventView, ctx: StrategyContex
   const objName = stringAt(v.involvedObject, 'name') ?? '';
   const target = objName ? `${kind}/${objName}` : kind;
   const component = v.sourceComponent || v.reportingController;
-  const source = v.sourceHost ? `${component}, ${v.sourceHost}` : component;
+  const instance = v.sourceHost || v.reportingInstance;
+  const source = instance ? `${component}, ${instance}` : component;
   return [last, v.type, v.reason, target, stringAt(v.involvedObject, 'fieldPath') ?? '', source, v.message.trim(), first, count, name];
 }
 

@@ -57,7 +57,7 @@ export const secrets = defineResource({
   columns: [
     nameColumn,
     column('Type', 'The type of the secret'),
-    column('Data', 'Number of keys in the secret.', { type: 'integer' }),
+    column('Data', 'Number of keys in the secret.'),
     ageColumn,
   ],
   row: (s: KubeObject, ctx: StrategyContext) => [nameOf(s), stringAt(s, 'type') ?? 'Opaque', countKeys(s['data']), ageOf(createdAt(s), ctx.now)],

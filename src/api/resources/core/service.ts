@@ -18,6 +18,11 @@ function defaultService(obj: KubeObject): void {
   const spec = ensureRecord(obj as JsonRecord, 'spec');
   setDefaultString(spec, 'type', 'ClusterIP');
   const type = stringAt(spec, 'type');
+  // clusterIP and clusterIPs[0] are one field written two ways; keep them in step.
+  const ip = stringAt(spec, 'clusterIP');
+  const ips = (arrayAt(spec, 'clusterIPs') ?? []).map(String);
+  if (ip && ips.length === 0) spec['clusterIPs'] = [ip];
+  else if (!ip && ips[0]) spec['clusterIP'] = ips[0];
   for (const port of recordsAt(spec, 'ports')) {
     setDefaultString(port, 'protocol', 'TCP');
     const targetPort = port['targetPort'];
@@ -116,7 +121,7 @@ export function servicePorts(svc: KubeObject): string {
 function serviceRow(svc: KubeObject, ctx: StrategyContext): unknown[] {
   const spec = recordAt(svc, 'spec');
   return [
-    nameOf(svc), stringAt(spec, 'type') ?? 'ClusterIP', stringAt(spec, 'clusterIP') || '<none>', externalIP(svc), servicePorts(svc),
+    nameOf(svc), stringAt(spec, 'type') ?? 'ClusterIP', String((arrayAt(spec, 'clusterIPs') ?? [])[0] ?? '') || stringAt(spec, 'clusterIP') || '<none>', externalIP(svc), servicePorts(svc),
     ageOf(createdAt(svc), ctx.now), formatLabels(spec?.['selector']),
   ];
 }

@@ -10,6 +10,6 @@ export const serviceaccounts = defineResource({
   group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], namespaced: true,
   schemaName: 'io.k8s.api.core.v1.ServiceAccount',
   strategy: makeStrategy({}),
-  columns: [nameColumn, column('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.', { type: 'integer' }), ageColumn],
+  columns: [nameColumn, column('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageColumn],
   row: (sa: KubeObject, ctx: StrategyContext) => [nameOf(sa), (arrayAt(sa, 'secrets') ?? []).length, ageOf(createdAt(sa), ctx.now)],
 });

@@ -15,7 +15,7 @@ function newEventView(ev: KubeObject): EventView {
     firstTimestamp: stringAt(ev, 'deprecatedFirstTimestamp'), lastTimestamp: stringAt(ev, 'deprecatedLastTimestamp'), eventTime: stringAt(ev, 'eventTime'),
     count: numberAt(ev, 'deprecatedCount') ?? 0, series: recordAt(ev, 'series'),
     sourceComponent: stringAt(source, 'component') ?? '', sourceHost: stringAt(source, 'host') ?? '',
-    reportingController: stringAt(ev, 'reportingController') ?? '',
+    reportingController: stringAt(ev, 'reportingController') ?? '', reportingInstance: stringAt(ev, 'reportingInstance') ?? '',
   };
 }
 
