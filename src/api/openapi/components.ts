@@ -12,7 +12,7 @@ import { LIST_METADATA_DESCRIPTION, writtenDescription } from './field-descripti
 import { FIELD_ENUMS } from './enums.js';
 import { ATOMIC_STRUCTS, patchMetadataFor } from './patch-metadata.js';
 import { SPECIAL_COMPONENTS } from './special-components.js';
-import { ANY_FIELD_COMPONENTS, QUANTITY_FIELDS, RAW_EXTENSION, quantityComponent } from './type-overrides.js';
+import { ANY_FIELD_COMPONENTS, FIELD_DEFAULTS, QUANTITY_FIELDS, RAW_EXTENSION, quantityComponent } from './type-overrides.js';
 
 const REF_PREFIX = '#/components/schemas/';
 const TIME = 'io.k8s.apimachinery.pkg.apis.meta.v1.Time';
@@ -48,9 +48,11 @@ export class BuiltinComponents {
     for (const field of model.fields) {
       const schema = this.fieldSchema(cls, field);
       const description = fieldOwnDescription(field) ?? this.fallbackDescription(cls, owner, field, schema);
-      const values = FIELD_ENUMS[`${cls}.${field.jsonName}`];
+      const key = `${cls}.${field.jsonName}`;
+      const values = FIELD_ENUMS[key];
       properties[field.jsonName] = {
         ...schema,
+        ...(key in FIELD_DEFAULTS ? { default: FIELD_DEFAULTS[key] } : {}),
         ...(values ? { enum: [...values] } : {}),
         ...(description ? { description } : {}),
         ...patchMetadataFor(name, field.jsonName),

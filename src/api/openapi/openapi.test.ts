@@ -73,6 +73,9 @@ test('strategic merge and apply extensions are present', () => {
   assert.equal(field(podSpec, 'tolerations')?.['x-kubernetes-patch-merge-key'], undefined);
   assert.equal(field(container, 'ports')?.['x-kubernetes-patch-merge-key'], 'containerPort');
   assert.deepEqual(field(container, 'ports')?.['x-kubernetes-list-map-keys'], ['containerPort', 'protocol']);
+  // Apply needs the default of a key field that may be omitted.
+  assert.equal(resolve('io.k8s.api.core.v1.ContainerPort')?.properties?.['protocol']?.default, 'TCP');
+  assert.equal(resolve('io.k8s.api.core.v1.ServicePort')?.properties?.['protocol']?.default, 'TCP');
   assert.equal(field(container, 'env')?.['x-kubernetes-patch-merge-key'], 'name');
   assert.equal(field(container, 'volumeMounts')?.['x-kubernetes-patch-merge-key'], 'mountPath');
   const meta = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';

@@ -45,3 +45,12 @@ export const ANY_FIELD_COMPONENTS: Readonly<Record<string, string>> = {
 };
 
 export const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
+
+/**
+ * Defaults upstream publishes in its schemas that server-side apply relies on: a list-map key
+ * that may be omitted (ports are keyed by port and protocol, and protocol defaults to TCP).
+ */
+export const FIELD_DEFAULTS: Readonly<Record<string, unknown>> = {
+  'V1ContainerPort.protocol': 'TCP',
+  'V1ServicePort.protocol': 'TCP',
+};
