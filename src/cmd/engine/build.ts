@@ -1,0 +1,80 @@
+/**
+ * `skiff build -t NAME[:TAG] [-f Dockerfile] [--build-arg K=V]... [--target STAGE] [--no-cache]
+ * [--progress plain|tty|quiet] [-q] CONTEXT`: builds an image from a Dockerfile, printing
+ * progress as BuildKit's plain mode does.
+ */
+import { flagBool, flagValue, parseArgs, UsageError } from '../../engine/util/index.js';
+
+const usage = `Usage: skiff build [OPTIONS] PATH
+
+Build an image from a Dockerfile
+
+Options:
+      --build-arg list     Set build-time variables
+  -f, --file string        Name of the Dockerfile (default: "PATH/Dockerfile")
+      --no-cache           Do not use cache when building the image
+      --progress string    Set type of progress output (plain, tty, quiet) (default "plain")
+  -q, --quiet              Suppress the build output and print image ID on success
+  -t, --tag list           Name and optionally a tag in the "name:tag" format
+      --target string      Set the target build stage to build
+      --root string        Engine root (default $SKIFF_ROOT or /var/lib/skiff/engine)
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs(argv, [
+      { name: 'tag', short: 't', value: true }, { name: 'file', short: 'f', value: true }, { name: 'build-arg', value: true },
+      { name: 'target', value: true }, { name: 'no-cache' }, { name: 'progress', value: true }, { name: 'quiet', short: 'q' },
+    ]);
+  } catch (err: unknown) {
+    process.stderr.write(`Error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 125;
+  }
+  if (flagBool(args, 'help')) { process.stdout.write(usage); return 0; }
+  const context = args.positionals[0];
+  if (context === undefined || args.positionals.length > 1) {
+    process.stderr.write(`Error: "skiff build" requires exactly 1 argument.\n${usage}`);
+    return 125;
+  }
+  const buildArgs: Record<string, string> = {};
+  for (const pair of args.flags.get('build-arg') ?? []) {
+    const eq = pair.indexOf('=');
+    if (eq > 0) buildArgs[pair.slice(0, eq)] = pair.slice(eq + 1);
+    else if (process.env[pair] !== undefined) buildArgs[pair] = process.env[pair]!; // `--build-arg NAME` takes it from the environment
+  }
+  const mode = flagBool(args, 'quiet') ? 'quiet' : flagValue(args, 'progress') ?? 'plain';
+  if (!['plain', 'tty', 'auto', 'quiet'].includes(mode)) {
+    process.stderr.write(`Error: invalid progress mode "${mode}" (plain, tty, quiet)\n`);
+    return 125;
+  }
+  const { build, BuildError, PlainProgress, silentProgress } = await import('../../engine/build/index.js');
+  // The tty view is the plain one too (a compact live view is not implemented); it goes to stderr as BuildKit's does.
+  const progress = mode === 'quiet' ? silentProgress : new PlainProgress(process.stderr);
+  try {
+    const dockerfile = flagValue(args, 'file');
+    const target = flagValue(args, 'target');
+    const result = await build({
+      root: args.root, contextDir: context, tags: args.flags.get('tag') ?? [], buildArgs, progress,
+      noCache: flagBool(args, 'no-cache'),
+      ...(dockerfile !== undefined ? { dockerfile } : {}),
+      ...(target !== undefined ? { target } : {}),
+    });
+    if (mode === 'quiet') process.stdout.write(`${result.id}\n`);
+    return 0;
+  } catch (err: unknown) {
+    if (err instanceof BuildError) {
+      if (err.output && err.output.length > 0) {
+        process.stderr.write(`------\n${err.output.map((l) => ` > ${l}`).join('\n')}\n------\n`);
+      }
+      process.stderr.write(`ERROR: ${err.message}\n`);
+      return 1;
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`Error: ${err.message}\n`);
+      return 125;
+    }
+    process.stderr.write(`ERROR: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * Layers of a stage being built: unpacking them into snapshots only when a step needs the
+ * files (a RUN, a COPY that looks at its destination, a COPY --from this stage), so a fully
+ * cached build never touches a layer. Also merged read-only views of a layer stack.
+ */
+import { mkdir, mkdtemp } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Descriptor } from '../content/index.js';
+import type { ImageStore } from '../image/index.js';
+import { chainIds } from '../snapshot/index.js';
+import { mountOverlay, type MountedRootfs } from './runner/overlay.js';
+
+export interface LayerRef {
+  readonly descriptor: Descriptor;
+  readonly diffId: string;
+}
+
+export class LayerMaterializer {
+  private readonly unpacking = new Map<string, Promise<string>>();
+  private readonly views = new Map<string, Promise<string>>();
+  private readonly mounts: MountedRootfs[] = [];
+
+  constructor(private readonly store: ImageStore, private readonly tmpRoot: string) {}
+
+  /** Unpacked folders of the layers (bottom first in, top first out: overlayfs order). */
+  async lowerDirs(layers: readonly LayerRef[]): Promise<string[]> {
+    const chains = chainIds(layers.map((l) => l.diffId));
+    const dirs: string[] = [];
+    for (const [i, layer] of layers.entries()) {
+      const chain = chains[i]!;
+      let pending = this.unpacking.get(chain);
+      if (!pending) {
+        const below = [...dirs].reverse();
+        pending = this.store.snapshots.unpack(chain, this.store.content.read(layer.descriptor.digest), below, layer.diffId).then((r) => r.path);
+        this.unpacking.set(chain, pending);
+        pending.catch(() => this.unpacking.delete(chain));
+      }
+      dirs.push(await pending);
+    }
+    return dirs.reverse();
+  }
+
+  /**
+   * A folder showing the merged files of the layers, read-only in spirit (callers only read):
+   * an empty folder for none, the snapshot itself for one, an overlay mount for more.
+   */
+  async view(layers: readonly LayerRef[]): Promise<string> {
+    const key = chainIds(layers.map((l) => l.diffId)).at(-1) ?? 'scratch';
+    let pending = this.views.get(key);
+    if (!pending) {
+      pending = (async () => {
+        const dirs = await this.lowerDirs(layers);
+        if (dirs.length === 1) return dirs[0]!;
+        const dir = await mkdtemp(join(this.tmpRoot, 'view-'));
+        if (dirs.length === 0) {
+          await mkdir(join(dir, 'rootfs'));
+          return join(dir, 'rootfs');
+        }
+        const mounted = await mountOverlay(dir, dirs, { readOnly: true });
+        this.mounts.push(mounted);
+        return mounted.path;
+      })();
+      this.views.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** Unmounts every view (the temp folders go with the build's temp root). */
+  async close(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const m of this.mounts.splice(0)) await m.unmount().catch((err: unknown) => errors.push(err));
+    if (errors.length > 0) throw new Error('unmounting build views failed', { cause: errors[0] });
+  }
+}
