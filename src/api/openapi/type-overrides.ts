@@ -53,4 +53,6 @@ export const RAW_EXTENSION = 'io.k8s.apimachinery.pkg.runtime.RawExtension';
 export const FIELD_DEFAULTS: Readonly<Record<string, unknown>> = {
   'V1ContainerPort.protocol': 'TCP',
   'V1ServicePort.protocol': 'TCP',
+  // imagePullSecrets are keyed by name, which upstream lets default to "".
+  'V1LocalObjectReference.name': '',
 };
