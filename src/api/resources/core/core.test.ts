@@ -20,6 +20,13 @@ test('service defaults: ClusterIP, TCP, targetPort = port, single-stack', () => 
   const withIP: KubeObject = { metadata: meta('ip'), spec: { clusterIP: '10.43.0.9', ports: [{ port: 80 }] } };
   create(services, withIP);
   assert.deepEqual((withIP['spec'] as Record<string, unknown>)['clusterIPs'], ['10.43.0.9']);
+  const sticky: KubeObject = { metadata: meta('sticky'), spec: { sessionAffinity: 'ClientIP', externalIPs: ['192.0.2.9'], ports: [{ port: 80 }] } };
+  create(services, sticky);
+  assert.deepEqual((sticky['spec'] as Record<string, unknown>)['sessionAffinityConfig'], { clientIP: { timeoutSeconds: 10800 } });
+  assert.equal((sticky['spec'] as Record<string, unknown>)['externalTrafficPolicy'], 'Cluster');
+  const headless: KubeObject = { metadata: meta('hl'), spec: { clusterIP: 'None' } };
+  create(services, headless);
+  assert.equal((headless['spec'] as Record<string, unknown>)['ipFamilyPolicy'], 'RequireDualStack');
   const np: KubeObject = { metadata: meta('np'), spec: { type: 'NodePort', ports: [{ port: 80 }] } };
   create(services, np);
   assert.equal((np['spec'] as Record<string, unknown>)['externalTrafficPolicy'], 'Cluster');
@@ -115,10 +122,10 @@ test('nodes table: status, roles, addresses', () => {
   assert.deepEqual(nodes.row(node, ctx), ['node1', 'Ready,SchedulingDisabled', 'control-plane,master', '3d', 'v1.32.0-skiff', '192.168.1.5', '<none>', 'Debian GNU/Linux 12 (bookworm)', '6.1.0', 'skiff://0.1.0']);
   assert.deepEqual(nodes.row({ metadata: { name: 'n2' }, status: { conditions: [{ type: 'Ready', status: 'Unknown' }] } }, ctx).slice(1, 3), ['NotReady', '<none>']);
   assert.deepEqual(nodes.row({ metadata: { name: 'n3' } }, ctx)[1], 'Unknown');
-  // The agent registers its node with status, which must survive create.
+  // The agent registers its node with status, which must survive create; allocatable defaults to capacity.
   const withStatus: KubeObject = { metadata: { name: 'n4' }, status: { capacity: { cpu: '2' } } };
   assert.deepEqual(create(nodes, withStatus), []);
-  assert.deepEqual(withStatus['status'], { capacity: { cpu: '2' } });
+  assert.deepEqual(withStatus['status'], { capacity: { cpu: '2' }, allocatable: { cpu: '2' } });
 });
 
 test('persistent volumes and claims: defaults, validation, rows', () => {

@@ -4,7 +4,7 @@ import { ageOf } from '../../meta/age.js';
 import { ageColumn, column, createdAt, nameColumn, nameOf, wide } from '../../meta/columns.js';
 import { defineResource } from '../../meta/define.js';
 import { immutable } from '../../meta/field-errors.js';
-import { boolAt, recordAt, recordsAt, stringAt } from '../../meta/json.js';
+import { boolAt, isRecord, recordAt, recordsAt, stringAt } from '../../meta/json.js';
 import { makeStrategy } from '../../meta/strategy.js';
 
 function nodeStatus(node: KubeObject): string {
@@ -48,6 +48,11 @@ export const nodes = defineResource({
   schemaName: 'io.k8s.api.core.v1.Node',
   strategy: makeStrategy({
     usesGeneration: false,
+    defaults(node) {
+      // Allocatable starts out as the whole capacity until the agent reports otherwise.
+      const status = recordAt(node, 'status');
+      if (status && status['allocatable'] === undefined && isRecord(status['capacity'])) status['allocatable'] = { ...status['capacity'] };
+    },
     prepareForUpdate(obj, old) {
       // The main resource cannot change status; the agent writes it through nodes/status.
       if (old['status'] === undefined) delete obj['status'];

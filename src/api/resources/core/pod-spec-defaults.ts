@@ -14,12 +14,18 @@ export function defaultPullPolicy(image: string): string {
   return tag === '' || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/** Go's zero value counts as unset for these int fields, so 0 is replaced too. */
+function setDefaultNumber(parent: JsonRecord, key: string, value: number): void {
+  const v = parent[key];
+  if (v === undefined || v === null || v === 0) parent[key] = value;
+}
+
 function defaultProbe(probe: JsonRecord | undefined): void {
   if (!probe) return;
-  setDefault(probe, 'timeoutSeconds', 1);
-  setDefault(probe, 'periodSeconds', 10);
-  setDefault(probe, 'successThreshold', 1);
-  setDefault(probe, 'failureThreshold', 3);
+  setDefaultNumber(probe, 'timeoutSeconds', 1);
+  setDefaultNumber(probe, 'periodSeconds', 10);
+  setDefaultNumber(probe, 'successThreshold', 1);
+  setDefaultNumber(probe, 'failureThreshold', 3);
   const httpGet = recordAt(probe, 'httpGet');
   if (httpGet) {
     setDefaultString(httpGet, 'path', '/');
@@ -27,20 +33,13 @@ function defaultProbe(probe: JsonRecord | undefined): void {
   }
 }
 
-function defaultContainer(c: JsonRecord, hostNetwork: boolean): void {
+function defaultContainer(c: JsonRecord): void {
   const image = stringAt(c, 'image');
   if (image !== undefined) setDefaultString(c, 'imagePullPolicy', defaultPullPolicy(image));
   setDefaultString(c, 'terminationMessagePath', '/dev/termination-log');
   setDefaultString(c, 'terminationMessagePolicy', 'File');
   setDefault(c, 'resources', {});
-  for (const port of recordsAt(c, 'ports')) {
-    setDefaultString(port, 'protocol', 'TCP');
-    // On the host network the container port is the host port.
-    if (hostNetwork && numberAt(port, 'hostPort') === undefined) {
-      const cp = numberAt(port, 'containerPort');
-      if (cp !== undefined) port['hostPort'] = cp;
-    }
-  }
+  for (const port of recordsAt(c, 'ports')) setDefaultString(port, 'protocol', 'TCP');
   for (const env of recordsAt(c, 'env')) {
     const fieldRef = recordAt(recordAt(env, 'valueFrom'), 'fieldRef');
     if (fieldRef) setDefaultString(fieldRef, 'apiVersion', 'v1');
@@ -61,6 +60,10 @@ function defaultVolume(v: JsonRecord): void {
   }
   const hostPath = recordAt(v, 'hostPath');
   if (hostPath) setDefault(hostPath, 'type', '');
+  for (const source of recordsAt(recordAt(v, 'projected'), 'sources')) {
+    const token = recordAt(source, 'serviceAccountToken');
+    if (token) setDefault(token, 'expirationSeconds', 3600);
+  }
 }
 
 /** Defaults for a PodSpec, wherever it appears. */
@@ -70,9 +73,8 @@ export function defaultPodSpec(spec: JsonRecord): void {
   setDefault(spec, 'terminationGracePeriodSeconds', 30);
   setDefault(spec, 'securityContext', {});
   setDefaultString(spec, 'schedulerName', 'default-scheduler');
-  const hostNetwork = boolAt(spec, 'hostNetwork') === true;
   for (const key of ['initContainers', 'containers', 'ephemeralContainers']) {
-    for (const c of recordsAt(spec, key)) defaultContainer(c, hostNetwork);
+    for (const c of recordsAt(spec, key)) defaultContainer(c);
   }
   for (const v of recordsAt(spec, 'volumes')) defaultVolume(v);
 }
@@ -80,6 +82,17 @@ export function defaultPodSpec(spec: JsonRecord): void {
 /** Pod-only defaults on top of the PodSpec ones (templates do not get these). */
 export function defaultPodOnly(spec: JsonRecord): void {
   setDefault(spec, 'enableServiceLinks', true);
+  // On the host network a container port is also its host port.
+  if (boolAt(spec, 'hostNetwork') === true) {
+    for (const key of ['initContainers', 'containers']) {
+      for (const port of recordsAt(spec, key).flatMap((c) => recordsAt(c, 'ports'))) {
+        if (!numberAt(port, 'hostPort')) {
+          const cp = numberAt(port, 'containerPort');
+          if (cp !== undefined) port['hostPort'] = cp;
+        }
+      }
+    }
+  }
   // Priority admission: no priority class means priority 0 and the default preemption.
   if (spec['priorityClassName'] === undefined) {
     setDefault(spec, 'priority', 0);

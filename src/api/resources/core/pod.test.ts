@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../types.js';
 import { ago, create, ctx, lines, update } from '../testing.js';
 import { pods } from './pod.js';
-import { defaultPullPolicy } from './pod-spec-defaults.js';
+import { defaultPodTemplate, defaultPullPolicy } from './pod-spec-defaults.js';
 
 function pod(spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KubeObject {
   return { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'default', ...meta }, spec };
@@ -48,6 +48,18 @@ test('probe, volume and env defaults', () => {
   assert.deepEqual(spec.volumes, [{ name: 'cfg', configMap: { name: 'x', defaultMode: 420 } }, { name: 'scratch', emptyDir: {} }]);
   assert.deepEqual(spec.containers[0]?.['livenessProbe'], { httpGet: { port: 8080, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
   assert.deepEqual(spec.containers[0]?.['env'], [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName', apiVersion: 'v1' } } }]);
+});
+
+test('host-network ports and zero probe fields are defaulted on pods only', () => {
+  const spec = { hostNetwork: true, containers: [{ name: 'c', image: 'app', ports: [{ containerPort: 8080 }], readinessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 0 } }] };
+  const p = pod(structuredClone(spec));
+  assert.deepEqual(create(pods, p), []);
+  const c = (p['spec'] as { containers: Array<Record<string, unknown>> }).containers[0];
+  assert.deepEqual(c?.['ports'], [{ containerPort: 8080, protocol: 'TCP', hostPort: 8080 }]);
+  assert.equal((c?.['readinessProbe'] as Record<string, unknown>)['periodSeconds'], 10);
+  const template = { spec: structuredClone(spec) };
+  defaultPodTemplate(template);
+  assert.deepEqual((template.spec.containers[0] as Record<string, unknown>)['ports'], [{ containerPort: 8080, protocol: 'TCP' }]);
 });
 
 test('pod validation messages', () => {

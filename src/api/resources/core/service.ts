@@ -13,6 +13,8 @@ import { PROTOCOLS, portRangeErrors } from './pod-spec-validation.js';
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const SESSION_AFFINITIES = ['ClientIP', 'None'];
 const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** Upstream's default ClientIP affinity timeout (3 hours). */
+const CLIENT_IP_AFFINITY_SECONDS = 10800;
 
 function defaultService(obj: KubeObject): void {
   const spec = ensureRecord(obj as JsonRecord, 'spec');
@@ -28,13 +30,21 @@ function defaultService(obj: KubeObject): void {
     const targetPort = port['targetPort'];
     if (targetPort === undefined || targetPort === null || targetPort === 0 || targetPort === '') port['targetPort'] = port['port'];
   }
-  if (type === 'ExternalName') return;
   setDefaultString(spec, 'sessionAffinity', 'None');
-  setDefaultString(spec, 'internalTrafficPolicy', 'Cluster');
-  setDefaultString(spec, 'ipFamilyPolicy', 'SingleStack');
-  setDefault(spec, 'ipFamilies', ['IPv4']);
-  if (type === 'NodePort' || type === 'LoadBalancer') setDefaultString(spec, 'externalTrafficPolicy', 'Cluster');
+  if (spec['sessionAffinity'] === 'None') delete spec['sessionAffinityConfig'];
+  else if (spec['sessionAffinity'] === 'ClientIP' && numberAt(recordAt(recordAt(spec, 'sessionAffinityConfig'), 'clientIP'), 'timeoutSeconds') === undefined) {
+    spec['sessionAffinityConfig'] = { clientIP: { timeoutSeconds: CLIENT_IP_AFFINITY_SECONDS } };
+  }
+  const externallyAccessible = type === 'NodePort' || type === 'LoadBalancer' || (type === 'ClusterIP' && (arrayAt(spec, 'externalIPs') ?? []).length > 0);
+  if (externallyAccessible) setDefaultString(spec, 'externalTrafficPolicy', 'Cluster');
   if (type === 'LoadBalancer') setDefault(spec, 'allocateLoadBalancerNodePorts', true);
+  if (type === 'ExternalName') return;
+  setDefaultString(spec, 'internalTrafficPolicy', 'Cluster');
+  // IP family fields are filled where upstream allocates the IP: selector-less headless
+  // services ask for every family the cluster has, the rest get the cluster's first one.
+  const headlessWithoutSelector = stringAt(spec, 'clusterIP') === 'None' && Object.keys(recordAt(spec, 'selector') ?? {}).length === 0;
+  setDefaultString(spec, 'ipFamilyPolicy', headlessWithoutSelector ? 'RequireDualStack' : 'SingleStack');
+  setDefault(spec, 'ipFamilies', ['IPv4']);
 }
 
 function validateService(obj: KubeObject): FieldError[] {
