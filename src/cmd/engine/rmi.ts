@@ -1,5 +1,5 @@
 /** `skiff rmi [-f] IMAGE...`: untags and removes images, printing what happened as docker does. */
-import { openImageStore } from '../../engine/image/index.js';
+import { openImageStoreWithUsage } from '../../engine/image/index.js';
 import { familiarString, parseReference } from '../../engine/reference/index.js';
 import { flagBool, parseArgs, runCommand, UsageError } from '../../engine/util/index.js';
 
@@ -16,7 +16,7 @@ export async function main(argv: string[]): Promise<number> {
     const args = parseArgs(argv, [{ name: 'force', short: 'f' }]);
     if (flagBool(args, 'help')) { process.stdout.write(usage); return 0; }
     if (args.positionals.length === 0) throw new UsageError(`"skiff rmi" requires at least 1 argument.\n${usage}`);
-    const store = openImageStore(args.root);
+    const store = await openImageStoreWithUsage(args.root);
     let failed = false;
     for (const name of args.positionals) {
       try {

@@ -1,10 +1,10 @@
 /**
  * `skiff system df` and `skiff system prune [-a] [-f]`, the image part. Containers belong to
- * the runtime (src/engine/runtime); until it offers a listing, no image counts as in use and
- * containers are not shown or pruned here.
+ * the runtime (src/engine/runtime): images they use are kept (see image/usage.ts), but
+ * containers themselves are not shown or pruned here.
  */
 import { createInterface } from 'node:readline/promises';
-import { openImageStore, type ImageInfo, type ImageStore } from '../../engine/image/index.js';
+import { openImageStoreWithUsage, type ImageInfo, type ImageStore } from '../../engine/image/index.js';
 import { familiarString, parseReference } from '../../engine/reference/index.js';
 import { flagBool, formatTable, humanSize, parseArgs, runCommand, UsageError } from '../../engine/util/index.js';
 
@@ -58,6 +58,7 @@ async function prune(store: ImageStore, all: boolean): Promise<number> {
   const lines: string[] = [];
   for (const image of await store.list()) {
     if (!all && image.names.length > 0) continue;
+    if ((await store.containersUsing(image.id)).length > 0) continue;
     const result = await store.removeImage(image, { force: true });
     for (const n of result.untagged) lines.push(`untagged: ${familiarString(parseReference(n))}`);
     for (const id of result.deleted) lines.push(`deleted: ${id}`);
@@ -74,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     const [sub, ...rest] = argv;
     const args = parseArgs(rest, [{ name: 'all', short: 'a' }, { name: 'force', short: 'f' }]);
     if (sub === undefined || sub === '--help' || sub === '-h' || flagBool(args, 'help')) { process.stdout.write(usage); return sub === undefined ? 1 : 0; }
-    const store = openImageStore(args.root);
+    const store = await openImageStoreWithUsage(args.root);
     if (sub === 'df') return df(store);
     if (sub === 'prune') {
       const all = flagBool(args, 'all');

@@ -86,3 +86,20 @@ test('a corrupted layer blob fails prepare by name and leaves no snapshot', asyn
   await assert.rejects(store.prepare('bad'), (err: unknown) => err instanceof Error && err.message.includes(layer));
   assert.deepEqual(existsSync(store.snapshots.dir) ? readdirSync(store.snapshots.dir) : [], []);
 });
+
+test('an image a container uses is not removed; forced, only its names go', async (t) => {
+  const { dir, rootfsTar } = setup(t);
+  const users = new Map<string, string[]>();
+  const store = openImageStore(join(dir, 'engine'), { containersUsing: async (id) => users.get(id) ?? [] });
+  const image = await importRootfs(store, Readable.from([rootfsTar]), { names: ['busy'] });
+  await store.prepare('busy');
+  users.set(image.id, ['c0ffee0123456789']);
+  await assert.rejects(store.remove('busy'), /unable to remove repository reference "busy:latest" \(must force\) - container c0ffee012345 is using/);
+  assert.deepEqual(await store.remove('busy', { force: true }), { untagged: ['docker.io/library/busy:latest'], deleted: [] });
+  const left = await store.list();
+  assert.deepEqual(left.map((i) => [i.id, i.names]), [[image.id, []]], 'kept as dangling');
+  assert.equal((await store.snapshots.list()).length, 1, 'its snapshot stays for the container');
+  users.clear();
+  assert.deepEqual((await store.remove(image.id)).deleted, [image.id]);
+  assert.deepEqual(await store.snapshots.list(), []);
+});

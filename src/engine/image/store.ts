@@ -7,7 +7,7 @@ import {
   ContentStore, DigestMismatchError, assertConfig, assertManifest, isSupportedLayerMediaType, MediaType,
   type Descriptor, type ImageConfig, type ImageManifest,
 } from '../content/index.js';
-import { formatReference, looksLikeImageId, parseReference, type ImageReference } from '../reference/index.js';
+import { familiarString, formatReference, looksLikeImageId, parseReference, type ImageReference } from '../reference/index.js';
 import { SnapshotStore, chainIds } from '../snapshot/index.js';
 import { defaultEngineRoot, type ImageProvider, type PreparedImage } from '../types.js';
 import { ImageConflictError, ImageNotFoundError } from './errors.js';
@@ -34,12 +34,21 @@ function now(): string {
   return new Date().toISOString();
 }
 
+export interface ImageStoreOptions {
+  /**
+   * IDs of containers that use an image (by image ID). The runtime supplies this so `rmi`
+   * refuses to delete an image a container runs on, as Docker does; without it no image
+   * counts as in use.
+   */
+  containersUsing?: (imageId: string) => Promise<string[]>;
+}
+
 export class ImageStore implements ImageProvider {
   readonly content: ContentStore;
   readonly snapshots: SnapshotStore;
   readonly refs: ReferenceTable;
 
-  constructor(readonly root: string) {
+  constructor(readonly root: string, private readonly options: ImageStoreOptions = {}) {
     this.content = new ContentStore(join(root, 'content'));
     this.snapshots = new SnapshotStore(join(root, 'snapshots'));
     this.refs = new ReferenceTable(join(root, 'images'));
@@ -178,6 +187,25 @@ export class ImageStore implements ImageProvider {
   async removeImage(image: ImageInfo, options: { force?: boolean; byName?: string } = {}): Promise<RemoveResult> {
     const byName = options.byName;
     const result: RemoveResult = { untagged: [], deleted: [] };
+    const users = await this.containersUsing(image.id);
+    if (users.length > 0) {
+      if (!options.force) {
+        const what = byName !== undefined ? `repository reference "${familiarString(parseReference(byName))}"` : shortId(image.id);
+        throw new ImageConflictError(`conflict: unable to remove ${what} (must force) - container ${users[0]!.slice(0, 12)} is using its referenced image ${shortId(image.id)}`);
+      }
+      // Forced: the names go, the image stays (dangling) for the containers that run on it.
+      await this.refs.update(async (refs) => {
+        for (const [n, e] of Object.entries(refs)) {
+          if (e.digest !== image.manifestDigest || n.startsWith(DANGLING_PREFIX)) continue;
+          if (byName !== undefined && n !== byName) continue;
+          delete refs[n];
+          result.untagged.push(n);
+        }
+        if (namesOf(refs, image.manifestDigest).length === 0) refs[DANGLING_PREFIX + image.manifestDigest] = { digest: image.manifestDigest, updated: now() };
+        await this.writeIndexFrom(refs);
+      });
+      return result;
+    }
     await this.refs.update(async (refs) => {
       const names = Object.keys(refs).filter((n) => refs[n]!.digest === image.manifestDigest);
       const realNames = names.filter((n) => !n.startsWith(DANGLING_PREFIX));
@@ -204,6 +232,11 @@ export class ImageStore implements ImageProvider {
       });
     }
     return result;
+  }
+
+  /** Containers (IDs) that use the image, as far as the runtime told us. */
+  async containersUsing(imageId: string): Promise<string[]> {
+    return (await this.options.containersUsing?.(imageId)) ?? [];
   }
 
   /** Deletes blobs and snapshots no image needs (see gc.ts). */
@@ -262,6 +295,6 @@ function namesOf(refs: Record<string, ReferenceEntry>, digest: string): string[]
 }
 
 /** Opens the image store under an engine root (SKIFF_ROOT or /var/lib/skiff/engine by default). */
-export function openImageStore(root: string = defaultEngineRoot()): ImageStore {
-  return new ImageStore(root);
+export function openImageStore(root: string = defaultEngineRoot(), options: ImageStoreOptions = {}): ImageStore {
+  return new ImageStore(root, options);
 }
