@@ -1,0 +1,107 @@
+/** Small helpers shared by the benchmarks: percentiles, a server child process, an HTTPS client from a kubeconfig. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+
+export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[i]!;
+}
+
+export function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+export function round(n: number, digits = 2): number {
+  const f = 10 ** digits;
+  return Math.round(n * f) / f;
+}
+
+export interface ServerProcess {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  readonly url: string;
+  readonly kubeconfigPath: string;
+  /** Milliseconds from spawn to the ready line. */
+  readonly readyMs: number;
+  stop(): Promise<void>;
+}
+
+/** Spawns `skiff server` on a free port and waits for its ready line. */
+export async function startSkiffServer(dataDir: string): Promise<ServerProcess> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  const m = await new Promise<RegExpMatchArray>((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`server not ready in 20 s: ${stderr}`)), 20000);
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const found = /ready at (https:\/\/\S+) \(port (\d+)\).*kubeconfig: (\S+)/.exec(out);
+      if (found) { clearTimeout(timer); ok(found); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}): ${stderr}`)); });
+  });
+  const readyMs = performance.now() - t0;
+  child.stdout!.resume();
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    child, pid: child.pid!, url: m[1]!, kubeconfigPath: m[3]!, readyMs,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export interface HttpResult { readonly status: number; readonly body: string }
+
+export interface KubeHttp {
+  request(method: string, path: string, body?: unknown): Promise<HttpResult>;
+  close(): void;
+}
+
+/** An HTTPS client authenticating with the admin client certificate from a kubeconfig. */
+export function clientFromKubeconfig(kubeconfigPath: string, maxSockets = 32): KubeHttp {
+  const kc = parseYaml(readFileSync(kubeconfigPath, 'utf8')) as {
+    clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>;
+    users: Array<{ user: { 'client-certificate-data': string; 'client-key-data': string } }>;
+  };
+  const cluster = kc.clusters[0]!.cluster;
+  const user = kc.users[0]!.user;
+  const b64 = (s: string): Buffer => Buffer.from(s, 'base64');
+  const agent = new Agent({ keepAlive: true, maxSockets, ca: b64(cluster['certificate-authority-data']), cert: b64(user['client-certificate-data']), key: b64(user['client-key-data']) });
+  const base = new URL(cluster.server);
+  return {
+    request(method, path, body) {
+      return new Promise((ok, fail) => {
+        const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+        const req = request({ host: base.hostname, port: base.port, method, path, agent, headers: { accept: 'application/json', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) } }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => ok({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+          res.on('error', fail);
+        });
+        req.on('error', fail);
+        req.end(payload);
+      });
+    },
+    close() { agent.destroy(); },
+  };
+}
+
+/** Resident set size of a process, in MiB, from /proc. */
+export function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+  return kb / 1024;
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
