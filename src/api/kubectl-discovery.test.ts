@@ -81,7 +81,7 @@ async function startKubectl(t: { after(fn: () => unknown): void }, aggregated: b
   });
   const server = createServer(handler(registry, aggregated));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
   const dir = await mkdtemp(join(tmpdir(), 'skiff-discovery-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const { port } = server.address() as AddressInfo;

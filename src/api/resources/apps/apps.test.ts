@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../types.js';
 import { ago, create, ctx, lines, update } from '../testing.js';
 import { controllerrevisions, daemonsets, deployments, replicasets, statefulsets } from './index.js';
+import { goLabelSelector } from './workload.js';
 
 function template(labels: Record<string, string> = { app: 'web' }, containers: unknown[] = [{ name: 'web', image: 'nginx:1.27' }]): Record<string, unknown> {
   return { metadata: { labels }, spec: { containers } };
@@ -40,7 +41,7 @@ test('deployment validation messages', () => {
   const cases: Array<[Record<string, unknown>, string[]]> = [
     [{ template: template() }, ['spec.selector: Required value']],
     [{ selector: { matchLabels: { app: 'other' } }, template: template() }, ['spec.template.metadata.labels: Invalid value: map[string]string{"app":"web"}: `selector` does not match template `labels`']],
-    [{ selector: {}, template: template() }, ['spec.selector: Invalid value: {}: empty selector is invalid for deployment']],
+    [{ selector: {}, template: template() }, ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment']],
     [{ selector: { matchLabels: { app: 'web' } } }, ['spec.template: Required value']],
     [{ replicas: -1, selector: { matchLabels: { app: 'web' } }, template: template() }, ['spec.replicas: Invalid value: -1: must be greater than or equal to 0']],
     [{ selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }, [{ name: 'web' }]) }, ['spec.template.spec.containers[0].image: Required value']],
@@ -56,6 +57,12 @@ test('deployment validation messages', () => {
   for (const [spec, want] of cases) assert.deepEqual(lines(create(deployments, deployment(spec))), want, JSON.stringify(spec));
 });
 
+test('rejected selectors are rendered as Go values, as 1.32 servers print them', () => {
+  assert.equal(goLabelSelector({ matchExpressions: [{ key: 'a', operator: 'In', values: ['x', 'y'] }] }),
+    'v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement{v1.LabelSelectorRequirement{Key:"a", Operator:"In", Values:[]string{"x", "y"}}}}');
+  assert.equal(goLabelSelector({ matchLabels: {} }), 'v1.LabelSelector{MatchLabels:map[string]string{}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}');
+});
+
 test('deployment updates: status kept, selector immutable', () => {
   const old = deployment({ selector: { matchLabels: { app: 'web' } }, template: template() });
   create(deployments, old);
@@ -68,7 +75,7 @@ test('deployment updates: status kept, selector immutable', () => {
   const reselected = structuredClone(old);
   (reselected['spec'] as Record<string, unknown>)['selector'] = { matchLabels: { app: 'web', v: '2' } };
   ((reselected['spec'] as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels)['v'] = '2';
-  assert.deepEqual(lines(update(deployments, reselected, old)), ['spec.selector: Invalid value: {"matchLabels":{"app":"web","v":"2"}}: field is immutable']);
+  assert.deepEqual(lines(update(deployments, reselected, old)), ['spec.selector: Invalid value: v1.LabelSelector{MatchLabels:map[string]string{"app":"web", "v":"2"}, MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: field is immutable']);
 });
 
 test('workload tables', () => {

@@ -10,10 +10,24 @@ import { validatePodSpec } from '../core/pod-spec-validation.js';
 
 const SELECTOR_OPERATORS = ['DoesNotExist', 'Exists', 'In', 'NotIn'];
 
-/** Go's rendering of a map[string]string, which upstream puts in its messages. */
+/** Go's %#v of a map[string]string (keys sorted), as 1.32 servers print rejected values. */
 export function goStringMap(map: unknown): string {
-  const entries = isRecord(map) ? Object.entries(map) : [];
-  return `map[string]string{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(String(v))}`).join(', ')}}`;
+  if (!isRecord(map)) return 'map[string]string(nil)';
+  const entries = Object.entries(map).sort(([a], [b]) => (a < b ? -1 : 1));
+  return `map[string]string{${entries.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(String(v))}`).join(', ')}}`;
+}
+
+/** Go's %#v of a metav1.LabelSelector. */
+export function goLabelSelector(selector: unknown): string {
+  const exprs = arrayAt(selector, 'matchExpressions');
+  const renderedExprs = exprs === undefined
+    ? '[]v1.LabelSelectorRequirement(nil)'
+    : `[]v1.LabelSelectorRequirement{${recordsAt(selector, 'matchExpressions').map((e) => {
+      const values = arrayAt(e, 'values');
+      const renderedValues = values === undefined ? '[]string(nil)' : `[]string{${values.map((v) => JSON.stringify(String(v))).join(', ')}}`;
+      return `v1.LabelSelectorRequirement{Key:${JSON.stringify(stringAt(e, 'key') ?? '')}, Operator:${JSON.stringify(stringAt(e, 'operator') ?? '')}, Values:${renderedValues}}`;
+    }).join(', ')}}`;
+  return `v1.LabelSelector{MatchLabels:${goStringMap(recordAt(selector, 'matchLabels'))}, MatchExpressions:${renderedExprs}}`;
 }
 
 /** Whether a metav1.LabelSelector selects a set of labels. */
@@ -75,11 +89,11 @@ export function validateWorkloadTemplate(spec: JsonRecord | undefined, rules: Te
   if (!selector) {
     if (!rules.selectorOptional) errs.push(required(`${base}.selector`));
   } else if (selectorIsEmpty(selector)) {
-    errs.push(invalid(`${base}.selector`, selector, `empty selector is invalid for ${rules.kindWord}`));
+    errs.push(invalid(`${base}.selector`, new RenderedValue(goLabelSelector(selector)), `empty selector is invalid for ${rules.kindWord}`));
   } else {
     errs.push(...validateLabelSelector(selector, `${base}.selector`));
     if (template && !selectorMatches(selector, labels)) {
-      errs.push(invalid(`${base}.template.metadata.labels`, new RenderedValue(goStringMap(labels)), '`selector` does not match template `labels`'));
+      errs.push(invalid(`${base}.template.metadata.labels`, new RenderedValue(goStringMap(recordAt(recordAt(template, 'metadata'), 'labels'))), '`selector` does not match template `labels`'));
     }
   }
   if (!template) {
@@ -116,5 +130,5 @@ export function nonNegative(spec: JsonRecord | undefined, key: string, path: str
 export function validateSelectorImmutable(obj: KubeObject, old: KubeObject, path = 'spec.selector'): FieldError[] {
   const sel = recordAt(recordAt(obj, 'spec'), 'selector');
   const oldSel = recordAt(recordAt(old, 'spec'), 'selector');
-  return jsonEqual(sel ?? {}, oldSel ?? {}) ? [] : [immutable(path, sel ?? null)];
+  return jsonEqual(sel ?? {}, oldSel ?? {}) ? [] : [immutable(path, new RenderedValue(goLabelSelector(sel)))];
 }
