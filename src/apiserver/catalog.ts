@@ -1,14 +1,5 @@
 /**
- * What the API server needs from the resource registry. The registry engineer's `Registry`
- * (src/api/) satisfies it; a stand-in covers the time before it lands.
+ * The resources the server serves: the registry (src/api/registry.ts) of built-in entries,
+ * to which CRDs add and from which they remove their resources at run time.
  */
-import type { ResourceType } from '../api/types.js';
-
-export interface Catalog {
-  /** Every served resource, builtins first in discovery order, then custom ones. */
-  all(): readonly ResourceType[];
-  lookup(group: string, version: string, plural: string): ResourceType | undefined;
-  /** Registers (or replaces) a CRD-defined resource. */
-  addCustom(rt: ResourceType): void;
-  removeCustom(group: string, plural: string): void;
-}
+export type { Registry as Catalog } from '../api/index.js';

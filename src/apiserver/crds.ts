@@ -6,36 +6,15 @@
 import type { OpenApiSchema } from '../api/openapi-types.js';
 import type { KubeObject, ResourceType } from '../api/types.js';
 import type { ApiContext } from './context.js';
-import { timestamp } from './context.js';
 import { listPrefix } from './storage/keys.js';
-import { standinCrdResources } from './standin/crd.js';
+import { resourceTypesFromCRD } from '../api/index.js';
 
 export function isCrdType(rt: ResourceType): boolean {
   return rt.group === 'apiextensions.k8s.io' && rt.kind === 'CustomResourceDefinition';
 }
 
 export function crdResources(crd: KubeObject): ResourceType[] {
-  return standinCrdResources(crd);
-}
-
-/** Status of an accepted CRD: its names, Established and NamesAccepted conditions. */
-export function setCrdStatus(obj: KubeObject, old: KubeObject | undefined, now: Date): void {
-  const spec = (obj.spec ?? {}) as { names?: Record<string, unknown>; versions?: Array<{ name?: string; storage?: boolean }> };
-  const names = { ...(spec.names ?? {}) } as Record<string, unknown>;
-  names.singular ??= String(names.kind ?? '').toLowerCase();
-  names.listKind ??= `${String(names.kind ?? '')}List`;
-  const oldConds = ((old?.status as { conditions?: Array<{ type: string; lastTransitionTime?: string }> } | undefined)?.conditions) ?? [];
-  const since = (type: string): string => oldConds.find((c) => c.type === type)?.lastTransitionTime ?? timestamp(now);
-  const storage = (spec.versions ?? []).filter((v) => v.storage).map((v) => v.name ?? '');
-  const oldStored = ((old?.status as { storedVersions?: string[] } | undefined)?.storedVersions) ?? [];
-  obj.status = {
-    acceptedNames: names,
-    conditions: [
-      { type: 'NamesAccepted', status: 'True', lastTransitionTime: since('NamesAccepted'), reason: 'NoConflicts', message: 'no conflicts found' },
-      { type: 'Established', status: 'True', lastTransitionTime: since('Established'), reason: 'InitialNamesAccepted', message: 'the initial names have been accepted' },
-    ],
-    storedVersions: [...new Set([...oldStored, ...storage])],
-  };
+  return resourceTypesFromCRD(crd);
 }
 
 export class CrdManager {
@@ -70,7 +49,14 @@ export class CrdManager {
     for (const rt of previous) if (!next.some((n) => n.version === rt.version)) this.ctx.catalog.removeCustom(rt.group, rt.plural);
     this.setSchemas(crd, previous, false);
     this.setSchemas(crd, next, true);
-    for (const rt of next) this.ctx.catalog.addCustom(rt);
+    for (const rt of next) {
+      try {
+        this.ctx.catalog.addCustom(rt);
+      } catch (err: unknown) {
+        // A CRD may not shadow a built-in resource; it stays stored but unserved.
+        this.ctx.logger.warn({ err, crd: name }, 'CRD resource not registered');
+      }
+    }
     this.registered.set(name, next);
     this.ctx.openapi.invalidate();
   }

@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './context.js';
 import { sendJson } from './http/respond.js';
-import { aggregatedDiscovery, legacyApiVersions, legacyGroup, legacyGroupList, legacyResourceList } from './standin/discovery.js';
+import { aggregatedCoreDiscovery, aggregatedGroupsDiscovery, apiGroup, apiGroupList, apiResourceList, apiVersions } from '../api/index.js';
 
 const aggregatedTypes = ['v2', 'v2beta1'];
 
@@ -30,23 +30,22 @@ export const versionInfo = {
 
 /** Serves a discovery path; false when the path is not one. */
 export function serveDiscovery(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
-  const all = ctx.catalog.all();
+  const registry = ctx.catalog;
   const p = pathname.replace(/\/+$/, '');
   if (p === '/api' || p === '/apis') {
     const v = aggregatedVersion(req);
     if (v) {
-      const doc = aggregatedDiscovery(all, p === '/api') as { apiVersion: string };
-      doc.apiVersion = `apidiscovery.k8s.io/${v}`;
+      const doc = { ...(p === '/api' ? aggregatedCoreDiscovery(registry) : aggregatedGroupsDiscovery(registry)), apiVersion: `apidiscovery.k8s.io/${v}` };
       sendJson(res, 200, doc, `application/json;g=apidiscovery.k8s.io;v=${v};as=APIGroupDiscoveryList`);
     } else {
-      sendJson(res, 200, p === '/api' ? legacyApiVersions(req.headers.host ?? '127.0.0.1') : legacyGroupList(all));
+      sendJson(res, 200, p === '/api' ? apiVersions(req.headers.host ?? '127.0.0.1') : apiGroupList(registry));
     }
     return true;
   }
   const core = p.match(/^\/api\/([^/]+)$/);
   const group = p.match(/^\/apis\/([^/]+)$/);
   const gv = p.match(/^\/apis\/([^/]+)\/([^/]+)$/);
-  const doc = core ? legacyResourceList(all, '', core[1] as string) : group ? legacyGroup(all, group[1] as string) : gv ? legacyResourceList(all, gv[1] as string, gv[2] as string) : undefined;
+  const doc = core ? apiResourceList(registry, '', core[1] as string) : group ? apiGroup(registry, group[1] as string) : gv ? apiResourceList(registry, gv[1] as string, gv[2] as string) : undefined;
   if (core || group || gv) {
     if (doc === undefined) return false;
     sendJson(res, 200, doc);

@@ -37,7 +37,7 @@ export function verbOf(method: string, t: ResourceTarget, query: URLSearchParams
 const servedSubresources = ['status', 'scale', 'finalize'];
 
 export function resolveResource(ctx: ApiContext, t: ResourceTarget): ResourceType {
-  const rt = ctx.catalog.lookup(t.group, t.version, t.plural);
+  const rt = ctx.catalog.get(t.group, t.version, t.plural);
   if (!rt) throw pathNotFound();
   if (t.namespace !== undefined && !rt.namespaced) throw pathNotFound();
   if (t.subresource !== undefined && (!servedSubresources.includes(t.subresource) || !rt.subresources.includes(t.subresource) || !t.name)) throw pathNotFound();

@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino, destination, type Logger } from 'pino';
 import type { KubeObject, ResourceType } from '../api/types.js';
@@ -15,10 +14,10 @@ import { ApiError, errors } from '../machinery/errors.js';
 import type { Store } from '../store/types.js';
 import { authenticate, isPublicPath } from './auth/authn.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
-import { ensurePki, ensureToken } from './auth/pki.js';
+import { ensurePki, ensureToken, serverSans } from './auth/pki.js';
 import type { Catalog } from './catalog.js';
 import type { ApiContext, WriteHooks } from './context.js';
-import { CrdManager, isCrdType, setCrdStatus } from './crds.js';
+import { CrdManager, isCrdType } from './crds.js';
 import { serveDiscovery, versionInfo } from './discovery.js';
 import { parseTarget } from './http/request-info.js';
 import { sendError, sendJson } from './http/respond.js';
@@ -59,12 +58,6 @@ export interface RunningApiServer {
   close(): Promise<void>;
 }
 
-function serverSans(bind: string): string[] {
-  const sans = ['127.0.0.1', 'localhost', hostname(), 'skiff', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'];
-  if (bind && bind !== '0.0.0.0' && bind !== '::') sans.push(bind);
-  return sans;
-}
-
 export async function startApiServer(o: ApiServerOptions): Promise<RunningApiServer> {
   const logger = o.logger ?? pino({ level: process.env.SKIFF_LOG_LEVEL ?? 'info' }, destination(2));
   const bind = o.bindAddress ?? '0.0.0.0';
@@ -75,7 +68,6 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const metrics = createMetrics();
   const hooks: WriteHooks = {
     afterWrite: (rt, type, obj) => onWrite(rt, type, obj),
-    beforeStore: (rt, obj, old) => { if (isCrdType(rt)) setCrdStatus(obj, old, ctx.now()); },
   };
   const customSchemas: Record<string, OpenApiSchema> = {};
   const openapi = createOpenApiService(o.catalog, () => customSchemas);
@@ -94,7 +86,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     if (rt.group === '' && rt.kind === 'Namespace' && type !== 'delete' && obj.metadata?.deletionTimestamp) namespaces.enqueue(obj.metadata.name ?? '');
   }
 
-  const crdType = o.catalog.lookup('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
+  const crdType = o.catalog.get('apiextensions.k8s.io', 'v1', 'customresourcedefinitions');
   if (crdType) await crds.loadAll(crdType);
   await ensureSystemNamespaces(ctx);
   await namespaces.resume();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Store } from '../store/types.js';
 import type { Catalog } from './catalog.js';
 import { startApiServer, type ApiServerOptions, type RunningApiServer } from './server.js';
-import { standinCatalog } from './standin/registry.js';
+import { builtinRegistry } from '../api/index.js';
 import { openSqliteStore } from '../store/index.js';
 
 export async function openDefaultStore(dataDir: string): Promise<Store> {
@@ -14,7 +14,7 @@ export async function openDefaultStore(dataDir: string): Promise<Store> {
 }
 
 export function defaultCatalog(): Catalog {
-  return standinCatalog();
+  return builtinRegistry();
 }
 
 export type ServeOptions = Omit<ApiServerOptions, 'store' | 'catalog'> & Partial<Pick<ApiServerOptions, 'store' | 'catalog'>>;

@@ -8,6 +8,7 @@ import { generateKeyPair, randomBytes, sign } from 'node:crypto';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import forge from 'node-forge';
 
@@ -71,6 +72,13 @@ function makeCert(spec: CertSpec): forge.pki.Certificate {
   const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
   cert.signature = sign('sha256', der, spec.issuer ? spec.issuer.keyPem : spec.keyPem).toString('binary');
   return cert;
+}
+
+/** Names the serving certificate covers: loopback, the host name, in-cluster names, the bind address. */
+export function serverSans(bindAddress: string): string[] {
+  const sans = ['127.0.0.1', 'localhost', hostname(), 'skiff', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc'];
+  if (bindAddress && bindAddress !== '0.0.0.0' && bindAddress !== '::') sans.push(bindAddress);
+  return sans;
 }
 
 /** Loads the PKI from `dir`, creating what is missing; the serving cert is remade if its SANs changed. */

@@ -3,5 +3,5 @@ import type { ResourceType } from '../../api/types.js';
 import type { ApiContext } from '../context.js';
 
 export function namespaceResource(ctx: ApiContext): ResourceType | undefined {
-  return ctx.catalog.lookup('', 'v1', 'namespaces');
+  return ctx.catalog.get('', 'v1', 'namespaces');
 }

@@ -3,8 +3,8 @@
  * end-to-end tests. stop() kills it by PID and removes the temp dir; it is idempotent.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { Agent, request as httpsRequest } from 'node:https';
 import { parse as parseYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,6 +34,22 @@ export interface StartServerOptions {
 /** The repository root (this file is at dist/test/e2e/helpers/ when compiled). */
 export const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../..');
 
+/**
+ * One PKI per test process, copied into each fresh data dir: generating three RSA keys per
+ * server costs seconds on a loaded machine. Removed when the process exits.
+ */
+let seedPki: Promise<string> | undefined;
+function pkiSeed(): Promise<string> {
+  seedPki ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'skiff-e2e-pki-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    const { ensurePki, serverSans } = await import('../../../src/apiserver/auth/pki.js');
+    await ensurePki(join(dir, 'pki'), serverSans('127.0.0.1'));
+    return dir;
+  })();
+  return seedPki;
+}
+
 const readyLine = /ready at (https:\/\/\S+) \(port (\d+)\).*kubeconfig: (\S+)/;
 
 function exited(child: ChildProcess): Promise<void> {
@@ -44,6 +60,7 @@ function exited(child: ChildProcess): Promise<void> {
 export async function startServer(opts: StartServerOptions = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'skiff-e2e-'));
   const ownsDataDir = opts.ownsDataDir ?? opts.dataDir === undefined;
+  if (!existsSync(join(dataDir, 'pki'))) cpSync(join(await pkiSeed(), 'pki'), join(dataDir, 'pki'), { recursive: true });
   const child = spawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent', ...(opts.extraArgs ?? [])], {
     stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env },
   });
@@ -169,8 +186,10 @@ export function apiClient(kubeconfigPath: string): ApiClient {
   const b = (s: string): Buffer => Buffer.from(s, 'base64');
   const base = new URL(cluster.server);
   const tls = { ca: b(cluster['certificate-authority-data']), cert: b(user['client-certificate-data']), key: b(user['client-key-data']) };
+  // Keep-alive, as real clients: a TLS handshake per request would dominate latency.
+  const agent = new Agent({ keepAlive: true, maxSockets: 16, ca: tls.ca, cert: tls.cert, key: tls.key });
   const open = (method: string, path: string, headers: Record<string, string>, noAuth: boolean) => httpsRequest({
-    host: base.hostname, port: base.port, method, path, headers, ca: tls.ca, ...(noAuth ? {} : { cert: tls.cert, key: tls.key }), agent: false,
+    host: base.hostname, port: base.port, method, path, headers, ca: tls.ca, ...(noAuth ? { agent: false } : { cert: tls.cert, key: tls.key, agent }),
   });
   return {
     request(method, path, opts = {}) {
