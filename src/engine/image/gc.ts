@@ -4,7 +4,8 @@
  * the grace period are kept because another process may be writing an image that will name
  * them (the content store refreshes a blob's mtime when it is written again).
  */
-import { stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { ImageStore } from './store.js';
 import { chainIds } from '../snapshot/index.js';
 import { isErrno } from '../util/index.js';
@@ -16,6 +17,26 @@ export interface GcResult {
 }
 
 const DEFAULT_GRACE_MS = 5 * 60_000;
+/** Temp files and folders older than this were left by a process that died mid-write. */
+const ABANDONED_MS = 60 * 60_000;
+
+async function removeAbandoned(dir: string, match: (name: string) => boolean): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err: unknown) {
+    if (isErrno(err, 'ENOENT')) return;
+    throw err;
+  }
+  const cutoff = Date.now() - ABANDONED_MS;
+  for (const name of names.filter(match)) {
+    try {
+      if ((await stat(join(dir, name))).mtimeMs < cutoff) await rm(join(dir, name), { recursive: true, force: true });
+    } catch (err: unknown) {
+      if (!isErrno(err, 'ENOENT')) throw err;
+    }
+  }
+}
 
 export interface GcOptions {
   /** Keep unreferenced blobs younger than this (default 5 minutes). */
@@ -65,6 +86,12 @@ export async function collectGarbage(store: ImageStore, options: GcOptions = {})
       if (keepSnapshots.has(chain)) continue;
       await store.snapshots.remove(chain);
       result.snapshotsRemoved++;
+    }
+    if (!options.candidates) {
+      const isTemp = (n: string): boolean => n.startsWith('.tmp-');
+      await removeAbandoned(store.snapshots.dir, isTemp);
+      await removeAbandoned(join(store.snapshots.dir, 'l'), isTemp);
+      await removeAbandoned(join(store.content.dir, 'ingest'), () => true);
     }
     return result;
   });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, readdirSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -102,4 +102,22 @@ test('an image a container uses is not removed; forced, only its names go', asyn
   users.clear();
   assert.deepEqual((await store.remove(image.id)).deleted, [image.id]);
   assert.deepEqual(await store.snapshots.list(), []);
+});
+
+test('parallel prepares of one image unpack each layer once and agree', async (t) => {
+  const { store, rootfsTar } = setup(t);
+  await importRootfs(store, Readable.from([rootfsTar]), { names: ['par'] });
+  const results = await Promise.all([store.prepare('par'), store.prepare('par'), store.prepare('par')]);
+  assert.equal(new Set(results.map((r) => r.lowerDirs[0])).size, 1);
+  assert.equal(readFileSync(join(results[0]!.lowerDirs[0]!, 'etc', 'hostname'), 'utf8'), 'box\n');
+  assert.deepEqual(readdirSync(store.snapshots.dir).filter((n) => n.startsWith('.tmp-')), [], 'losers cleaned up their temp dirs');
+  // A temp dir abandoned by a crashed process long ago is collected; a young one is not.
+  const old = join(store.snapshots.dir, '.tmp-999-dead');
+  const young = join(store.snapshots.dir, '.tmp-998-busy');
+  mkdirSync(old); mkdirSync(young);
+  const longAgo = new Date(Date.now() - 2 * 3_600_000);
+  utimesSync(old, longAgo, longAgo);
+  await store.gc();
+  assert.equal(existsSync(old), false);
+  assert.equal(existsSync(young), true);
 });

@@ -47,6 +47,9 @@ const LINK_DIR = 'l';
 const SHORT = 12;
 
 export class SnapshotStore {
+  /** Unpacks under way in this process, so concurrent callers share one. */
+  private readonly inflight = new Map<string, Promise<{ path: string; stats?: ApplyStats }>>();
+
   constructor(readonly dir: string) {}
 
   /** `l/<12 hex>`: the snapshot's folder relative to `dir`, for page-limited mount options. */
@@ -88,6 +91,23 @@ export class SnapshotStore {
     tar: AsyncIterable<Buffer>,
     lowerDirs: readonly string[] = [],
     expectedDiffId?: string,
+  ): Promise<{ path: string; stats?: ApplyStats }> {
+    const pending = this.inflight.get(chainId);
+    if (pending) return pending.then(({ path }) => ({ path }));
+    const work = this.unpackOnce(chainId, tar, lowerDirs, expectedDiffId);
+    this.inflight.set(chainId, work);
+    try {
+      return await work;
+    } finally {
+      this.inflight.delete(chainId);
+    }
+  }
+
+  private async unpackOnce(
+    chainId: string,
+    tar: AsyncIterable<Buffer>,
+    lowerDirs: readonly string[],
+    expectedDiffId: string | undefined,
   ): Promise<{ path: string; stats?: ApplyStats }> {
     const final = join(this.dir, hexOf(chainId));
     if (await pathExists(join(final, 'fs'))) {
