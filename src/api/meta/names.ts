@@ -83,6 +83,17 @@ export function isValidLabelValue(v: string): string[] {
   return errs;
 }
 
+/** A named port (IANA_SVC_NAME): at most 15 lowercase letters, digits and single hyphens, with a letter. */
+export function isValidPortName(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 15) errs.push('must be no more than 15 characters');
+  if (!/^[-a-z0-9]+$/.test(v)) errs.push('must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)');
+  if (v.includes('--')) errs.push('must not contain consecutive hyphens');
+  if (!/[a-z]/.test(v)) errs.push('must contain at least one letter (a-z)');
+  if (v.startsWith('-') || v.endsWith('-')) errs.push('must not begin or end with a hyphen');
+  return errs;
+}
+
 /** Which rule a kind's object names follow. */
 export type NameRule = 'subdomain' | 'label' | 'dns1035' | 'path-segment';
 

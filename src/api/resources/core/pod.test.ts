@@ -72,6 +72,20 @@ test('pod validation messages', () => {
     [pod({ containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 70000 }] }] }), ['spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, inclusive']],
     [pod({ containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 80, protocol: 'tcp' }] }] }), ['spec.containers[0].ports[0].protocol: Unsupported value: "tcp": supported values: "SCTP", "TCP", "UDP"']],
     [pod({ containers: [{ name: 'a', image: 'x', volumeMounts: [{ name: 'v', mountPath: '/v' }] }] }), ['spec.containers[0].volumeMounts[0].name: Not found: "v"']],
+    [pod({ containers: [{ name: 'a', image: 'x', resources: { requests: { cpu: '2' }, limits: { cpu: '1500m' } } }] }), ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1500m']],
+    [pod({ containers: [{ name: 'a', image: 'x', resources: { requests: { memory: '1Gi' }, limits: { memory: '2048Mi' } } }] }), []],
+    [pod({ containers: [{ name: 'a', image: 'x', resources: { limits: { memory: 'lots' } } }] }), [
+      "spec.containers[0].resources.limits[memory]: Invalid value: \"lots\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+      // Requests default to limits on pods, so the bad value is reported there too.
+      "spec.containers[0].resources.requests[memory]: Invalid value: \"lots\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+    ]],
+    [pod({ containers: [{ name: 'a', image: 'x', env: [{ name: 'A=B' }] }] }), ["spec.containers[0].env[0].name: Invalid value: \"A=B\": a valid environment variable name must consist only of printable ASCII characters other than '='"]],
+    [pod({ containers: [{ name: 'a', image: 'x', ports: [{ name: 'http_port', containerPort: 80 }] }] }), ['spec.containers[0].ports[0].name: Invalid value: "http_port": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)']],
+    [pod({ volumes: [{ name: 'v', emptyDir: {}, hostPath: { path: '/x' } }], containers: [{ name: 'a', image: 'x' }] }), ['spec.volumes[0].emptyDir: Forbidden: may not specify more than 1 volume type']],
+    [pod({ tolerations: [{ key: 'k', operator: 'Maybe', effect: 'NoWay' }], containers: [{ name: 'a', image: 'x' }] }), [
+      'spec.tolerations[0].operator: Unsupported value: "Maybe": supported values: "Equal", "Exists"',
+      'spec.tolerations[0].effect: Unsupported value: "NoWay": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
+    ]],
     [pod({ containers: [{ name: 'a', image: 'x' }] }, { name: 'Web' }), [
       "metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
     ]],

@@ -5,14 +5,13 @@ import { ageColumn, column, createdAt, formatLabels, nameColumn, nameOf, wide } 
 import { defineResource } from '../../meta/define.js';
 import { duplicate, immutable, invalid, notSupported, required } from '../../meta/field-errors.js';
 import { arrayAt, ensureRecord, numberAt, recordAt, recordsAt, setDefault, setDefaultString, stringAt, type JsonRecord } from '../../meta/json.js';
-import { isDNS1035Label } from '../../meta/names.js';
+import { isDNS1123Label, isValidPortName } from '../../meta/names.js';
 import { validateLabels } from '../../meta/object-meta.js';
 import { makeStrategy } from '../../meta/strategy.js';
 import { PROTOCOLS, portRangeErrors } from './pod-spec-validation.js';
 
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
 const SESSION_AFFINITIES = ['ClientIP', 'None'];
-const IANA_SVC_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** Upstream's default ClientIP affinity timeout (3 hours). */
 const CLIENT_IP_AFFINITY_SECONDS = 10800;
 
@@ -68,7 +67,7 @@ function validateService(obj: KubeObject): FieldError[] {
     if (!name) {
       if (ports.length > 1) errs.push(required(`${pp}.name`));
     } else {
-      for (const problem of isDNS1035Label(name)) errs.push(invalid(`${pp}.name`, name, problem));
+      for (const problem of isDNS1123Label(name)) errs.push(invalid(`${pp}.name`, name, problem));
       if (names.has(name)) errs.push(duplicate(`${pp}.name`, name));
       names.add(name);
     }
@@ -77,9 +76,7 @@ function validateService(obj: KubeObject): FieldError[] {
     if (protocol !== undefined && !PROTOCOLS.includes(protocol)) errs.push(notSupported(`${pp}.protocol`, protocol, PROTOCOLS));
     const target = p['targetPort'];
     if (typeof target === 'number') errs.push(...portRangeErrors(`${pp}.targetPort`, target));
-    else if (typeof target === 'string' && (target.length > 15 || !IANA_SVC_NAME.test(target) || !/[a-z]/.test(target))) {
-      errs.push(invalid(`${pp}.targetPort`, target, 'must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)'));
-    }
+    else if (typeof target === 'string') for (const problem of isValidPortName(target)) errs.push(invalid(`${pp}.targetPort`, target, problem));
     const nodePort = numberAt(p, 'nodePort');
     if (nodePort !== undefined && nodePort !== 0) {
       if (type !== 'NodePort' && type !== 'LoadBalancer') errs.push(invalid(`${pp}.nodePort`, nodePort, 'may not be used when `type` is \'ClusterIP\''));
