@@ -34,6 +34,7 @@ fi
 tree=$(mktemp -d /tmp/skiff-busybox.XXXXXX)
 trap 'rm -rf "$tree"' EXIT
 mkdir -p "$tree"/{bin,etc,root,tmp,dev,proc,sys,home,var,usr/bin,usr/sbin,sbin}
+chmod 755 "$tree"          # mktemp made it 0700; it becomes the image's /
 chmod 1777 "$tree/tmp"
 chmod 700 "$tree/root"
 cp "$busybox" "$tree/bin/busybox"

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { lstatSync, mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { openImageStore } from '../../engine/image/index.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +23,7 @@ function withBusybox(t: { after(fn: () => void): void }): string {
   return root;
 }
 
-test('make-busybox-image.sh makes busybox:latest once, with applets, passwd and CMD sh', (t) => {
+test('make-busybox-image.sh makes busybox:latest once, with applets, passwd and CMD sh', async (t) => {
   const root = withBusybox(t);
   const again = execFileSync(join(repo, 'scripts', 'make-busybox-image.sh'), ['--root', root], { cwd: repo, encoding: 'utf8' });
   assert.match(again, /already exists/);
@@ -34,6 +35,14 @@ test('make-busybox-image.sh makes busybox:latest once, with applets, passwd and 
   assert.match(lines[1]!, /^busybox +latest +[0-9a-f]{12} +(Less than a second|1 second|\d+ seconds|About a minute) ago +\d+(\.\d+)?[kM]B$/);
   const history = skiff(root, 'history', 'busybox');
   assert.match(history.out, /^IMAGE +CREATED +CREATED BY +SIZE +COMMENT\n[0-9a-f]{12} .* busybox from Debian busybox-static\n$/);
+  const image = await openImageStore(root).prepare('busybox');
+  assert.deepEqual(image.config.Cmd, ['sh']);
+  const fs = image.lowerDirs[0]!;
+  assert.equal(lstatSync(fs).mode & 0o7777, 0o755, 'the image root is world-traversable');
+  assert.equal(lstatSync(join(fs, 'tmp')).mode & 0o7777, 0o1777);
+  assert.equal(readlinkSync(join(fs, 'bin', 'sh')), 'busybox');
+  assert.match(readFileSync(join(fs, 'etc', 'passwd'), 'utf8'), /^root:x:0:0:.*\nnobody:x:65534:65534:/);
+  assert.match(readFileSync(join(fs, 'etc', 'group'), 'utf8'), /^root:x:0:\nnobody:x:65534:/);
 });
 
 test('tag, images -q, rmi and errors print as docker does', (t) => {
