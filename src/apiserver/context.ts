@@ -10,8 +10,8 @@ import type { ObjectStorage } from './storage/objects.js';
 export interface WriteHooks {
   /** Called after a successful, non-dry-run write. */
   afterWrite(rt: ResourceType, type: 'create' | 'update' | 'delete', obj: KubeObject): void;
-  /** Last say on an object about to be stored (e.g. CRD status conditions). */
-  beforeStore?(rt: ResourceType, obj: KubeObject, old: KubeObject | undefined): void;
+  /** Last say on an object about to be stored, with I/O allowed (e.g. service IP allocation); not run for dry runs. */
+  beforeStore?(rt: ResourceType, obj: KubeObject, old: KubeObject | undefined): Promise<void>;
 }
 
 export interface ApiContext {

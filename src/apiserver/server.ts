@@ -29,6 +29,8 @@ import { handleResource, pathNotFound, verbOf } from './resource-handler.js';
 import { ObjectStorage } from './storage/objects.js';
 import { serveOpenApi } from './openapi-handler.js';
 import { startCompactor } from './compactor.js';
+import { ServiceAllocator } from './allocators/service-ips.js';
+import { ensureKubernetesService } from './bootstrap.js';
 import { createPatcher } from './patch-adapter.js';
 import type { OpenApiSchema } from '../api/openapi-types.js';
 
@@ -68,6 +70,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const metrics = createMetrics();
   const hooks: WriteHooks = {
     afterWrite: (rt, type, obj) => onWrite(rt, type, obj),
+    beforeStore: async (rt, obj, old) => {
+      if (rt.group === '' && rt.kind === 'Service') await services.allocate(obj, old);
+    },
   };
   const customSchemas: Record<string, OpenApiSchema> = {};
   const openapi = createOpenApiService(o.catalog, () => customSchemas);
@@ -77,6 +82,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     isCustom: (rt) => crds.isCustom(rt),
   };
   const crds = new CrdManager(ctx, customSchemas);
+  const serviceType = o.catalog.get('', 'v1', 'services');
+  const services = new ServiceAllocator(async () => (serviceType ? (await ctx.storage.list(serviceType, undefined, {})).items : []));
   const namespaces = new NamespaceFinalizer(ctx);
   function onWrite(rt: ResourceType, type: 'create' | 'update' | 'delete', obj: KubeObject): void {
     if (isCrdType(rt)) {
@@ -157,6 +164,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const kubeconfigPath = join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, url, pki);
+  await ensureKubernetesService(ctx, host, port).catch((err: unknown) => logger.warn({ err }, 'could not write the kubernetes service'));
 
   let closed: Promise<void> | undefined;
   return {

@@ -226,6 +226,26 @@ describe('apiserver: CRUD over HTTPS', () => {
     assert.deepEqual(left.items.map((i) => i.metadata.name), ['dc3']);
   });
 
+  test('services get a cluster IP (and node ports) from the service CIDR; taken IPs are refused', async () => {
+    const k8s = (await api.request('GET', '/api/v1/namespaces/default/services/kubernetes')).json<{ spec: { clusterIP: string; ports: Array<{ port: number; targetPort: number }> } }>();
+    assert.equal(k8s.spec.clusterIP, '10.43.0.1');
+    assert.equal(k8s.spec.ports[0]?.targetPort, server.port);
+    const svc = (name: string, spec: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec } });
+    const a = await api.request('POST', '/api/v1/namespaces/default/services', { body: svc('svc-a', {}) });
+    assert.equal(a.status, 201, a.text);
+    const ip = a.json<{ spec: { clusterIP: string; clusterIPs: string[] } }>().spec;
+    assert.match(ip.clusterIP, /^10\.43\.\d+\.\d+$/);
+    assert.deepEqual(ip.clusterIPs, [ip.clusterIP]);
+    const np = await api.request('POST', '/api/v1/namespaces/default/services', { body: svc('svc-np', { type: 'NodePort' }) });
+    const port = np.json<{ spec: { ports: Array<{ nodePort: number }> } }>().spec.ports[0]?.nodePort ?? 0;
+    assert.ok(port >= 30000 && port <= 32767, `nodePort ${port}`);
+    const taken = await api.request('POST', '/api/v1/namespaces/default/services', { body: svc('svc-b', { clusterIP: ip.clusterIP }) });
+    assert.equal(taken.status, 422);
+    assert.match(taken.json<StatusBody>().message, /already allocated/);
+    const headless = await api.request('POST', '/api/v1/namespaces/default/services', { body: svc('svc-h', { clusterIP: 'None' }) });
+    assert.equal(headless.json<{ spec: { clusterIP: string } }>().spec.clusterIP, 'None');
+  });
+
   test('a deleted namespace is emptied, rejects creates while terminating, then disappears', async () => {
     assert.equal((await api.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'doomed' } } })).status, 201);
     await api.request('POST', '/api/v1/namespaces/doomed/configmaps', { body: { ...cm('held'), metadata: { name: 'held', finalizers: ['example.com/hold'] } } });

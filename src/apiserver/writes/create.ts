@@ -28,6 +28,7 @@ export async function createObject(ctx: ApiContext, rt: ResourceType, urlNamespa
       return prepared;
     }
     try {
+      await ctx.hooks.beforeStore?.(rt, prepared, undefined);
       const created = await ctx.storage.create(rt, prepared);
       ctx.hooks.afterWrite(rt, 'create', created);
       return created;
@@ -45,7 +46,6 @@ export function admitCreate(ctx: ApiContext, rt: ResourceType, obj: KubeObject, 
   rt.strategy.prepareForCreate?.(obj, { now });
   rt.strategy.defaults?.(obj);
   throwIfInvalid(rt, obj, rt.strategy.validate ? rt.strategy.validate(obj, undefined) : validateObjectMeta(rt, obj));
-  ctx.hooks.beforeStore?.(rt, obj, undefined);
   const meta = obj.metadata ?? (obj.metadata = {});
   meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old: undefined, updated: obj, manager: opts.fieldManager, now, apiVersion: String(obj.apiVersion), schemaName: rt.schemaName });
   return obj;

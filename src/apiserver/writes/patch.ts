@@ -113,6 +113,7 @@ async function applyCreate(ctx: ApiContext, p: PatchRequest, applied: KubeObject
   // admitCreate records an Update entry; apply-create owns its fields as Apply instead.
   if (obj.metadata && applyManaged) obj.metadata.managedFields = applyManaged;
   if (p.opts.dryRun) return obj;
+  await ctx.hooks.beforeStore?.(rt, obj, undefined);
   const created = await ctx.storage.create(rt, obj);
   ctx.hooks.afterWrite(rt, 'create', created);
   return created;

@@ -64,7 +64,6 @@ export async function finishUpdate(ctx: ApiContext, a: UpdateArgs): Promise<Kube
     rt.strategy.defaults?.(obj);
   }
   if (rt.strategy.usesGeneration && specPart(obj) !== specPart(old)) meta.generation = (old.metadata?.generation ?? 0) + 1;
-  ctx.hooks.beforeStore?.(rt, obj, old);
   if (!a.managedFieldsDone) {
     meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old, updated: obj, manager: opts.fieldManager, ...(a.subresource ? { subresource: a.subresource } : {}), now, apiVersion: String(obj.apiVersion), schemaName: rt.schemaName });
   }
@@ -77,6 +76,7 @@ export async function finishUpdate(ctx: ApiContext, a: UpdateArgs): Promise<Kube
     ctx.hooks.afterWrite(rt, 'delete', gone);
     return gone;
   }
+  await ctx.hooks.beforeStore?.(rt, obj, old);
   const stored = await ctx.storage.update(rt, obj, current.modRevision);
   if (!stored) throw new LostRace();
   ctx.hooks.afterWrite(rt, 'update', stored);
