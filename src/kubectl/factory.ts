@@ -8,6 +8,7 @@ import { Discovery, OpenApiV3, RestClient, loadKubeConfig, resolveConnection } f
 import type { ConnectionConfig, LoadedKubeConfig, ResolveOptions } from '../client/index.js';
 import { flagBool, flagString } from './args.js';
 import type { ParsedArgs } from './args.js';
+import type { Failure } from './report.js';
 
 export interface IO {
   out(text: string): void;
@@ -33,7 +34,15 @@ export class Factory {
   private disco: Discovery | undefined;
   private openapiDocs: OpenApiV3 | undefined;
 
+  /** Failures recorded while the command carried on; printed (and exit 1) at the end. */
+  readonly failures: Failure[] = [];
+
   constructor(readonly io: IO, readonly args: ParsedArgs, readonly commandName: string) {}
+
+  /** Records a failure for one object; the command goes on with the next. */
+  fail(err: unknown, context?: string): void {
+    this.failures.push({ err, context });
+  }
 
   kubeconfig(): LoadedKubeConfig {
     const explicitPath = flagString(this.args, 'kubeconfig');

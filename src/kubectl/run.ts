@@ -6,7 +6,7 @@ import { parseArgs, splitCommand, UsageError } from './args.js';
 import type { Command } from './command.js';
 import { Factory, processIO } from './factory.js';
 import type { IO } from './factory.js';
-import { reportError } from './report.js';
+import { printFailures } from './report.js';
 import { commands } from './commands/index.js';
 
 const usage = `kubectl controls the Kubernetes cluster manager.
@@ -58,9 +58,11 @@ export async function runKubectl(argv: readonly string[], io: IO = processIO): P
   try {
     const parsed = parseArgs(rest, command.flags);
     f = new Factory(io, parsed, command.name);
-    return await command.run(f);
+    const code = await command.run(f);
+    printFailures(io, f.failures);
+    return f.failures.length > 0 ? 1 : code;
   } catch (err: unknown) {
-    reportError(io, err);
+    printFailures(io, [...(f?.failures ?? []), { err }]);
     if (err instanceof UsageError) io.err(`See 'kubectl ${command.name} -h' for help and examples\n`);
     return 1;
   } finally {

@@ -13,7 +13,6 @@ import type { Factory } from '../factory.js';
 import { readManifests } from '../manifests.js';
 import { formatObjects, objectName, parseOutputFlag } from '../output.js';
 import type { OutputFormat } from '../output.js';
-import { reportError } from '../report.js';
 import { toCompactGoJson } from '../printers/index.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import type { ResolvedManifest } from '../resolve-manifest.js';
@@ -77,10 +76,10 @@ export const applyCommand: Command = {
           continue;
         }
         if (err instanceof PatchFailure) {
-          reportError(f.io, err.cause, `error when applying patch:\n${err.patchText}\nto:\n${err.describe}\nfor: "${m.source}": error when patching "${m.source}"`);
+          f.fail(err.cause, `error when applying patch:\n${err.patchText}\nto:\n${err.describe}\nfor: "${m.source}": error when patching "${m.source}"`);
           continue;
         }
-        reportError(f.io, err, `error when ${serverSide ? 'patching' : 'creating'} "${m.source}"`);
+        f.fail(err, `error when ${serverSide ? 'patching' : 'creating'} "${m.source}"`);
       }
     }
     return exit;

@@ -6,7 +6,6 @@ import { fileFlags } from '../command.js';
 import type { Command } from '../command.js';
 import { readManifests } from '../manifests.js';
 import { formatObjects, objectName, parseOutputFlag } from '../output.js';
-import { reportError } from '../report.js';
 import { resolveManifest } from '../resolve-manifest.js';
 
 export const createCommand: Command = {
@@ -44,7 +43,7 @@ export const createCommand: Command = {
         if (output.kind === 'human' || output.kind === 'wide') f.io.out(`${objectName(created)} created${suffix}\n`);
         else f.io.out(formatObjects(output, [created], true));
       } catch (err: unknown) {
-        reportError(f.io, err, `error when creating "${m.source}"`);
+        f.fail(err, `error when creating "${m.source}"`);
         exit = 1;
       }
     }

@@ -10,7 +10,6 @@ import { fileFlags } from '../command.js';
 import type { Command } from '../command.js';
 import type { Factory } from '../factory.js';
 import { readManifests } from '../manifests.js';
-import { reportError } from '../report.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 
@@ -87,7 +86,7 @@ export const deleteCommand: Command = {
         deleted.push({ v, uid: res?.kind === 'Status' ? undefined : res?.metadata?.uid });
       } catch (err: unknown) {
         if (err instanceof StatusError && err.code === 404 && ignoreNotFound) continue;
-        reportError(f.io, err, v.source ? `error when deleting "${v.source}"` : undefined);
+        f.fail(err, v.source ? `error when deleting "${v.source}"` : undefined);
         exit = 1;
       }
     }

@@ -17,7 +17,6 @@ import { formatColumns, tableCells } from '../printers/index.js';
 import type { Table, TablePrintOptions } from '../printers/index.js';
 import { manifestNamespace, resolveTargets } from '../targets.js';
 import type { Target } from '../targets.js';
-import { reportError } from '../report.js';
 
 interface Fetched {
   target: Target;
@@ -90,7 +89,7 @@ export const getCommand: Command = {
             else item.tables.push(body);
           } catch (err: unknown) {
             if (err instanceof StatusError && err.code === 404 && flagBool(f.args, 'ignore-not-found')) continue;
-            reportError(f.io, err);
+            f.fail(err);
             exit = 1;
           }
         }

@@ -5,6 +5,7 @@ import { applyCommand } from './apply.js';
 import { configCommand } from './config.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
+import { explainCommand } from './explain.js';
 import { getCommand } from './get.js';
 import { annotateCommand, labelCommand } from './label.js';
 import { patchCommand } from './patch.js';
@@ -15,6 +16,7 @@ export const commands: Record<string, Command> = {
   'api-resources': apiResourcesCommand,
   'api-versions': apiVersionsCommand,
   get: getCommand,
+  explain: explainCommand,
   create: createCommand,
   apply: applyCommand,
   delete: deleteCommand,

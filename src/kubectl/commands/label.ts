@@ -13,7 +13,6 @@ import { readManifests } from '../manifests.js';
 import { formatObjects, objectName, parseOutputFlag } from '../output.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
-import { reportError } from '../report.js';
 import { toCompactGoJson } from '../printers/index.js';
 
 type Field = 'labels' | 'annotations';
@@ -117,7 +116,7 @@ async function runLabel(f: Factory, verb: 'label' | 'annotate', field: Field): P
       if (output.kind !== 'human' && output.kind !== 'wide') { f.io.out(formatObjects(output, [result], true)); continue; }
       f.io.out(`${objectName(result)} ${changeMessage(verb, old, next, overwrite)}\n`);
     } catch (err: unknown) {
-      reportError(f.io, err);
+      f.fail(err);
       exit = 1;
     }
   }

@@ -11,7 +11,6 @@ import { formatObjects, objectName, parseOutputFlag } from '../output.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import { deepEqual } from '../apply/index.js';
-import { reportError } from '../report.js';
 
 const contentTypes: Record<string, string> = {
   strategic: 'application/strategic-merge-patch+json',
@@ -73,7 +72,7 @@ export const patchCommand: Command = {
           f.io.out(formatObjects(output, [after], true));
         }
       } catch (err: unknown) {
-        reportError(f.io, err);
+        f.fail(err);
         exit = 1;
       }
     }

@@ -8,7 +8,6 @@ import { readManifests } from '../manifests.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import type { ApiResource } from '../../client/index.js';
-import { reportError } from '../report.js';
 
 export const scaleCommand: Command = {
   name: 'scale',
@@ -63,7 +62,7 @@ export const scaleCommand: Command = {
         await f.client().patch(`${path}/scale`, body, 'application/merge-patch+json');
         f.io.out(`${kindPrefix(it.resource)}/${it.name} scaled\n`);
       } catch (err: unknown) {
-        reportError(f.io, err);
+        f.fail(err);
         exit = 1;
       }
     }

@@ -1,0 +1,119 @@
+/**
+ * Runs the real kubectl and `skiff kubectl` with the same arguments against one test server,
+ * for tests that compare their output. Only AGE-like cells are normalised (the two runs
+ * happen moments apart).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { kubectlFor, repoRoot } from './helpers/server.js';
+import type { Kubectl, KubectlResult } from './helpers/server.js';
+import assert from 'node:assert/strict';
+
+export interface Pair {
+  real(args: readonly string[], stdin?: string): Promise<KubectlResult>;
+  ours(args: readonly string[], stdin?: string): Promise<KubectlResult>;
+  cleanup(): void;
+}
+
+export function kubectlPair(kubeconfigPath: string): Pair {
+  const real: Kubectl = kubectlFor(kubeconfigPath);
+  const env = { ...process.env, HOME: real.home, KUBECONFIG: kubeconfigPath };
+  return {
+    real: (args, stdin) => real.run(args, stdin === undefined ? {} : { stdin }),
+    ours: (args, stdin) => new Promise((resolveRun, reject) => {
+      const child = spawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'kubectl', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], cwd: process.cwd() });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+      const timer = setTimeout(() => { if (child.pid) process.kill(child.pid, 'SIGKILL'); }, 30000);
+      child.on('error', reject);
+      child.on('close', (code) => { clearTimeout(timer); resolveRun({ code: code ?? -1, stdout, stderr }); });
+      child.stdin.end(stdin ?? '');
+    }),
+    cleanup: () => real.cleanup(),
+  };
+}
+
+const agePattern = /(?<=\s|^)((\d+[smhdy])+|<invalid>)(?=\s|$)/gm;
+
+/** Replaces durations such as `5s`, `3m2s`, `10h`, `<invalid>` in table output. */
+export function normaliseAges(text: string): string {
+  return text.replace(agePattern, 'AGE');
+}
+
+/**
+ * Asserts two outputs match up to ages. When the ages themselves are the same the layout is
+ * compared exactly; when an age changed width between the runs (59s -> 1m), the columns
+ * were padded differently, so runs of spaces are compared as one.
+ */
+export function assertSameOutput(ours: string, real: string, message: string): void {
+  const agesOf = (t: string): string => (t.match(agePattern) ?? []).join(',');
+  if (agesOf(ours) === agesOf(real)) {
+    assert.equal(ours, real, message);
+    return;
+  }
+  const loose = (t: string): string => normaliseAges(t).replace(/ {2,}/g, '  ');
+  assert.equal(loose(ours), loose(real), message);
+}
+
+export const podYaml = (image: string): string => `apiVersion: v1
+kind: Pod
+metadata:
+  name: nginx
+  labels:
+    app: nginx
+spec:
+  containers:
+  - name: nginx
+    image: ${image}
+    ports:
+    - containerPort: 80
+`;
+
+export const deployYaml = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27
+`;
+
+export async function same(k: Pair, args: string[], message?: string): Promise<void> {
+  // Read-only commands: run both at once.
+  const [real, ours] = await Promise.all([k.real(args), k.ours(args)]);
+  const label = message ?? args.join(' ');
+  assertSameOutput(ours.stdout, real.stdout, `stdout of: ${label}`);
+  assert.equal(ours.stderr, real.stderr, `stderr of: ${label}`);
+  assert.equal(ours.code, real.code, `exit code of: ${label}`);
+}
+
+/** Runs a state-changing sequence with the real kubectl, resets, then with ours; compares. */
+export async function sameSequence(k: Pair, reset: () => Promise<void>, steps: Array<{ args: string[]; before?: () => void }>): Promise<void> {
+  const outputs: Array<Array<{ stdout: string; stderr: string; code: number }>> = [];
+  for (const run of [k.real, k.ours]) {
+    await reset();
+    const results: Array<{ stdout: string; stderr: string; code: number }> = [];
+    for (const s of steps) {
+      s.before?.();
+      results.push(await run(s.args));
+    }
+    outputs.push(results);
+  }
+  const [real = [], ours = []] = outputs;
+  steps.forEach((s, i) => {
+    assertSameOutput(ours[i]?.stdout ?? '', real[i]?.stdout ?? '', `stdout of step ${i}: ${s.args.join(' ')}`);
+    assert.equal(ours[i]?.stderr, real[i]?.stderr, `stderr of step ${i}: ${s.args.join(' ')}`);
+    assert.equal(ours[i]?.code, real[i]?.code, `exit code of step ${i}: ${s.args.join(' ')}`);
+  });
+}
+

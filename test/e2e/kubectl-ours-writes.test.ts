@@ -1,0 +1,90 @@
+/**
+ * skiff kubectl against the real kubectl 1.32: same arguments, same server, same output.
+ * Verbs that change state run on the real kubectl first, then the state is reset and ours
+ * runs the same step, so each sees the same starting point.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from './helpers/server.js';
+import { deployYaml, kubectlPair, podYaml, same, sameSequence } from './kubectl-ours-helpers.js';
+
+test('skiff kubectl writes as kubectl 1.32 does: create, apply, delete, label, patch, scale', { timeout: 240_000 }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const k = kubectlPair(server.kubeconfigPath);
+  t.after(() => k.cleanup());
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-kubectl-ours-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const pod = join(dir, 'pod.yaml');
+  const deploy = join(dir, 'deploy.yaml');
+  writeFileSync(pod, podYaml('nginx:1.27'));
+  writeFileSync(deploy, deployYaml);
+  const resetPod = async (): Promise<void> => {
+    await k.ours(['delete', 'pod', 'nginx', '--ignore-not-found']);
+    writeFileSync(pod, podYaml('nginx:1.27'));
+  };
+  const freshPod = async (): Promise<void> => {
+    await resetPod();
+    const r = await k.ours(['create', '-f', pod]);
+    assert.equal(r.stdout, 'pod/nginx created\n', r.stderr);
+  };
+
+  await t.test('create -f twice: created, then AlreadyExists', async () => {
+    await sameSequence(k, resetPod, [{ args: ['create', '-f', pod] }, { args: ['create', '-f', pod] }]);
+  });
+
+  await t.test('apply -f three times: created, unchanged, configured', async () => {
+    await sameSequence(k, resetPod, [
+      { args: ['apply', '-f', pod] },
+      { args: ['apply', '-f', pod] },
+      { args: ['apply', '-f', pod], before: () => writeFileSync(pod, podYaml('nginx:1.28')) },
+      { args: ['get', 'pod', 'nginx', '-o', 'jsonpath={.spec.containers[0].image} {.metadata.annotations}'] },
+    ]);
+  });
+
+  await t.test('apply --server-side', async () => {
+    await sameSequence(k, resetPod, [{ args: ['apply', '--server-side', '-f', pod] }, { args: ['apply', '--server-side', '-f', pod] }]);
+  });
+
+  await t.test('delete -f, then NotFound', async () => {
+    await sameSequence(k, freshPod, [{ args: ['delete', '-f', pod] }, { args: ['delete', '-f', pod] }, { args: ['delete', 'pod', 'nginx', '--ignore-not-found'] }]);
+  });
+
+  await t.test('label and annotate', async () => {
+    await sameSequence(k, freshPod, [
+      { args: ['label', 'pod', 'nginx', 'tier=web'] },
+      { args: ['label', 'pod', 'nginx', 'tier=db'] },
+      { args: ['label', 'pod', 'nginx', 'tier=db', '--overwrite'] },
+      { args: ['label', 'pod', 'nginx', 'tier-'] },
+      { args: ['annotate', 'pod', 'nginx', 'note=hello'] },
+      { args: ['annotate', 'pods/nginx', 'note-'] },
+      { args: ['get', 'pod', 'nginx', '--show-labels'] },
+    ]);
+  });
+
+  await t.test('patch: strategic, merge and json', async () => {
+    await sameSequence(k, freshPod, [
+      { args: ['patch', 'pod', 'nginx', '-p', '{"metadata":{"labels":{"a":"1"}}}'] },
+      { args: ['patch', 'pod', 'nginx', '--type', 'merge', '-p', '{"metadata":{"labels":{"b":"2"}}}'] },
+      { args: ['patch', 'pod', 'nginx', '--type=json', '-p', '[{"op":"add","path":"/metadata/labels/c","value":"3"}]'] },
+      { args: ['patch', 'pod', 'nginx', '--type', 'merge', '-p', '{"metadata":{"labels":{"b":"2"}}}'] },
+      { args: ['get', 'pod', 'nginx', '--show-labels'] },
+    ]);
+  });
+
+  await t.test('scale deployment', async () => {
+    const resetDeploy = async (): Promise<void> => {
+      await k.ours(['delete', 'deployment', 'web', '--ignore-not-found']);
+      await k.ours(['create', '-f', deploy]);
+    };
+    await sameSequence(k, resetDeploy, [
+      { args: ['scale', 'deployment', 'web', '--replicas=3'] },
+      { args: ['scale', 'deploy/web', '--replicas', '2'] },
+      { args: ['get', 'deployment', 'web', '-o', 'jsonpath={.spec.replicas}'] },
+    ]);
+  });
+
+});

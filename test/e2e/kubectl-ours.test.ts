@@ -1,0 +1,104 @@
+/**
+ * skiff kubectl against the real kubectl 1.32: same arguments, same server, same output.
+ * Read-only verbs (and custom resources).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startServer } from './helpers/server.js';
+import { deployYaml, kubectlPair, podYaml, same, sameSequence } from './kubectl-ours-helpers.js';
+
+test('skiff kubectl reads as kubectl 1.32 does: discovery, explain, get, custom resources', { timeout: 240_000 }, async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const k = kubectlPair(server.kubeconfigPath);
+  t.after(() => k.cleanup());
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-kubectl-ours-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const pod = join(dir, 'pod.yaml');
+  const deploy = join(dir, 'deploy.yaml');
+  writeFileSync(pod, podYaml('nginx:1.27'));
+  writeFileSync(deploy, deployYaml);
+  const resetPod = async (): Promise<void> => {
+    await k.ours(['delete', 'pod', 'nginx', '--ignore-not-found']);
+    writeFileSync(pod, podYaml('nginx:1.27'));
+  };
+  const freshPod = async (): Promise<void> => {
+    await resetPod();
+    const r = await k.ours(['create', '-f', pod]);
+    assert.equal(r.stdout, 'pod/nginx created\n', r.stderr);
+  };
+
+  await t.test('api-resources and api-versions', async () => {
+    for (const args of [['api-resources'], ['api-resources', '-o', 'wide'], ['api-resources', '-o', 'name'],
+      ['api-resources', '--namespaced=false'], ['api-resources', '--api-group=apps'], ['api-versions']]) {
+      await same(k, args);
+    }
+  });
+
+  await t.test('explain: kinds, field paths, --recursive, unknown fields', async () => {
+    for (const args of [['explain', 'pod'], ['explain', 'pods.spec.containers.ports'], ['explain', 'deploy.spec.strategy'],
+      ['explain', 'svc', '--recursive'], ['explain', 'pod.spec.nope']]) {
+      await same(k, args);
+    }
+  });
+
+  await t.test('get: po/pod/pods/Pod, names, output formats, selectors', async () => {
+    await freshPod();
+    for (const args of [['get', 'po'], ['get', 'pod'], ['get', 'pods'], ['get', 'Pod'], ['get', 'pod', 'nginx'], ['get', 'pod/nginx'],
+      ['get', 'pods', '-o', 'wide'], ['get', 'pod', 'nginx', '-o', 'yaml'], ['get', 'pods', '-o', 'yaml'], ['get', 'po', '-o', 'json'],
+      ['get', 'pod', 'nginx', '-o', 'json'], ['get', 'pods', '-o', 'name'], ['get', 'pods', '-A'], ['get', 'pods', '--show-labels'],
+      ['get', 'pods', '-l', 'app=nginx'], ['get', 'pods', '-l', 'app=none'], ['get', 'pods', '--no-headers'], ['get', 'pod', 'missing'],
+      ['get', 'pods', '-o', 'jsonpath={.items[*].metadata.name}'],
+      ['get', 'pods', '-o', 'custom-columns=NAME:.metadata.name,IMAGE:.spec.containers[*].image'],
+      ['get', 'ns'], ['get', 'pods,ns'], ['get', 'pods', '-n', 'kube-system']]) {
+      await same(k, args);
+    }
+  });
+
+  await t.test('CRD: custom resources are listed, created and read', async () => {
+    const crd = join(dir, 'crd.yaml');
+    writeFileSync(crd, `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: widgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget, shortNames: [wd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            properties:
+              size: {type: integer}
+`);
+    const widget = join(dir, 'widget.yaml');
+    writeFileSync(widget, 'apiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  size: 3\n');
+    const created = await k.ours(['create', '-f', crd]);
+    assert.equal(created.stdout, 'customresourcedefinition.apiextensions.k8s.io/widgets.example.com created\n', created.stderr);
+    // Discovery takes a moment to show a new CRD.
+    for (let i = 0; i < 50; i++) {
+      if ((await k.ours(['api-resources', '--api-group=example.com', '-o', 'name'])).stdout.includes('widgets')) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await same(k, ['api-resources', '--api-group=example.com']);
+    await same(k, ['api-resources']);
+    const resetWidget = async (): Promise<void> => { await k.ours(['delete', 'widget', 'w1', '--ignore-not-found']); };
+    await sameSequence(k, resetWidget, [
+      { args: ['apply', '-f', widget] },
+      { args: ['get', 'widgets'] },
+      { args: ['get', 'widget.example.com', '-o', 'name'] },
+    ]);
+    await same(k, ['get', 'wd', 'w1', '-o', 'yaml']);
+    await same(k, ['get', 'Widget', '-o', 'json']);
+  });
+});
