@@ -69,7 +69,7 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   const others = managers.filter((m) => m !== previous);
   const appliedSet = toFieldSet(typed, config, schema);
 
-  let merged = mergeApplied(typed, live, config, schema) as JsonObject;
+  let merged = cloneJson(mergeApplied(typed, live, config, schema)) as JsonObject;
   if (previous) {
     const owned = others.reduce((acc, m) => acc.union(m.set), appliedSet);
     merged = prune(typed, merged, schema, previous.set.difference(owned), owned) as JsonObject;

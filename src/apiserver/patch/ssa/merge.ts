@@ -4,15 +4,19 @@
  * and pruning what an applier stopped setting.
  */
 import type { OpenApiSchema } from '../../../api/openapi-types.js';
-import { cloneJson, isObject, type JsonObject } from '../json.js';
+import { isObject, type JsonObject } from '../json.js';
 import type { FieldSet, PathElement } from './fieldset.js';
 import { childField, indexItems, itemElement, shape, type Typed } from './typed.js';
 
+/**
+ * The merged value shares unchanged parts with `live` and `config`: clone it before
+ * changing it in place (prune does).
+ */
 export function mergeApplied(typed: Typed, live: unknown, config: unknown, schema: OpenApiSchema | undefined): unknown {
-  if (config === undefined) return cloneJson(live);
+  if (config === undefined) return live;
   const s = shape(typed, schema);
   if ((s.kind === 'object' || s.kind === 'deduced') && isObject(live) && isObject(config)) {
-    const out: JsonObject = cloneJson(live);
+    const out: JsonObject = { ...live };
     for (const [key, value] of Object.entries(config)) {
       out[key] = mergeApplied(typed, live[key], value, childField(typed, s, key).schema);
     }
@@ -22,7 +26,7 @@ export function mergeApplied(typed: Typed, live: unknown, config: unknown, schem
     const itemSchema = s.kind === 'list-map' ? s.items : undefined;
     return mergeLists(typed, live, config, (element) => itemElement(typed, s, element.item, element.index), (l, r) => mergeApplied(typed, l, r, itemSchema));
   }
-  return cloneJson(config);
+  return config;
 }
 
 interface Indexed {
@@ -74,7 +78,7 @@ function mergeLists(_typed: Typed, live: unknown[], config: unknown[], keyOf: (e
     }
     if (lk !== undefined) {
       if (!rhs.has(lk)) {
-        out.push(cloneJson(lhs.get(lk)));
+        out.push(lhs.get(lk));
         l++;
         continue;
       }
