@@ -45,7 +45,7 @@ test('a CRD becomes one resource type per served version', () => {
   assert.deepEqual(rt.scale, { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas', labelSelectorPath: '.status.labelSelector' });
   assert.deepEqual(rt.columns.map((c) => [c.name, c.type, c.priority]), [['Name', 'string', 0], ['Spec', 'string', 0], ['Replicas', 'integer', 0], ['Image', 'string', 1], ['Age', 'date', 0]]);
   const obj: KubeObject = { apiVersion: 'stable.example.com/v1', kind: 'CronTab', metadata: { name: 'c1', creationTimestamp: ago(120) }, spec: { cronSpec: '* * * * */5', replicas: 2 } };
-  assert.deepEqual(rt.row(obj, ctx), ['c1', '* * * * */5', 2, '<none>', '2m']);
+  assert.deepEqual(rt.row(obj, ctx), ['c1', '* * * * */5', 2, null, '2m']);
   assert.equal(customSchemaName('example.com', 'v1alpha1', 'Widget'), 'com.example.v1alpha1.Widget');
 });
 

@@ -41,10 +41,13 @@ function printerColumns(version: JsonRecord): PrinterColumn[] {
   });
 }
 
-/** One printer cell: dates become ages, scalars stay typed, lists are comma-joined. */
+/**
+ * One printer cell: dates become ages, scalars stay typed, lists are comma-joined. A missing
+ * value is null, which kubectl prints as `<none>` (as upstream's CRD table convertor sends it).
+ */
 function cell(value: unknown, type: string, ctx: StrategyContext): unknown {
-  if (value === undefined || value === null) return type === 'date' ? '<unknown>' : '<none>';
-  if (type === 'date') return typeof value === 'string' ? ageOf(value, ctx.now) : '<unknown>';
+  if (value === undefined || value === null) return null;
+  if (type === 'date') return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? ageOf(value, ctx.now) : '<invalid>';
   if (Array.isArray(value)) return value.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(',');
   if (typeof value === 'object') return JSON.stringify(value);
   return value;
