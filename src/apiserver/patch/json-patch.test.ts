@@ -36,7 +36,10 @@ test('JSON patch errors: bad document is 400, failing operation is 422', () => {
   assert.match(failedTest.error?.details?.causes?.[0]?.message ?? '', /test/);
   const missing = applyJsonPatch(pod(), [{ op: 'replace', path: '/spec/nope/deeper', value: 1 }]);
   assert.equal(missing.error?.code, 422);
-  assert.match(missing.error?.details?.causes?.[0]?.message ?? '', /missing/);
+  assert.equal(missing.error?.details?.causes?.[0]?.message, 'replace operation does not apply: doc is missing path: "/spec/nope/deeper": missing value');
+  const removeMissing = applyJsonPatch(pod(), [{ op: 'remove', path: '/metadata/labels/none' }]);
+  assert.equal(removeMissing.error?.details?.causes?.[0]?.message, 'remove operation does not apply: doc is missing path: "/metadata/labels/none": missing value');
+  assert.equal(removeMissing.error?.message, 'the server rejected our request due to an error in our request');
 });
 
 test('parsePatchBody returns 400 for invalid JSON', () => {

@@ -50,7 +50,7 @@ function describeJsonPatchError(err: InstanceType<typeof fastJsonPatch.JsonPatch
   const op = err.operation as Partial<Operation> | undefined;
   switch (err.name) {
     case 'TEST_OPERATION_FAILED': return `testing value ${op?.path ?? ''} failed: test failed`;
-    case 'OPERATION_PATH_UNRESOLVABLE': return `replace operation does not apply: doc is missing path: "${op?.path ?? ''}": missing value`;
+    case 'OPERATION_PATH_UNRESOLVABLE': return `${op?.op ?? 'patch'} operation does not apply: doc is missing path: "${op?.path ?? ''}": missing value`;
     case 'OPERATION_FROM_UNRESOLVABLE': return `${op?.op ?? 'move'} operation does not apply: doc is missing from path: "${(op as { from?: string } | undefined)?.from ?? ''}": missing value`;
     case 'OPERATION_PATH_ILLEGAL_ARRAY_INDEX':
     case 'OPERATION_VALUE_OUT_OF_BOUNDS': return `${op?.op ?? 'add'} operation does not apply: doc is missing path: "${op?.path ?? ''}": index out of bounds`;
