@@ -7,12 +7,13 @@ import {
   ContentStore, DigestMismatchError, assertConfig, assertManifest, isSupportedLayerMediaType, MediaType,
   type Descriptor, type ImageConfig, type ImageManifest,
 } from '../content/index.js';
-import { familiarString, formatReference, looksLikeImageId, parseReference, type ImageReference } from '../reference/index.js';
+import { formatReference, looksLikeImageId, parseReference, type ImageReference } from '../reference/index.js';
 import { SnapshotStore, chainIds } from '../snapshot/index.js';
 import { defaultEngineRoot, type ImageProvider, type PreparedImage } from '../types.js';
 import { ImageConflictError, ImageNotFoundError } from './errors.js';
 import { DANGLING_PREFIX, shortId, type ImageInfo } from './model.js';
 import { ReferenceTable, type ReferenceEntry } from './refs.js';
+import { applyRemoval, namesOf, pointNames } from './naming.js';
 import { collectGarbage, type GcOptions, type GcResult } from './gc.js';
 
 export interface CreateImageInput {
@@ -30,9 +31,6 @@ export interface RemoveResult {
   deleted: string[];
 }
 
-function now(): string {
-  return new Date().toISOString();
-}
 
 export interface ImageStoreOptions {
   /**
@@ -143,17 +141,7 @@ export class ImageStore implements ImageProvider {
   async setNames(manifestDigest: string, names: string[]): Promise<void> {
     const normalised = names.map((n) => formatReference(parseReference(n)));
     await this.refs.update(async (refs) => {
-      const displaced = new Set<string>();
-      for (const name of normalised) {
-        const old = refs[name];
-        if (old && old.digest !== manifestDigest) displaced.add(old.digest);
-        refs[name] = { digest: manifestDigest, updated: now() };
-      }
-      if (normalised.length > 0) delete refs[DANGLING_PREFIX + manifestDigest];
-      else if (namesOf(refs, manifestDigest).length === 0) refs[DANGLING_PREFIX + manifestDigest] = { digest: manifestDigest, updated: now() };
-      for (const digest of displaced) {
-        if (namesOf(refs, digest).length === 0) refs[DANGLING_PREFIX + digest] = { digest, updated: now() };
-      }
+      pointNames(refs, manifestDigest, normalised);
       await this.writeIndexFrom(refs);
     });
   }
@@ -185,44 +173,16 @@ export class ImageStore implements ImageProvider {
    * the image itself (several names need `force`), then collects its blobs and snapshots.
    */
   async removeImage(image: ImageInfo, options: { force?: boolean; byName?: string } = {}): Promise<RemoveResult> {
-    const byName = options.byName;
-    const result: RemoveResult = { untagged: [], deleted: [] };
     const users = await this.containersUsing(image.id);
-    if (users.length > 0) {
-      if (!options.force) {
-        const what = byName !== undefined ? `repository reference "${familiarString(parseReference(byName))}"` : shortId(image.id);
-        throw new ImageConflictError(`conflict: unable to remove ${what} (must force) - container ${users[0]!.slice(0, 12)} is using its referenced image ${shortId(image.id)}`);
-      }
-      // Forced: the names go, the image stays (dangling) for the containers that run on it.
-      await this.refs.update(async (refs) => {
-        for (const [n, e] of Object.entries(refs)) {
-          if (e.digest !== image.manifestDigest || n.startsWith(DANGLING_PREFIX)) continue;
-          if (byName !== undefined && n !== byName) continue;
-          delete refs[n];
-          result.untagged.push(n);
-        }
-        if (namesOf(refs, image.manifestDigest).length === 0) refs[DANGLING_PREFIX + image.manifestDigest] = { digest: image.manifestDigest, updated: now() };
-        await this.writeIndexFrom(refs);
+    const outcome = await this.refs.update(async (refs) => {
+      const result = applyRemoval(refs, {
+        imageId: image.id, manifestDigest: image.manifestDigest, users,
+        ...(options.byName !== undefined ? { byName: options.byName } : {}), ...(options.force !== undefined ? { force: options.force } : {}),
       });
-      return result;
-    }
-    await this.refs.update(async (refs) => {
-      const names = Object.keys(refs).filter((n) => refs[n]!.digest === image.manifestDigest);
-      const realNames = names.filter((n) => !n.startsWith(DANGLING_PREFIX));
-      if (byName !== undefined && realNames.length > 1) {
-        delete refs[byName];
-        result.untagged.push(byName);
-        await this.writeIndexFrom(refs);
-        return;
-      }
-      if (byName === undefined && realNames.length > 1 && !options.force) {
-        throw new ImageConflictError(`conflict: unable to delete ${shortId(image.id)} (must be forced) - image is referenced in multiple repositories`);
-      }
-      for (const n of names) delete refs[n];
-      result.untagged.push(...realNames);
-      result.deleted.push(image.id);
       await this.writeIndexFrom(refs);
+      return result;
     });
+    const result: RemoveResult = { untagged: outcome.untagged, deleted: outcome.deleted ? [image.id] : [] };
     if (result.deleted.length > 0) {
       await this.gc({
         candidates: {
@@ -290,9 +250,6 @@ export class ImageStore implements ImageProvider {
   }
 }
 
-function namesOf(refs: Record<string, ReferenceEntry>, digest: string): string[] {
-  return Object.entries(refs).filter(([n, e]) => e.digest === digest && !n.startsWith(DANGLING_PREFIX)).map(([n]) => n);
-}
 
 /** Opens the image store under an engine root (SKIFF_ROOT or /var/lib/skiff/engine by default). */
 export function openImageStore(root: string = defaultEngineRoot(), options: ImageStoreOptions = {}): ImageStore {
