@@ -7,19 +7,30 @@ import { isDNS1035Label, isDNS1123Subdomain } from '../../meta/names.js';
 const SCOPES = ['Cluster', 'Namespaced'];
 const PRINTER_TYPES = ['boolean', 'date', 'integer', 'number', 'string'];
 const SCHEMA_TYPES = ['array', 'boolean', 'integer', 'number', 'object', 'string'];
-const KIND_RE = /^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$/;
+
+function lowerNameProblems(value: string, field: string, errs: FieldError[]): void {
+  const problems = isDNS1035Label(value);
+  if (problems.length > 0) errs.push(invalid(field, value, problems.join(',')));
+}
+
+/** Kinds may be CamelCase but must otherwise be DNS-1035 labels. */
+function kindProblems(value: string, field: string, errs: FieldError[]): void {
+  const problems = isDNS1035Label(value.toLowerCase());
+  if (problems.length > 0) errs.push(invalid(field, value, `may have mixed case, but should otherwise match: ${problems.join(',')}`));
+}
 
 function validateNames(names: JsonRecord | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
   const plural = stringAt(names, 'plural');
   if (!plural) errs.push(required(`${path}.plural`));
-  else for (const p of isDNS1035Label(plural)) errs.push(invalid(`${path}.plural`, plural, p));
+  else lowerNameProblems(plural, `${path}.plural`, errs);
   const singular = stringAt(names, 'singular');
-  if (singular) for (const p of isDNS1035Label(singular)) errs.push(invalid(`${path}.singular`, singular, p));
+  if (singular) lowerNameProblems(singular, `${path}.singular`, errs);
   const kind = stringAt(names, 'kind');
   if (!kind) errs.push(required(`${path}.kind`));
-  else if (!KIND_RE.test(kind)) errs.push(invalid(`${path}.kind`, kind, 'may have mixed case, but should otherwise match: [a-z]([-a-z0-9]*[a-z0-9])?'));
+  else kindProblems(kind, `${path}.kind`, errs);
   const listKind = stringAt(names, 'listKind');
+  if (listKind) kindProblems(listKind, `${path}.listKind`, errs);
   if (listKind !== undefined && listKind === kind) errs.push(invalid(`${path}.listKind`, listKind, 'kind and listKind may not be the same'));
   (arrayAt(names, 'shortNames') ?? []).forEach((s, i) => {
     for (const p of isDNS1035Label(String(s))) errs.push(invalid(`${path}.shortNames[${i}]`, s, p));
