@@ -1,13 +1,21 @@
-/** Request metrics on the server's own prom-client registry (several servers may share a process). */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+/**
+ * Request metrics on the server's own prom-client registry (several servers may share a
+ * process). prom-client loads in the background after start-up (it costs ~100 ms); requests
+ * observed before it is there are replayed into it.
+ */
+import type { Registry } from 'prom-client';
 
 export interface ApiMetrics {
-  readonly registry: Registry;
   observe(verb: string, resource: string, code: number, seconds: number): void;
+  /** The Prometheus text exposition and its content type. */
+  render(): Promise<{ contentType: string; text: string }>;
 }
 
-export function createMetrics(): ApiMetrics {
-  const registry = new Registry();
+type Observe = ApiMetrics['observe'];
+
+async function load(): Promise<{ registry: Registry; observe: Observe }> {
+  const { Counter, Histogram, Registry: PromRegistry, collectDefaultMetrics } = await import('prom-client');
+  const registry = new PromRegistry();
   collectDefaultMetrics({ register: registry });
   const requests = new Counter({ name: 'apiserver_request_total', help: 'API requests by verb, resource and HTTP code.', labelNames: ['verb', 'resource', 'code'], registers: [registry] });
   const latency = new Histogram({
@@ -19,6 +27,26 @@ export function createMetrics(): ApiMetrics {
     observe(verb, resource, code, seconds) {
       requests.inc({ verb, resource, code: String(code) });
       if (verb !== 'WATCH') latency.observe({ verb, resource }, seconds);
+    },
+  };
+}
+
+export function createMetrics(): ApiMetrics {
+  const pending: Array<Parameters<Observe>> = [];
+  let loaded: { registry: Registry; observe: Observe } | undefined;
+  const loading = load().then((m) => {
+    loaded = m;
+    for (const args of pending.splice(0)) m.observe(...args);
+    return m;
+  });
+  return {
+    observe(...args) {
+      if (loaded) loaded.observe(...args);
+      else pending.push(args);
+    },
+    async render() {
+      const m = await loading;
+      return { contentType: m.registry.contentType, text: await m.registry.metrics() };
     },
   };
 }

@@ -131,8 +131,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     }
     if (p === '/version') return sendJson(res, 200, versionInfo);
     if (p === '/metrics') {
-      const text = await metrics.registry.metrics();
-      res.writeHead(200, { 'Content-Type': metrics.registry.contentType });
+      const { contentType, text } = await metrics.render();
+      res.writeHead(200, { 'Content-Type': contentType });
       res.end(text);
       return;
     }

@@ -10,7 +10,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import forge from 'node-forge';
+import type forgeModule from 'node-forge';
+
+type Forge = typeof forgeModule;
 
 export interface Pki {
   readonly caCert: string;
@@ -31,16 +33,16 @@ async function rsaKeyPem(): Promise<string> {
 }
 
 interface CertSpec {
-  readonly subject: forge.pki.CertificateField[];
+  readonly subject: forgeModule.pki.CertificateField[];
   readonly keyPem: string;
-  readonly issuer?: { cert: forge.pki.Certificate; keyPem: string };
+  readonly issuer?: { cert: forgeModule.pki.Certificate; keyPem: string };
   readonly ca: boolean;
   readonly usage: 'server' | 'client' | 'ca';
   readonly sans?: readonly string[];
   readonly years: number;
 }
 
-function makeCert(spec: CertSpec): forge.pki.Certificate {
+function makeCert(forge: Forge, spec: CertSpec): forgeModule.pki.Certificate {
   const key = forge.pki.privateKeyFromPem(spec.keyPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
@@ -68,7 +70,7 @@ function makeCert(spec: CertSpec): forge.pki.Certificate {
   cert.siginfo.algorithmOid = oid;
   cert.signatureOid = oid;
   cert.md = forge.md.sha256.create();
-  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forge.pki.Certificate): forge.asn1.Asn1 }).getTBSCertificate(cert);
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forgeModule.pki.Certificate): forgeModule.asn1.Asn1 }).getTBSCertificate(cert);
   const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
   cert.signature = sign('sha256', der, spec.issuer ? spec.issuer.keyPem : spec.keyPem).toString('binary');
   return cert;
@@ -91,26 +93,28 @@ export async function ensurePki(dir: string, sans: readonly string[]): Promise<P
   const haveSans = existsSync(p(files.sans)) ? readFileSync(p(files.sans), 'utf8') : '';
   const needServer = needCa || !existsSync(p(files.serverCert)) || !existsSync(p(files.serverKey)) || haveSans !== wantSans;
   const needAdmin = needCa || !existsSync(p(files.adminCert)) || !existsSync(p(files.adminKey));
+  // node-forge is loaded only when a certificate must be made (it costs ~100 ms to load).
+  const forge: Forge | undefined = needCa || needServer || needAdmin ? (await import('node-forge')).default : undefined;
   const [caKeyNew, serverKeyNew, adminKeyNew] = await Promise.all([needCa ? rsaKeyPem() : '', needServer ? rsaKeyPem() : '', needAdmin ? rsaKeyPem() : '']);
-  if (needCa) {
+  if (needCa && forge) {
     const keyPem = caKeyNew;
-    const cert = makeCert({ subject: [{ name: 'commonName', value: 'skiff-ca' }], keyPem, ca: true, usage: 'ca', years: 10 });
+    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'skiff-ca' }], keyPem, ca: true, usage: 'ca', years: 10 });
     write(files.caKey, keyPem);
     write(files.caCert, forge.pki.certificateToPem(cert));
   }
   const caKey = readFileSync(p(files.caKey), 'utf8');
   const caCertPem = readFileSync(p(files.caCert), 'utf8');
-  const issuer = { cert: forge.pki.certificateFromPem(caCertPem), keyPem: caKey };
-  if (needServer) {
+  const issuer = forge ? { cert: forge.pki.certificateFromPem(caCertPem), keyPem: caKey } : undefined;
+  if (needServer && forge && issuer) {
     const keyPem = serverKeyNew;
-    const cert = makeCert({ subject: [{ name: 'commonName', value: 'skiff-apiserver' }], keyPem, issuer, ca: false, usage: 'server', sans: wantSans.split(','), years: 1 });
+    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'skiff-apiserver' }], keyPem, issuer, ca: false, usage: 'server', sans: wantSans.split(','), years: 1 });
     write(files.serverKey, keyPem);
     write(files.serverCert, forge.pki.certificateToPem(cert));
     write(files.sans, wantSans);
   }
-  if (needAdmin) {
+  if (needAdmin && forge && issuer) {
     const keyPem = adminKeyNew;
-    const cert = makeCert({ subject: [{ name: 'commonName', value: 'admin' }, { name: 'organizationName', value: 'system:masters' }], keyPem, issuer, ca: false, usage: 'client', years: 1 });
+    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'admin' }, { name: 'organizationName', value: 'system:masters' }], keyPem, issuer, ca: false, usage: 'client', years: 1 });
     write(files.adminKey, keyPem);
     write(files.adminCert, forge.pki.certificateToPem(cert));
   }
