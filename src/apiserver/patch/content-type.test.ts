@@ -4,7 +4,7 @@ import { applyPatchBody, parseApplyBody } from './content-type.js';
 import { POD, fixtureResolver } from './testdata/schemas.js';
 
 const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'y' }] } };
-const req = (contentType: string, body: string, schemaName = POD) => applyPatchBody({ contentType, original: pod, body, resolver: fixtureResolver, schemaName });
+const req = (contentType: string, body: string, schemaName = POD, customResource = false) => applyPatchBody({ contentType, original: pod, body, resolver: fixtureResolver, schemaName, customResource });
 
 test('patch bodies are dispatched by content type', () => {
   const smp = req('application/strategic-merge-patch+json; charset=utf-8', '{"spec":{"containers":[{"name":"a","image":"z"}]}}');
@@ -19,7 +19,8 @@ test('unsupported types and SMP without a schema are 415; bad JSON is 400', () =
   const other = req('text/plain', '{}');
   assert.equal(other.error?.code, 415);
   assert.match(other.error?.message ?? '', /strategic-merge-patch/);
-  const crd = req('application/strategic-merge-patch+json', '{}', 'com.example.v1.Widget');
+  assert.equal(req('application/strategic-merge-patch+json', '{}', 'com.example.v1.Unknown').error?.code, 415);
+  const crd = req('application/strategic-merge-patch+json', '{}', 'com.example.v1.Widget', true);
   assert.equal(crd.error?.code, 415);
   assert.equal(crd.error?.message, 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml');
   assert.equal(req('application/merge-patch+json', '{nope').error?.code, 400);

@@ -24,12 +24,14 @@ export interface PatchRequest<T extends JsonObject> {
   readonly body: string | Uint8Array;
   readonly resolver: SchemaResolver | undefined;
   readonly schemaName: string;
+  /** Custom resources never take strategic merge patches upstream (415), schema or not. */
+  readonly customResource?: boolean;
 }
 
 /** Applies a JSON, merge or strategic merge patch body; 415 for other types (and SMP without a schema, as for CRDs upstream). */
 export function applyPatchBody<T extends JsonObject>(req: PatchRequest<T>): PatchResult<T> {
   const type = req.contentType.split(';')[0]?.trim().toLowerCase() ?? '';
-  const hasSchema = req.resolver?.(req.schemaName) !== undefined;
+  const hasSchema = req.customResource !== true && req.resolver?.(req.schemaName) !== undefined;
   if (type !== JSON_PATCH && type !== MERGE_PATCH && type !== STRATEGIC_MERGE_PATCH) return { error: unsupportedPatchType(type, hasSchema) };
   const text = typeof req.body === 'string' ? req.body : Buffer.from(req.body).toString('utf8');
   const parsed = catchPatchError(() => JSON.parse(text) as unknown);

@@ -7,16 +7,24 @@
 import { refName, type OpenApiSchema, type SchemaResolver } from '../../api/openapi-types.js';
 
 const MAX_REF_DEPTH = 32;
+const OBJECT_META = 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
 
 export class SchemaView {
   private readonly flattened = new WeakMap<OpenApiSchema, OpenApiSchema>();
 
   constructor(private readonly resolver: SchemaResolver | undefined) {}
 
-  /** The flattened schema of a component (`io.k8s.api.core.v1.Pod`), undefined when unknown. */
+  /**
+   * The flattened schema of a component (`io.k8s.api.core.v1.Pod`), undefined when unknown.
+   * A kind whose `metadata` is an untyped object (as CRD schemas write it) gets ObjectMeta
+   * there, as upstream types metadata of every kind, so labels and annotations are maps.
+   */
   component(name: string): OpenApiSchema | undefined {
     const found = this.resolver?.(name);
-    return found ? this.resolve(found) : undefined;
+    const flat = found ? this.resolve(found) : undefined;
+    const metadata = flat?.properties?.metadata;
+    if (!flat || !metadata || this.resolve(metadata)?.properties || !this.resolver?.(OBJECT_META)) return flat;
+    return { ...flat, properties: { ...flat.properties, metadata: { $ref: `#/components/schemas/${OBJECT_META}` } } };
   }
 
   /** One schema with its reference chain merged in; properties are not resolved (lazily, per field). */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject, ManagedFieldsEntry } from '../../../api/types.js';
 import { applyConflictError } from '../errors.js';
-import { DEPLOYMENT, POD, fixtureResolver } from '../testdata/schemas.js';
+import { DEPLOYMENT, POD, WIDGET, fixtureResolver } from '../testdata/schemas.js';
 import { BEFORE_FIRST_APPLY, serverSideApply, type ServerSideApplyOptions } from './apply.js';
 import { updateManagedFields } from './update.js';
 
@@ -213,4 +213,27 @@ test('writing managedFields as [{}] clears them; [] keeps the old ones', () => {
   const emptied = structuredClone(live);
   emptied.metadata = { ...emptied.metadata, managedFields: [] };
   assert.deepEqual(updateManagedFields({ ...opts, updated: emptied }), live.metadata?.managedFields);
+});
+
+test('custom resources: metadata is typed as ObjectMeta, unmarked lists are atomic, preserved fields are maps', () => {
+  const widget = { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', labels: { a: 'b' } }, spec: { size: 1, tags: ['x'], ports: [{ name: 'http', port: 80 }], config: { deep: { k: 'v' } } } };
+  const obj = applied(undefined, widget, { schemaName: WIDGET });
+  assert.deepEqual(entry(obj, 'kubectl')?.fieldsV1, {
+    'f:metadata': { 'f:labels': { 'f:a': {} } },
+    'f:spec': {
+      'f:config': { 'f:deep': { '.': {}, 'f:k': {} } },
+      'f:ports': { 'k:{"name":"http"}': { '.': {}, 'f:name': {}, 'f:port': {} } },
+      'f:size': {}, 'f:tags': {},
+    },
+  });
+});
+
+test('status subresource: its writer owns status fields only, under its own entry', () => {
+  const dep = applied(undefined, { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 1 } }, { schemaName: DEPLOYMENT });
+  const withStatus = { ...structuredClone(dep), status: { replicas: 1 } };
+  const managedFields = updateManagedFields({ old: dep, updated: withStatus, manager: 'skiff-controller-manager', operation: 'Update', subresource: 'status', now: T1, apiVersion: 'apps/v1', schemaName: DEPLOYMENT, resolver: fixtureResolver });
+  const statusEntry = managedFields.find((e) => e.subresource === 'status');
+  assert.deepEqual(statusEntry?.fieldsV1, { 'f:status': { 'f:replicas': {} } });
+  assert.equal(statusEntry?.manager, 'skiff-controller-manager');
+  assert.ok(managedFields.some((e) => e.manager === 'kubectl' && e.operation === 'Apply'), 'the spec applier keeps its entry');
 });

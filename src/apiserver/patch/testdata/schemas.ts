@@ -90,7 +90,24 @@ export const fixtureSchemas: Record<string, OpenApiSchema> = {
   [`${CORE}.PodTemplateSpec`]: { type: 'object', properties: { metadata: { ...ref(`${META}.ObjectMeta`), default: {} }, spec: { ...ref(`${CORE}.PodSpec`), default: {} } } },
 };
 
+/** A custom resource as a CRD's openAPIV3Schema describes it: untyped metadata, lists atomic unless marked. */
+fixtureSchemas['com.example.v1.Widget'] = {
+  type: 'object',
+  properties: {
+    apiVersion: str, kind: str, metadata: { type: 'object' },
+    spec: {
+      type: 'object',
+      properties: {
+        size: int, tags: { type: 'array', items: str },
+        ports: { type: 'array', items: { type: 'object', properties: { name: str, port: int } }, 'x-kubernetes-list-type': 'map', 'x-kubernetes-list-map-keys': ['name'] },
+        config: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+      },
+    },
+  },
+};
+
 export const fixtureResolver: SchemaResolver = (name) => fixtureSchemas[name];
+export const WIDGET = 'com.example.v1.Widget';
 
 export const POD = `${CORE}.Pod`;
 export const DEPLOYMENT = `${APPS}.Deployment`;
