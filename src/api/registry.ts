@@ -74,16 +74,14 @@ export class Registry {
 
   /** Groups and their versions in discovery order; the core group is named ''. */
   groups(): GroupVersions[] {
-    const out: GroupVersions[] = [];
+    // all() is sorted by group then version, so insertion order is discovery order.
+    const versions = new Map<string, string[]>();
     for (const rt of this.all()) {
-      const last = out[out.length - 1];
-      if (last && last.name === rt.group) {
-        if (!last.versions.includes(rt.version)) (last.versions as string[]).push(rt.version);
-      } else {
-        out.push({ name: rt.group, versions: [rt.version] });
-      }
+      const list = versions.get(rt.group) ?? [];
+      if (!list.includes(rt.version)) list.push(rt.version);
+      versions.set(rt.group, list);
     }
-    return out;
+    return [...versions].map(([name, list]) => ({ name, versions: list }));
   }
 
   /** Resource types of one group/version, plurals sorted. */
