@@ -1,0 +1,84 @@
+/**
+ * `skiff run [flags] IMAGE [CMD...]`: create and start a container.
+ *  -d: under conmon, print the full ID.
+ *  foreground with --rm, -i or -t: run the OCI runtime as our child with the terminal
+ *    inherited (the fast path; nothing needs to outlive us).
+ *  other foreground runs: under conmon, streaming its log until it exits, so the container
+ *    and its logs and exit code stay behind like Docker's.
+ * Exits with the container's code (125 when skiff itself fails).
+ */
+import { fileURLToPath } from 'node:url';
+import { ContainerRuntime, containerCommand, parseRunFlags, readLog } from '../../engine/runtime/index.js';
+import type { ContainerRecord } from '../../engine/runtime/index.js';
+
+const usage = `Usage: skiff run [-d] [--rm] [--name NAME] [-e K=V] [-v HOST:CTR[:ro]] [-w DIR] [-u USER]
+                 [--memory 64m] [--cpus 0.5] [--network none|host|ns:PATH] [-p H:C]
+                 [--entrypoint X] [-i] [-t] IMAGE [CMD...]
+`;
+
+/** `node bin/skiff rm -f ID` for conmon to run when a detached --rm container exits. */
+function autoRemoveCommand(root: string, id: string): { path: string; args: string[] } {
+  const skiffBin = fileURLToPath(new URL('../../../../bin/skiff', import.meta.url));
+  return { path: process.execPath, args: [skiffBin, 'rm', '-f', '--root', root, id] };
+}
+
+async function followToExit(rt: ContainerRuntime, record: ContainerRecord): Promise<number> {
+  const onSignal = (signal: NodeJS.Signals): void => { void rt.kill(record.id, signal).catch(() => undefined); };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let finished: ContainerRecord | undefined;
+  await readLog(rt.logPath(record.id), {
+    follow: true,
+    isDone: async () => {
+      finished = await rt.inspect(record.id);
+      return finished.state.status !== 'running';
+    },
+    onEntry: (e) => { (e.stream === 'stderr' ? process.stderr : process.stdout).write(e.text); },
+  });
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return (finished ?? (await rt.wait(record.id))).state.exitCode;
+}
+
+async function runInForeground(rt: ContainerRuntime, record: ContainerRecord): Promise<number> {
+  // Ctrl-C reaches the runtime through the terminal's process group; the runtime forwards it.
+  const ignore = (): void => undefined;
+  let forward: ((signal: NodeJS.Signals) => void) | undefined;
+  process.on('SIGINT', ignore);
+  try {
+    const done = await rt.runAttached(record.id, {
+      onSpawn: (child) => {
+        forward = (signal) => { child.kill(signal); };
+        process.on('SIGTERM', forward);
+        process.on('SIGHUP', forward);
+      },
+    });
+    return done.state.exitCode;
+  } finally {
+    process.off('SIGINT', ignore);
+    if (forward) { process.off('SIGTERM', forward); process.off('SIGHUP', forward); }
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  return containerCommand(async () => {
+    const flags = parseRunFlags(argv, { allowDetach: true });
+    if (flags.help) { process.stdout.write(usage); return 0; }
+    const rt = new ContainerRuntime(flags.root);
+    const record = await rt.create(flags.create);
+    const c = flags.create;
+    if (flags.detach) {
+      await rt.start(record.id, c.autoRemove ? { exitCommand: autoRemoveCommand(flags.root, record.id) } : {});
+      process.stdout.write(`${record.id}\n`);
+      return 0;
+    }
+    let code: number;
+    try {
+      if (c.autoRemove || c.tty || c.openStdin) code = await runInForeground(rt, record);
+      else code = await followToExit(rt, await rt.start(record.id));
+    } finally {
+      if (c.autoRemove) await rt.remove(record.id, { force: true });
+    }
+    return code;
+  });
+}

@@ -1,0 +1,3 @@
+/** Network namespace helpers for the runtime and the node agent's pod sandboxes. */
+export { parseNetworkMode, formatNetworkMode, networkNamespace, namedNetnsPath } from './mode.js';
+export type { NetworkMode } from './mode.js';

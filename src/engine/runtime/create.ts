@@ -1,0 +1,113 @@
+/**
+ * Creating a container: resolve the image, merge its config with the caller's options
+ * (Docker's rules: --entrypoint resets the image's Cmd; env overrides by key), reserve the
+ * name and write the record and /etc files. Nothing runs yet; start mounts and launches.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import type { ImageProvider } from '../types.js';
+import type { NetworkMode } from '../network/index.js';
+import { containerPaths } from './paths.js';
+import type { ContainerRecord, PortMapping, VolumeMount } from './record.js';
+import { writeRecord } from './record.js';
+import { newContainerId, reserveName, releaseName, shortContainerId } from './names.js';
+import { containerHostname, writeEtcFiles } from './etc-files.js';
+import type { DnsOptions } from './etc-files.js';
+import { RuntimeError } from './errors.js';
+import type { RuntimeName } from './oci.js';
+
+export interface CreateOptions {
+  image: string;
+  name?: string;
+  /** Replaces the image's Cmd when non-empty. */
+  cmd?: string[];
+  /** Replaces the image's Entrypoint (and then its Cmd too, as Docker does). */
+  entrypoint?: string[];
+  env?: string[];
+  workingDir?: string;
+  user?: string;
+  hostname?: string;
+  network?: NetworkMode;
+  volumes?: VolumeMount[];
+  ports?: PortMapping[];
+  memory?: number;
+  cpus?: number;
+  tty?: boolean;
+  openStdin?: boolean;
+  autoRemove?: boolean;
+  labels?: Record<string, string>;
+  dns?: DnsOptions;
+  runtime?: RuntimeName;
+}
+
+const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+
+/** Image env, then the caller's, later keys winning; PATH always present. */
+export function mergeEnv(imageEnv: readonly string[], overrides: readonly string[]): string[] {
+  const byKey = new Map<string, string>();
+  for (const entry of [defaultPath, ...imageEnv, ...overrides]) {
+    const eq = entry.indexOf('=');
+    byKey.set(eq < 0 ? entry : entry.slice(0, eq), entry);
+  }
+  return [...byKey.values()];
+}
+
+export function processArgs(imageEntrypoint: readonly string[] | null | undefined, imageCmd: readonly string[] | null | undefined, options: Pick<CreateOptions, 'cmd' | 'entrypoint'>): { entrypoint: string[]; cmd: string[]; args: string[] } {
+  const entrypoint = options.entrypoint ? [...options.entrypoint] : [...(imageEntrypoint ?? [])];
+  let cmd: string[];
+  if (options.cmd && options.cmd.length > 0) cmd = [...options.cmd];
+  else if (options.entrypoint) cmd = [];
+  else cmd = [...(imageCmd ?? [])];
+  return { entrypoint, cmd, args: [...entrypoint, ...cmd] };
+}
+
+export async function createContainer(root: string, images: ImageProvider, runtime: RuntimeName, options: CreateOptions): Promise<ContainerRecord> {
+  const image = await images.prepare(options.image);
+  const { entrypoint, cmd, args } = processArgs(image.config.Entrypoint, image.config.Cmd, options);
+  if (args.length === 0) throw new RuntimeError('INVALID_ARGUMENT', 'no command or entrypoint provided, and no CMD or ENTRYPOINT from image');
+  const id = newContainerId();
+  const name = await reserveName(root, id, options.name);
+  const paths = containerPaths(root, id);
+  try {
+    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    const network = options.network ?? { kind: 'none' };
+    const hostname = containerHostname(network, options.hostname ?? shortContainerId(id));
+    const tty = options.tty ?? false;
+    const env = mergeEnv(image.config.Env ?? [], [`HOSTNAME=${hostname}`, ...(tty ? ['TERM=xterm'] : []), ...(options.env ?? [])]);
+    const record: ContainerRecord = {
+      id,
+      name,
+      image: options.image,
+      imageId: image.id,
+      created: new Date().toISOString(),
+      config: {
+        args, entrypoint, cmd, env,
+        workingDir: options.workingDir ?? (image.config.WorkingDir || '/'),
+        user: options.user ?? image.config.User ?? '',
+        hostname,
+        tty,
+        openStdin: options.openStdin ?? false,
+        stopSignal: image.config.StopSignal ?? 'SIGTERM',
+        labels: { ...(image.config.Labels ?? {}), ...(options.labels ?? {}) },
+      },
+      hostConfig: {
+        memory: options.memory ?? 0,
+        cpus: options.cpus ?? 0,
+        network,
+        mounts: options.volumes ?? [],
+        ports: options.ports ?? [],
+        autoRemove: options.autoRemove ?? false,
+      },
+      rootfs: { lowerDirs: [...image.lowerDirs], upperDir: paths.upper, workDir: paths.work },
+      runtime,
+      state: { status: 'created', pid: 0, exitCode: 0, oomKilled: false },
+    };
+    if (image.shortLowerDirs) record.shortLowerDirs = { cwd: image.shortLowerDirs.cwd, dirs: [...image.shortLowerDirs.dirs] };
+    await writeEtcFiles(paths, network, hostname, options.dns);
+    await writeRecord(root, record);
+    return record;
+  } catch (err: unknown) {
+    await rm(paths.dir, { recursive: true, force: true });
+    await releaseName(root, name, id);
+    throw err;
+  }
+}

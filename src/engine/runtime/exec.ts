@@ -1,0 +1,40 @@
+/**
+ * Running another process in a running container (`runc exec`): it joins the container's
+ * namespaces and cgroup and gets its capabilities, seccomp profile and user. The exit code
+ * is the process's own (128+N for a signal).
+ */
+import { spawn } from 'node:child_process';
+import type { StdioOptions } from 'node:child_process';
+import { containerPaths } from './paths.js';
+import type { ContainerRecord } from './record.js';
+import { ociRuntime } from './oci.js';
+import type { RuntimeName } from './oci.js';
+import { resolveUser } from './user.js';
+import { RuntimeError } from './errors.js';
+import { signalNumber } from './signals.js';
+
+export interface ExecOptions {
+  args: string[];
+  tty?: boolean;
+  env?: string[];
+  workingDir?: string;
+  user?: string;
+  stdio?: StdioOptions;
+}
+
+export async function execInContainer(root: string, record: ContainerRecord, options: ExecOptions): Promise<number> {
+  if (record.state.status !== 'running') throw new RuntimeError('CONTAINER_NOT_RUNNING', `can only create exec sessions on running containers: container state improper`);
+  if (options.args.length === 0) throw new RuntimeError('INVALID_ARGUMENT', 'must provide a non-empty command to start an exec session');
+  const rt = ociRuntime(root, record.runtime as RuntimeName);
+  const user = await resolveUser(containerPaths(root, record.id).rootfs, options.user ?? record.config.user);
+  const args = [...rt.globalArgs, 'exec', '--user', `${user.uid}:${user.gid}`, '--cwd', options.workingDir ?? record.config.workingDir];
+  for (const gid of user.additionalGids) args.push('--additional-gids', String(gid));
+  if (options.tty) args.push('--tty');
+  for (const e of options.env ?? []) args.push('--env', e);
+  args.push(record.id, ...options.args);
+  return new Promise<number>((resolve, reject) => {
+    const child = spawn(rt.path, args, { stdio: options.stdio ?? 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 255)));
+  });
+}

@@ -1,0 +1,78 @@
+/**
+ * Starting a container under conmon, the monitor CRI-O and podman use: conmon forks away
+ * from us, runs `<runtime> create`, then keeps the container's stdio (k8s-file log) and
+ * writes its exit code to exit/<id> when it ends, so neither needs the skiff process that
+ * started it. It reports the container's pid (or an error) on the sync pipe (fd 3).
+ */
+import { spawn } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { findOnPath } from './oci.js';
+import type { OciRuntime } from './oci.js';
+import type { ContainerPaths } from './paths.js';
+import { RuntimeError } from './errors.js';
+
+export interface MonitorOptions {
+  id: string;
+  name: string;
+  paths: ContainerPaths;
+  runtime: OciRuntime;
+  socketDir: string;
+  /** Run when the container exits (e.g. `skiff rm` for --rm), with its arguments. */
+  exitCommand?: { path: string; args: string[] };
+}
+
+interface SyncMessage { data?: number; pid?: number; message?: string }
+
+/** Creates the container under conmon and resolves with the container's pid (not yet started). */
+export async function createUnderConmon(options: MonitorOptions): Promise<number> {
+  const { id, paths, runtime } = options;
+  await Promise.all([mkdir(paths.exitDir, { recursive: true }), mkdir(paths.persistDir, { recursive: true }), mkdir(options.socketDir, { recursive: true })]);
+  const args = [
+    '--api-version', '1', '-c', id, '-u', id, '-n', options.name, '-r', runtime.path, '-b', paths.dir,
+    '-p', paths.pidFile, '-P', paths.conmonPid, '-l', `k8s-file:${paths.log}`, '--exit-dir', paths.exitDir,
+    '--persist-dir', paths.persistDir, '--socket-dir-path', options.socketDir, '--log-level', 'error',
+    ...runtime.globalArgs.flatMap((a) => ['--runtime-arg', a]),
+  ];
+  if (options.exitCommand) {
+    args.push('--exit-command', options.exitCommand.path, ...options.exitCommand.args.flatMap((a) => ['--exit-command-arg', a]));
+  }
+  const child = spawn(findOnPath('conmon'), args, {
+    cwd: paths.persistDir,
+    stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
+    env: { ...process.env, _OCI_SYNCPIPE: '3' },
+    detached: true,
+  });
+  const sync = child.stdio[3];
+  const stderr = child.stdio[2];
+  if (!sync || !stderr) throw new Error('conmon: no sync pipe');
+  let errText = '';
+  stderr.on('data', (d: Buffer) => { errText += d.toString(); });
+  return new Promise<number>((resolve, reject) => {
+    let buffered = '';
+    const done = (err: Error | undefined, pid?: number): void => {
+      sync.removeAllListeners();
+      sync.destroy();
+      stderr.destroy();
+      child.unref();
+      if (err) reject(err);
+      else resolve(pid!);
+    };
+    sync.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const nl = buffered.indexOf('\n');
+      if (nl < 0) return;
+      let msg: SyncMessage;
+      try {
+        msg = JSON.parse(buffered.slice(0, nl)) as SyncMessage;
+      } catch (err: unknown) {
+        done(new Error(`conmon: unreadable sync message ${JSON.stringify(buffered)}`, { cause: err }));
+        return;
+      }
+      const pid = msg.data ?? msg.pid ?? -1;
+      if (pid > 0) done(undefined, pid);
+      else done(new RuntimeError('RUNTIME_FAILED', `${runtime.name} create failed: ${(msg.message ?? errText).trim() || 'unknown error'}`));
+    });
+    sync.on('end', () => done(new RuntimeError('RUNTIME_FAILED', `conmon exited before the container was created: ${errText.trim() || 'no message'}`)));
+    sync.on('error', (err) => done(new Error('conmon sync pipe', { cause: err })));
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * The OCI runtime binary (runc by default, crun on request) and its verbs. Its state lives
+ * under <engine root>/runc so `runc list` of other users is not disturbed.
+ */
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+import { runTool } from './exec-tool.js';
+import { runtimeStateRoot } from './paths.js';
+
+export type RuntimeName = 'runc' | 'crun';
+
+export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dirs = (env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/bin', '/usr/local/sbin']);
+  for (const dir of dirs) {
+    if (dir === '') continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory; keep looking
+    }
+  }
+  throw new Error(`${name} not found on PATH`);
+}
+
+export function runtimeName(env: NodeJS.ProcessEnv = process.env): RuntimeName {
+  return env.SKIFF_RUNTIME === 'crun' ? 'crun' : 'runc';
+}
+
+export interface OciRuntime {
+  readonly name: RuntimeName;
+  readonly path: string;
+  /** Global flags every invocation carries (`--root`). */
+  readonly globalArgs: readonly string[];
+}
+
+export function ociRuntime(engineRoot: string, name: RuntimeName): OciRuntime {
+  return { name, path: findOnPath(name), globalArgs: ['--root', runtimeStateRoot(engineRoot)] };
+}
+
+export interface OciState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }
+
+export async function ociState(rt: OciRuntime, id: string): Promise<OciState | undefined> {
+  try {
+    const { stdout } = await runTool(rt.path, [...rt.globalArgs, 'state', id]);
+    return JSON.parse(stdout) as OciState;
+  } catch (err: unknown) {
+    if (/does not exist|not found|No such file/i.test(String((err as Error).message))) return undefined;
+    throw err;
+  }
+}
+
+export async function ociStart(rt: OciRuntime, id: string): Promise<void> {
+  await runTool(rt.path, [...rt.globalArgs, 'start', id]);
+}
+
+export async function ociKill(rt: OciRuntime, id: string, signal: string, options: { all?: boolean } = {}): Promise<void> {
+  await runTool(rt.path, [...rt.globalArgs, 'kill', ...(options.all ? ['--all'] : []), id, signal]);
+}
+
+/** Deletes the runtime's state and cgroup; an unknown container is not an error. */
+export async function ociDelete(rt: OciRuntime, id: string): Promise<void> {
+  try {
+    await runTool(rt.path, [...rt.globalArgs, 'delete', '--force', id]);
+  } catch (err: unknown) {
+    if (!/does not exist|not found|No such file/i.test(String((err as Error).message))) throw err;
+  }
+}

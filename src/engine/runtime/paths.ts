@@ -1,0 +1,68 @@
+/**
+ * Where the runtime keeps each container under the engine root (see ../types.ts):
+ *   containers/<id>/container.json  our record (config, state)
+ *   containers/<id>/config.json     the OCI bundle's spec (the folder is the bundle)
+ *   containers/<id>/rootfs          overlay mount point; upper/ and work/ beside it
+ *   containers/<id>/ctr.log         k8s-file log written by conmon
+ *   containers/<id>/exit/<id>       exit code written by conmon
+ *   containers/<id>/hosts|hostname|resolv.conf  bind-mounted into the container
+ *   names/<name>                    the id owning a name (created exclusively: names are unique)
+ *   runc/                           the OCI runtime's state root (kept apart from other users)
+ */
+import { join } from 'node:path';
+
+export interface ContainerPaths {
+  readonly dir: string;
+  readonly record: string;
+  readonly spec: string;
+  readonly rootfs: string;
+  readonly upper: string;
+  readonly work: string;
+  readonly log: string;
+  readonly exitDir: string;
+  readonly exitFile: string;
+  readonly persistDir: string;
+  readonly conmonPid: string;
+  readonly pidFile: string;
+  readonly hosts: string;
+  readonly hostname: string;
+  readonly resolvConf: string;
+}
+
+export function containersDir(root: string): string {
+  return join(root, 'containers');
+}
+
+export function namesDir(root: string): string {
+  return join(root, 'names');
+}
+
+export function runtimeStateRoot(root: string): string {
+  return join(root, 'runc');
+}
+
+/** Conmon's attach sockets; kept short because unix socket paths are limited to 108 bytes. */
+export function socketDir(root: string): string {
+  return join(root, 'sock');
+}
+
+export function containerPaths(root: string, id: string): ContainerPaths {
+  const dir = join(containersDir(root), id);
+  return {
+    dir,
+    record: join(dir, 'container.json'),
+    spec: join(dir, 'config.json'),
+    rootfs: join(dir, 'rootfs'),
+    upper: join(dir, 'upper'),
+    work: join(dir, 'work'),
+    log: join(dir, 'ctr.log'),
+    exitDir: join(dir, 'exit'),
+    exitFile: join(dir, 'exit', id),
+    persistDir: join(dir, 'persist'),
+    conmonPid: join(dir, 'conmon.pid'),
+    pidFile: join(dir, 'pid'),
+    hosts: join(dir, 'hosts'),
+    hostname: join(dir, 'hostname'),
+    resolvConf: join(dir, 'resolv.conf'),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * The container record (containers/<id>/container.json): what was asked for at create time
+ * and the last state observed. Every process that looks at a container re-reads it; writes
+ * are atomic (temp file + rename) so a reader never sees half a record.
+ */
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, writeFile, readdir } from 'node:fs/promises';
+import type { RootfsSpec } from '../types.js';
+import type { NetworkMode } from '../network/index.js';
+import { containerPaths, containersDir } from './paths.js';
+
+export type ContainerStatus = 'created' | 'running' | 'exited';
+
+export interface ContainerState {
+  status: ContainerStatus;
+  pid: number;
+  exitCode: number;
+  oomKilled: boolean;
+  startedAt?: string;
+  finishedAt?: string;
+  error?: string;
+  /** How the running process is watched: conmon (survives us) or the skiff process itself. */
+  monitor?: 'conmon' | 'direct';
+  /** The process that watches the container: conmon, or the foreground skiff process. */
+  monitorPid?: number;
+}
+
+export interface VolumeMount {
+  source: string;
+  destination: string;
+  readOnly: boolean;
+}
+
+export interface PortMapping {
+  hostIp: string;
+  hostPort: number;
+  containerPort: number;
+  protocol: 'tcp' | 'udp';
+}
+
+export interface ContainerConfig {
+  /** The final process: entrypoint + cmd after flags were applied. */
+  args: string[];
+  entrypoint: string[];
+  cmd: string[];
+  env: string[];
+  workingDir: string;
+  user: string;
+  hostname: string;
+  tty: boolean;
+  openStdin: boolean;
+  stopSignal: string;
+  labels: Record<string, string>;
+}
+
+export interface HostConfig {
+  /** Bytes; 0 = unlimited. */
+  memory: number;
+  /** CPUs (0.5 = half a CPU); 0 = unlimited. */
+  cpus: number;
+  network: NetworkMode;
+  mounts: VolumeMount[];
+  ports: PortMapping[];
+  autoRemove: boolean;
+}
+
+export interface ContainerRecord {
+  id: string;
+  name: string;
+  /** The image as the user named it. */
+  image: string;
+  imageId: string;
+  created: string;
+  config: ContainerConfig;
+  hostConfig: HostConfig;
+  rootfs: RootfsSpec;
+  /** `shortLowerDirs` of the prepared image, when the store gave them (deep images). */
+  shortLowerDirs?: { cwd: string; dirs: string[] };
+  runtime: string;
+  state: ContainerState;
+}
+
+export async function readRecord(root: string, id: string): Promise<ContainerRecord> {
+  return JSON.parse(await readFile(containerPaths(root, id).record, 'utf8')) as ContainerRecord;
+}
+
+export async function writeRecord(root: string, record: ContainerRecord): Promise<void> {
+  const path = containerPaths(root, record.id).record;
+  const temp = `${path}.${randomBytes(4).toString('hex')}.tmp`;
+  await writeFile(temp, JSON.stringify(record, null, 1));
+  await rename(temp, path);
+}
+
+/** Every container id under the root (folders that hold a record). */
+export async function listIds(root: string): Promise<string[]> {
+  try {
+    const entries = await readdir(containersDir(root));
+    return entries.filter((e) => /^[0-9a-f]{64}$/.test(e));
+  } catch (err: unknown) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The container's root filesystem: overlayfs of the image layers (read-only lower dirs)
+ * under the container's own upper/work dirs. Mounted at create/start, unmounted when the
+ * container exits or is removed. An image with no layers gets the upper dir bind-mounted.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import type { RootfsSpec } from '../types.js';
+import { runTool } from './exec-tool.js';
+
+export interface MountOptions {
+  /** Short relative lower dirs and the folder they are relative to (deep images). */
+  short?: { cwd: string; dirs: readonly string[] };
+}
+
+export async function isMounted(target: string): Promise<boolean> {
+  const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+  // Field 5 is the mount point; paths with spaces are octal-escaped, ours have none.
+  return mounts.split('\n').some((line) => line.split(' ')[4] === target);
+}
+
+export async function mountRootfs(spec: RootfsSpec, target: string, options: MountOptions = {}): Promise<void> {
+  await Promise.all([mkdir(target, { recursive: true }), mkdir(spec.upperDir, { recursive: true }), mkdir(spec.workDir, { recursive: true })]);
+  if (await isMounted(target)) return;
+  if (spec.lowerDirs.length === 0) {
+    await runTool('mount', ['--bind', spec.upperDir, target]);
+    return;
+  }
+  const short = options.short && options.short.dirs.length === spec.lowerDirs.length ? options.short : undefined;
+  const lower = (short ? short.dirs : spec.lowerDirs).join(':');
+  const data = `lowerdir=${lower},upperdir=${spec.upperDir},workdir=${spec.workDir}`;
+  await runTool('mount', ['-t', 'overlay', 'overlay', '-o', data, target], short ? { cwd: short.cwd } : {});
+}
+
+/** Unmounts if mounted; a lazy detach, so a straggling reader cannot keep the container around. */
+export async function unmountRootfs(target: string): Promise<void> {
+  if (!(await isMounted(target))) return;
+  await runTool('umount', ['-l', target]);
+}

@@ -1,0 +1,173 @@
+/**
+ * The runtime's library face: one object per engine root, used by the `skiff` container
+ * commands and (later) the node agent. Every method re-reads state from disk, so several
+ * processes can use the same root at once.
+ */
+import { rm } from 'node:fs/promises';
+import type { ImageProvider } from '../types.js';
+import { containerPaths } from './paths.js';
+import type { ContainerRecord } from './record.js';
+import { listIds } from './record.js';
+import { createContainer } from './create.js';
+import type { CreateOptions } from './create.js';
+import { refreshRecord } from './state.js';
+import { runDirect, startWithConmon } from './start.js';
+import type { DirectRunOptions, StartOptions } from './start.js';
+import { ociDelete, ociKill, ociRuntime, runtimeName } from './oci.js';
+import type { RuntimeName } from './oci.js';
+import { unmountRootfs } from './rootfs.js';
+import { cgroupsPathFor, removeCgroup } from './cgroup.js';
+import { idForName, releaseName } from './names.js';
+import { RuntimeError, containerNotFound, isErrno } from './errors.js';
+import { normalizeSignal } from './signals.js';
+
+export interface RuntimeOptions {
+  /** Image source; defaults to the image store under the same root (loaded lazily). */
+  images?: ImageProvider;
+  runtime?: RuntimeName;
+}
+
+const pollMs = 25;
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export class ContainerRuntime {
+  private imageProvider: ImageProvider | undefined;
+  readonly runtimeName: RuntimeName;
+
+  constructor(readonly root: string, options: RuntimeOptions = {}) {
+    this.imageProvider = options.images;
+    this.runtimeName = options.runtime ?? runtimeName();
+  }
+
+  private async images(): Promise<ImageProvider> {
+    if (!this.imageProvider) {
+      const { openImageStore } = await import('../image/index.js');
+      this.imageProvider = openImageStore(this.root);
+    }
+    return this.imageProvider;
+  }
+
+  /** Full id for an id, a unique id prefix, or a name. */
+  async resolve(ref: string): Promise<string> {
+    if (/^[0-9a-f]{64}$/.test(ref)) {
+      if ((await listIds(this.root)).includes(ref)) return ref;
+      throw containerNotFound(ref);
+    }
+    const byName = await idForName(this.root, ref);
+    if (byName) return byName;
+    if (/^[0-9a-f]+$/.test(ref)) {
+      const matches = (await listIds(this.root)).filter((id) => id.startsWith(ref));
+      if (matches.length === 1) return matches[0]!;
+      if (matches.length > 1) throw new RuntimeError('INVALID_ARGUMENT', `more than one result for container "${ref}": ambiguous`);
+    }
+    throw containerNotFound(ref);
+  }
+
+  async create(options: CreateOptions): Promise<ContainerRecord> {
+    return createContainer(this.root, await this.images(), options.runtime ?? this.runtimeName, options);
+  }
+
+  async inspect(ref: string): Promise<ContainerRecord> {
+    const id = await this.resolve(ref);
+    try {
+      return await refreshRecord(this.root, id);
+    } catch (err: unknown) {
+      if (isErrno(err, 'ENOENT')) throw containerNotFound(ref);
+      throw err;
+    }
+  }
+
+  async list(options: { all?: boolean } = {}): Promise<ContainerRecord[]> {
+    const records = await Promise.all((await listIds(this.root)).map(async (id) => {
+      try {
+        return await refreshRecord(this.root, id);
+      } catch (err: unknown) {
+        // Removed while we listed, or half-created: not a container (yet).
+        if (isErrno(err, 'ENOENT')) return undefined;
+        throw err;
+      }
+    }));
+    return records
+      .filter((r): r is ContainerRecord => r !== undefined && (options.all === true || r.state.status === 'running'))
+      .sort((a, b) => b.created.localeCompare(a.created));
+  }
+
+  /** Starts under conmon (the container outlives this process). Starting a running one is a no-op. */
+  async start(ref: string, options: StartOptions = {}): Promise<ContainerRecord> {
+    const record = await this.inspect(ref);
+    if (record.state.status === 'running') return record;
+    return startWithConmon(this.root, record, options);
+  }
+
+  /** Runs in the foreground as this process's child; resolves when it has exited. */
+  async runAttached(ref: string, options: DirectRunOptions = {}): Promise<ContainerRecord> {
+    const record = await this.inspect(ref);
+    if (record.state.status === 'running') throw new RuntimeError('CONTAINER_RUNNING', `container ${record.id} is already running`);
+    return runDirect(this.root, record, options);
+  }
+
+  async kill(ref: string, signal = 'SIGKILL'): Promise<ContainerRecord> {
+    const record = await this.inspect(ref);
+    if (record.state.status !== 'running') throw new RuntimeError('CONTAINER_NOT_RUNNING', `can only kill running containers. ${record.id} is in state ${record.state.status}: container state improper`);
+    await ociKill(ociRuntime(this.root, record.runtime as RuntimeName), record.id, normalizeSignal(signal));
+    return record;
+  }
+
+  /** Waits until the container is no longer running; resolves with its final record. */
+  async wait(ref: string, options: { timeoutMs?: number } = {}): Promise<ContainerRecord> {
+    const id = await this.resolve(ref);
+    const deadline = options.timeoutMs === undefined ? Infinity : Date.now() + options.timeoutMs;
+    for (;;) {
+      const record = await refreshRecord(this.root, id);
+      if (record.state.status !== 'running' || Date.now() >= deadline) return record;
+      await delay(pollMs);
+    }
+  }
+
+  /** StopSignal, then SIGKILL after `timeoutSeconds` (Docker's default 10). */
+  async stop(ref: string, options: { timeoutSeconds?: number } = {}): Promise<ContainerRecord> {
+    const record = await this.inspect(ref);
+    if (record.state.status !== 'running') return record;
+    const rt = ociRuntime(this.root, record.runtime as RuntimeName);
+    await this.signalIgnoringGone(rt, record.id, normalizeSignal(record.config.stopSignal || 'SIGTERM'));
+    const first = await this.wait(record.id, { timeoutMs: (options.timeoutSeconds ?? 10) * 1000 });
+    if (first.state.status !== 'running') return first;
+    await this.signalIgnoringGone(rt, record.id, 'SIGKILL');
+    return this.wait(record.id);
+  }
+
+  private async signalIgnoringGone(rt: ReturnType<typeof ociRuntime>, id: string, signal: string): Promise<void> {
+    try {
+      await ociKill(rt, id, signal);
+    } catch (err: unknown) {
+      // It exited between our look and the signal: that is what we wanted.
+      if (!/not running|does not exist|process already finished/i.test(String((err as Error).message))) throw err;
+    }
+  }
+
+  /** Removes a container; a running one only with `force` (killed first). */
+  async remove(ref: string, options: { force?: boolean } = {}): Promise<string> {
+    let record = await this.inspect(ref);
+    if (record.state.status === 'running') {
+      if (!options.force) throw new RuntimeError('CONTAINER_RUNNING', `cannot remove container ${record.id} as it is running - running or paused containers cannot be removed without force: container state improper`);
+      await this.signalIgnoringGone(ociRuntime(this.root, record.runtime as RuntimeName), record.id, 'SIGKILL');
+      record = await this.wait(record.id);
+    }
+    const paths = containerPaths(this.root, record.id);
+    await ociDelete(ociRuntime(this.root, record.runtime as RuntimeName), record.id);
+    await unmountRootfs(paths.rootfs);
+    await removeCgroup(cgroupsPathFor(record.id));
+    await rm(paths.dir, { recursive: true, force: true });
+    await releaseName(this.root, record.name, record.id);
+    return record.id;
+  }
+
+  logPath(id: string): string {
+    return containerPaths(this.root, id).log;
+  }
+
+  /** Ids of containers (any state) made from an image; the image store asks before deleting. */
+  async containersUsingImage(imageId: string): Promise<string[]> {
+    return (await this.list({ all: true })).filter((r) => r.imageId === imageId).map((r) => r.id);
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Starting a created (or exited) container, two ways:
+ *  - under conmon (detached, and the library default): the container outlives us;
+ *  - directly under this process (`runc run`, stdio inherited): the fast path for foreground
+ *    runs, where the caller waits anyway. The caller records the exit itself.
+ */
+import { spawn } from 'node:child_process';
+import type { StdioOptions } from 'node:child_process';
+import { containerPaths, socketDir } from './paths.js';
+import type { ContainerRecord } from './record.js';
+import { writeRecord } from './record.js';
+import { prepareBundle } from './bundle.js';
+import { createUnderConmon } from './monitor.js';
+import { ociDelete, ociRuntime, ociStart } from './oci.js';
+import type { RuntimeName } from './oci.js';
+import { unmountRootfs } from './rootfs.js';
+import { finalizeRun } from './state.js';
+import { RuntimeError } from './errors.js';
+import { signalNumber } from './signals.js';
+
+export interface StartOptions {
+  /** Command conmon runs when the container exits (used for `run -d --rm`). */
+  exitCommand?: { path: string; args: string[] };
+}
+
+/** Docker's exit codes for a process that could not be started. */
+function startFailureCode(message: string): number {
+  if (/permission denied/i.test(message)) return 126;
+  if (/not found|no such file/i.test(message)) return 127;
+  return 125;
+}
+
+async function failStart(root: string, record: ContainerRecord, err: unknown): Promise<never> {
+  const message = err instanceof Error ? err.message : String(err);
+  const failed = await finalizeRun(root, record, { code: startFailureCode(message), at: new Date().toISOString(), oomKilled: false });
+  await writeRecord(root, { ...failed, state: { ...failed.state, error: message } });
+  throw new RuntimeError('RUNTIME_FAILED', message, { cause: err });
+}
+
+export async function startWithConmon(root: string, record: ContainerRecord, options: StartOptions = {}): Promise<ContainerRecord> {
+  const rt = ociRuntime(root, record.runtime as RuntimeName);
+  // A previous run's runtime state would make create fail with "already exists".
+  await ociDelete(rt, record.id);
+  await prepareBundle(root, record);
+  const paths = containerPaths(root, record.id);
+  let pid: number;
+  try {
+    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), ...(options.exitCommand ? { exitCommand: options.exitCommand } : {}) });
+    await ociStart(rt, record.id);
+  } catch (err: unknown) {
+    return failStart(root, record, err);
+  }
+  const running: ContainerRecord = {
+    ...record,
+    state: { status: 'running', pid, exitCode: 0, oomKilled: false, startedAt: new Date().toISOString(), monitor: 'conmon' },
+  };
+  await writeRecord(root, running);
+  return running;
+}
+
+export interface DirectRunOptions {
+  stdio?: StdioOptions;
+  /** Called with the runtime's child once it is spawned (to forward signals). */
+  onSpawn?: (child: import('node:child_process').ChildProcess) => void;
+}
+
+/**
+ * Runs the container with `<runtime> run` as our child and waits for it. The runtime exits
+ * with the container's code (128+N for a signal). Returns the finalized record.
+ */
+export async function runDirect(root: string, record: ContainerRecord, options: DirectRunOptions = {}): Promise<ContainerRecord> {
+  const rt = ociRuntime(root, record.runtime as RuntimeName);
+  await prepareBundle(root, record);
+  const paths = containerPaths(root, record.id);
+  const running: ContainerRecord = {
+    ...record,
+    state: { status: 'running', pid: 0, exitCode: 0, oomKilled: false, startedAt: new Date().toISOString(), monitor: 'direct', monitorPid: process.pid },
+  };
+  await writeRecord(root, running);
+  let stderrText = '';
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(rt.path, [...rt.globalArgs, 'run', '--bundle', paths.dir, record.id], { stdio: options.stdio ?? 'inherit' });
+    child.stderr?.on('data', (d: Buffer) => { stderrText += d.toString(); process.stderr.write(d); });
+    options.onSpawn?.(child);
+    child.on('error', reject);
+    child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + signalNumber(signal) : 255)));
+  }).catch(async (err: unknown) => {
+    await unmountRootfs(paths.rootfs);
+    throw err;
+  });
+  // runc prints its own failure (exec not found...) on stderr and exits non-zero before the
+  // container ran; keep the message for inspect.
+  const done = await finalizeRun(root, running, { code, at: new Date().toISOString(), oomKilled: false });
+  if (stderrText.trim() !== '') {
+    const withError = { ...done, state: { ...done.state, error: stderrText.trim() } };
+    await writeRecord(root, withError);
+    return withError;
+  }
+  return done;
+}

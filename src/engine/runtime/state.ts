@@ -1,0 +1,83 @@
+/**
+ * Observing a container: the record says what we last knew; a running container's truth is
+ * its monitor. conmon writes exit/<id> when the process ends; whoever looks first afterwards
+ * (ps, inspect, wait, the node agent) finalizes the record: exit code, OOM kill (read from
+ * the cgroup before the runtime deletes it), finish time, runtime state deleted, rootfs
+ * unmounted. Finalizing twice is harmless.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { containerPaths } from './paths.js';
+import type { ContainerRecord } from './record.js';
+import { readRecord, writeRecord } from './record.js';
+import { cgroupsPathFor, wasOomKilled } from './cgroup.js';
+import { ociDelete, ociRuntime } from './oci.js';
+import type { RuntimeName } from './oci.js';
+import { unmountRootfs } from './rootfs.js';
+import { isErrno } from './errors.js';
+
+/** Exit code recorded when the monitor vanished without writing one. */
+const unknownExitCode = 255;
+
+export function processAlive(pid: number): boolean {
+  if (pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err: unknown) {
+    return isErrno(err, 'EPERM');
+  }
+}
+
+async function readExitFile(path: string): Promise<{ code: number; at: string } | undefined> {
+  try {
+    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    const code = Number.parseInt(text.trim(), 10);
+    return { code: Number.isFinite(code) ? code : unknownExitCode, at: info.mtime.toISOString() };
+  } catch (err: unknown) {
+    if (isErrno(err, 'ENOENT')) return undefined;
+    throw err;
+  }
+}
+
+async function readPid(path: string): Promise<number> {
+  try {
+    return Number.parseInt((await readFile(path, 'utf8')).trim(), 10) || 0;
+  } catch (err: unknown) {
+    if (isErrno(err, 'ENOENT')) return 0;
+    throw err;
+  }
+}
+
+/** Records the end of a run and releases what the run held (runtime state, cgroup, mount). */
+export async function finalizeRun(root: string, record: ContainerRecord, exit: { code: number; at: string; oomKilled?: boolean }): Promise<ContainerRecord> {
+  const paths = containerPaths(root, record.id);
+  const oomKilled = exit.oomKilled ?? (await wasOomKilled(cgroupsPathFor(record.id)));
+  await ociDelete(ociRuntime(root, record.runtime as RuntimeName), record.id);
+  await unmountRootfs(paths.rootfs);
+  const done: ContainerRecord = {
+    ...record,
+    state: { ...record.state, status: 'exited', pid: 0, exitCode: exit.code, oomKilled, finishedAt: exit.at },
+  };
+  await writeRecord(root, done);
+  return done;
+}
+
+/** Re-reads a container and finalizes it if its process has ended since we last looked. */
+export async function refreshRecord(root: string, id: string): Promise<ContainerRecord> {
+  const record = await readRecord(root, id);
+  if (record.state.status !== 'running') return record;
+  const paths = containerPaths(root, id);
+  if (record.state.monitor === 'direct') {
+    // The skiff process running it in the foreground finalizes it; only if that process is
+    // gone and left the record behind do we close it here.
+    if (processAlive(record.state.monitorPid ?? 0)) return record;
+    return finalizeRun(root, record, { code: unknownExitCode, at: new Date().toISOString() });
+  }
+  const exit = await readExitFile(paths.exitFile);
+  if (exit) return finalizeRun(root, record, exit);
+  const conmonPid = await readPid(paths.conmonPid);
+  if (conmonPid > 0 && processAlive(conmonPid)) return record;
+  // The monitor is gone: one last look for its exit file (it may have just been written).
+  const late = await readExitFile(paths.exitFile);
+  return finalizeRun(root, record, late ?? { code: unknownExitCode, at: new Date().toISOString() });
+}
