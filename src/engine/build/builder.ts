@@ -188,7 +188,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const stage = (index: number): Promise<StageResult> => {
       let p = running.get(index);
       if (!p) {
-        p = buildStage({ session, node: graph.nodes[index]!, images, stage, resolveImage: (ref) => resolveImage(ref) });
+        p = buildStage({ session, node: graph.nodes[index]!, images, stage, resolveImage });
         p.catch(() => undefined); // reported by whoever awaits it, below
         running.set(index, p);
       }

@@ -4,7 +4,7 @@
  */
 import { posix } from 'node:path';
 import { storeLayer } from '../content/index.js';
-import { tarStream } from '../util/index.js';
+import { tarStream, type TarWriter } from '../util/index.js';
 import type { Heredoc, Instruction } from './dockerfile/index.js';
 import { detectArchive, writeArchiveLayer } from './copy/archive.js';
 import { collectSources, destinationIsDirectory, fingerprintSources, placeItems, type CollectedSource, type SourceRoot } from './copy/plan.js';
@@ -17,6 +17,18 @@ import type { StageState } from './state.js';
 import { resolveChown } from './users.js';
 
 type CopyInstruction = Extract<Instruction, { kind: 'copy' | 'add' }>;
+
+/**
+ * The layer tar, started only when the content store begins to read it: an error in the
+ * producer then rejects the store's pipeline instead of being emitted before anyone listens.
+ */
+function lazyTar(produce: (writer: TarWriter) => Promise<void>): AsyncIterable<Buffer> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield* tarStream(produce) as AsyncIterable<Buffer>;
+    },
+  };
+}
 
 /** Where a COPY reads: the context, or the merged files of a stage or image (made on demand). */
 export interface CopySource {
@@ -111,7 +123,7 @@ export async function executeCopy(session: BuildSession, state: StageState, ins:
     ? await placeItems({ collected: plain, sourceCount: prepared.sources.length, dest, isDirectoryInImage })
     : [];
   const heredocs = prepared.heredocs.map((h) => ({ ...h, dest: h.dest.startsWith(posix.resolve(prepared.dest)) ? posix.join(posix.resolve(dest), posix.relative(posix.resolve(prepared.dest), h.dest)) : h.dest }));
-  const stored = await storeLayer(session.store.content, tarStream(async (writer) => {
+  const stored = await storeLayer(session.store.content, lazyTar(async (writer) => {
     await writeCopyLayer(writer, items, heredocs, { owner, ...(chmod !== undefined ? { chmod } : {}), imageRoot });
     for (const archive of archives) await writeArchiveLayer(writer, archive.abs, archive.compression, posix.resolve(dest), imageRoot);
   }));

@@ -26,7 +26,7 @@ export interface StageContext {
   /** Base images by reference, resolved before the build started. */
   readonly images: ReadonlyMap<string, ImageInfo>;
   readonly stage: (index: number) => Promise<StageResult>;
-  readonly resolveImage: (reference: string) => Promise<ImageInfo>;
+  readonly resolveImage: (reference: string, line?: number) => Promise<ImageInfo>;
 }
 
 const FS_KINDS = new Set(['run', 'copy', 'add']);
@@ -155,14 +155,14 @@ async function metadataStep(session: BuildSession, state: StageState, ins: Instr
   addHistory(state, record.created, createdBy, undefined);
 }
 
-async function copySource(ctx: StageContext, fromText: string): Promise<CopySource> {
+async function copySource(ctx: StageContext, fromText: string, line: number): Promise<CopySource> {
   const { session } = ctx;
   const index = findStage(session.program, fromText, ctx.node.stage.index);
   if (index !== undefined) {
     const result = await ctx.stage(index);
     return { description: fromText, identity: `stage:${result.key}`, root: async () => ({ root: await session.layers.view(result.layers) }) };
   }
-  const info = await ctx.resolveImage(fromText);
+  const info = await ctx.resolveImage(fromText, line);
   return { description: fromText, identity: `image:${info.id}`, root: async () => ({ root: await session.layers.view(layersOfImage(info)) }) };
 }
 
@@ -179,7 +179,7 @@ async function fileStep(ctx: StageContext, state: StageState, ins: Instruction, 
   }
   if (ins.kind !== 'copy' && ins.kind !== 'add') throw new Error(`internal: ${ins.kind} is not a file step`);
   const expand = state.expander();
-  const from = ins.from !== undefined ? await copySource(ctx, expand.word(ins.from)) : undefined;
+  const from = ins.from !== undefined ? await copySource(ctx, expand.word(ins.from), ins.line) : undefined;
   const vertex = open();
   const prepared = await prepareCopy(session, state, ins, from, expand);
   state.key = cacheKey(state.key, prepared.keyParts);
