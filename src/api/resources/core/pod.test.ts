@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../types.js';
 import { ago, create, ctx, lines, update } from '../testing.js';
-import { pods } from './pod.js';
+import { podQOSClass, pods } from './pod.js';
 import { defaultPodTemplate, defaultPullPolicy } from './pod-spec-defaults.js';
 
 function pod(spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KubeObject {
@@ -32,6 +32,18 @@ test('pod defaults and initial status as upstream applies them', () => {
   });
   // A client cannot create a pod that claims to be running.
   assert.deepEqual(p['status'], { phase: 'Pending', qosClass: 'Guaranteed' });
+});
+
+test('QoS class from cpu and memory requests and limits', () => {
+  const cases: Array<[unknown[], string]> = [
+    [[{ name: 'a' }], 'BestEffort'],
+    [[{ name: 'a', resources: { requests: { 'ephemeral-storage': '1Gi' } } }], 'BestEffort'],
+    [[{ name: 'a', resources: { requests: { cpu: '100m' } } }], 'Burstable'],
+    [[{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' } } }], 'Guaranteed'],
+    [[{ name: 'a', resources: { requests: { cpu: '1000m', memory: '1Gi' }, limits: { cpu: '1', memory: '1024Mi' } } }], 'Guaranteed'],
+    [[{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' } } }, { name: 'b' }], 'Burstable'],
+  ];
+  for (const [containers, want] of cases) assert.equal(podQOSClass({ containers }), want, JSON.stringify(containers));
 });
 
 test('probe, volume and env defaults', () => {

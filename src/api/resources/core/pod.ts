@@ -5,13 +5,20 @@ import { defineResource } from '../../meta/define.js';
 import { forbidden } from '../../meta/field-errors.js';
 import { arrayAt, deepClone, ensureRecord, isRecord, jsonEqual, recordAt, recordsAt, type JsonRecord } from '../../meta/json.js';
 import { makeStrategy } from '../../meta/strategy.js';
+import { parseQuantity } from '../../meta/quantity.js';
 import { defaultPodOnly, defaultPodSpec } from './pod-spec-defaults.js';
 import { validatePodSpec } from './pod-spec-validation.js';
 import { podColumns, podRow } from './pod-printer.js';
 
 const MUTABLE_SPEC_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
 
-/** Guaranteed, Burstable or BestEffort, from the containers' requests and limits. */
+/** Only these resources decide a pod's QoS class. */
+const QOS_RESOURCES = ['cpu', 'memory'];
+
+/**
+ * Guaranteed, Burstable or BestEffort, from the containers' cpu/memory requests and limits.
+ * A missing request counts as equal to its limit, which is what defaulting will make it.
+ */
 export function podQOSClass(spec: unknown): string {
   const containers = [...recordsAt(spec, 'initContainers'), ...recordsAt(spec, 'containers')];
   let any = false;
@@ -20,10 +27,11 @@ export function podQOSClass(spec: unknown): string {
     const resources = recordAt(c, 'resources');
     const requests = recordAt(resources, 'requests') ?? {};
     const limits = recordAt(resources, 'limits') ?? {};
-    if (Object.keys(requests).length > 0 || Object.keys(limits).length > 0) any = true;
-    for (const r of ['cpu', 'memory']) {
-      if (limits[r] === undefined) guaranteed = false;
-      else if (requests[r] !== undefined && String(requests[r]) !== String(limits[r])) guaranteed = false;
+    for (const r of QOS_RESOURCES) {
+      const request = parseQuantity(requests[r]);
+      const limit = parseQuantity(limits[r]);
+      if ((request ?? 0) > 0 || (limit ?? 0) > 0) any = true;
+      if (limit === undefined || (request !== undefined && request !== limit)) guaranteed = false;
     }
   }
   if (!any) return 'BestEffort';
