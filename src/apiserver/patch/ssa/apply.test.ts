@@ -237,3 +237,16 @@ test('status subresource: its writer owns status fields only, under its own entr
   assert.equal(statusEntry?.manager, 'skiff-controller-manager');
   assert.ok(managedFields.some((e) => e.manager === 'kubectl' && e.operation === 'Apply'), 'the spec applier keeps its entry');
 });
+
+test('kubectl server-side apply takes over from client-side apply where the last-applied annotation still holds', () => {
+  const config = podConfig('nginx:1.27');
+  const live = createdByClientSideApply('nginx:1.27');
+  (live.metadata as { annotations: Record<string, string> }).annotations['kubectl.kubernetes.io/last-applied-configuration'] = JSON.stringify(config);
+  const upgraded = applied(live, podConfig('nginx:1.28'));
+  assert.equal((upgraded.spec as { containers: Obj[] }).containers[0]?.image, 'nginx:1.28');
+  assert.ok(!JSON.stringify(entry(upgraded, 'kubectl-client-side-apply', 'Update')?.fieldsV1).includes('f:image"'), 'ownership moved');
+  assert.deepEqual(apply(live, podConfig('nginx:1.28'), { manager: 'helm' }).conflicts?.map((c) => c.field), ['.spec.containers[name="nginx"].image'], 'only for the kubectl manager');
+  const drifted = structuredClone(live);
+  (drifted.spec as { containers: Obj[] }).containers[0]!.image = 'nginx:edited';
+  assert.deepEqual(apply(drifted, podConfig('nginx:1.28')).conflicts?.map((c) => c.field), ['.spec.containers[name="nginx"].image'], 'not where the live value moved away from last-applied');
+});

@@ -4,17 +4,17 @@
  * managedFields, removes what it set before and no longer sets (unless someone else owns
  * it), and refuses, unless forced, to change fields another manager owns.
  */
-import type { SchemaResolver } from '../../../api/openapi-types.js';
+import type { OpenApiSchema, SchemaResolver } from '../../../api/openapi-types.js';
 import type { KubeObject, ManagedFieldsEntry } from '../../../api/types.js';
 import { errors, type ApiError } from '../../../machinery/errors.js';
 import { canonicalJson, cloneJson, deepEqual, isObject, type JsonObject } from '../json.js';
 import { LAST_APPLIED_ANNOTATION } from '../strategic/three-way.js';
 import { SchemaView } from '../schema.js';
 import type { ApplyConflict } from '../errors.js';
-import { pathString } from './fieldset.js';
+import { pathString, type FieldPath, type FieldSet } from './fieldset.js';
 import { decodeManagedFields, describeManager, encodeManagedFields, rfc3339, sameManager, type Manager } from './managed.js';
 import { mergeApplied, prune } from './merge.js';
-import { typedContext } from './typed.js';
+import { typedContext, type Typed } from './typed.js';
 import { validateApplied } from './validate.js';
 import { compare, toFieldSet } from './walk.js';
 
@@ -77,11 +77,17 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   const change = compare(typed, live, merged, schema);
   const changed = change.modified.union(change.added);
 
-  const conflicts: ApplyConflict[] = [];
+  let conflicts: Array<{ manager: Manager; path: FieldPath }> = [];
   for (const other of others) {
-    for (const path of other.set.intersection(changed).paths()) conflicts.push({ manager: describeManager(other), field: pathString(path) });
+    for (const path of other.set.intersection(changed).paths()) conflicts.push({ manager: other, path });
   }
-  if (conflicts.length > 0 && !opts.force) return { conflicts };
+  if (conflicts.length > 0 && !opts.force && opts.manager === 'kubectl') {
+    const allowed = upgradableFromClientSideApply(typed, live, apiVersion, schema);
+    if (allowed) conflicts = conflicts.filter((c) => !allowed.has(c.path));
+  }
+  if (conflicts.length > 0 && !opts.force) {
+    return { conflicts: conflicts.map((c) => ({ manager: describeManager(c.manager), field: pathString(c.path) })) };
+  }
 
   for (const other of others) other.set = other.set.difference(changed).difference(change.removed);
   const objectChanged = !deepEqual(stripManagedFields(live), stripManagedFields(merged));
@@ -95,6 +101,26 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   metadata.managedFields = managedFields;
   syncLastApplied(metadata, config, opts.manager);
   return { object: merged as KubeObject, managedFields };
+}
+
+/**
+ * As upstream, `kubectl apply --server-side` over an object managed by client-side apply
+ * takes over, without conflicts, the fields the last-applied annotation records with the
+ * values the object still has; undefined when there is no usable annotation.
+ */
+function upgradableFromClientSideApply(typed: Typed, live: JsonObject, apiVersion: string, schema: OpenApiSchema | undefined): FieldSet | undefined {
+  const annotations = isObject(live.metadata) ? live.metadata.annotations : undefined;
+  const text = isObject(annotations) ? annotations[LAST_APPLIED_ANNOTATION] : undefined;
+  if (typeof text !== 'string' || text === '') return undefined;
+  let lastApplied: unknown;
+  try {
+    lastApplied = JSON.parse(text) as unknown;
+  } catch {
+    return undefined; // a hand-edited annotation that is not JSON: upstream also ignores it
+  }
+  if (!isObject(lastApplied) || lastApplied.apiVersion !== apiVersion) return undefined;
+  const differs = compare(typed, lastApplied, live, schema);
+  return toFieldSet(typed, lastApplied, schema).difference(differs.modified).difference(differs.added).difference(differs.removed);
 }
 
 /**
