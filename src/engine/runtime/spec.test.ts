@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildSpec, defaultCapabilities } from './spec.js';
+import type { SpecInput } from './spec.js';
+
+const base: SpecInput = {
+  rootfsPath: '/r/rootfs', args: ['sh'], env: ['PATH=/bin'], cwd: '/', uid: 0, gid: 0, additionalGids: [],
+  hostname: 'h', tty: false, network: { kind: 'none' }, volumes: [],
+  etcFiles: { hosts: '/r/hosts', hostname: '/r/hostname', resolvConf: '/r/resolv.conf' },
+  memory: 0, cpus: 0, nofileHardLimit: 20000, cgroupsPath: '/skiff/x',
+};
+
+test('spec: Docker default confinement', () => {
+  const spec = buildSpec(base);
+  assert.deepEqual(spec.process.capabilities.bounding, defaultCapabilities);
+  assert.equal(spec.process.capabilities.bounding.includes('CAP_SYS_ADMIN'), false);
+  assert.equal(spec.process.noNewPrivileges, true);
+  assert.ok(spec.linux.maskedPaths.includes('/proc/kcore'));
+  assert.ok(spec.linux.readonlyPaths.includes('/proc/sys'));
+  const blocked = spec.linux.seccomp.syscalls.flatMap((s) => s.names);
+  for (const name of ['mount', 'ptrace', 'kexec_load', 'unshare', 'bpf']) assert.ok(blocked.includes(name), name);
+  for (const name of ['read', 'write', 'clone', 'execve']) assert.equal(blocked.includes(name), false, name);
+  assert.deepEqual(spec.mounts.map((m) => m.destination).slice(0, 6), ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys']);
+});
+
+test('spec: rlimits never above the caller hard limit', () => {
+  assert.deepEqual(buildSpec(base).process.rlimits, [{ type: 'RLIMIT_NOFILE', hard: 20000, soft: 20000 }]);
+  assert.equal(buildSpec({ ...base, nofileHardLimit: 1 << 30 }).process.rlimits[0]!.hard, 1_048_576);
+});
+
+test('spec: namespaces follow the network mode', () => {
+  const types = (s: ReturnType<typeof buildSpec>): string[] => s.linux.namespaces.map((n) => n.type);
+  assert.deepEqual(types(buildSpec(base)).sort(), ['ipc', 'mount', 'network', 'pid', 'uts']);
+  assert.equal(types(buildSpec({ ...base, network: { kind: 'host' } })).includes('network'), false);
+  const joined = buildSpec({ ...base, network: { kind: 'path', path: '/run/netns/p' } });
+  assert.deepEqual(joined.linux.namespaces.find((n) => n.type === 'network'), { type: 'network', path: '/run/netns/p' });
+});
+
+test('spec: memory without swap, cpus as CFS quota, volumes and /etc binds', () => {
+  const spec = buildSpec({ ...base, memory: 64 << 20, cpus: 0.5, volumes: [{ source: '/h', destination: '/data', readOnly: true }, { source: '/x', destination: '/etc/hosts', readOnly: false }] });
+  assert.deepEqual(spec.linux.resources.memory, { limit: 64 << 20, swap: 64 << 20, swappiness: 0 });
+  assert.deepEqual(spec.linux.resources.cpu, { quota: 50_000, period: 100_000 });
+  const data = spec.mounts.find((m) => m.destination === '/data');
+  assert.deepEqual(data?.options, ['rbind', 'ro', 'rprivate']);
+  const hosts = spec.mounts.filter((m) => m.destination === '/etc/hosts');
+  assert.deepEqual(hosts.map((m) => m.source), ['/x'], 'a volume over /etc/hosts replaces the default');
+  assert.ok(spec.mounts.some((m) => m.destination === '/etc/resolv.conf' && m.source === '/r/resolv.conf'));
+  assert.equal(buildSpec(base).linux.resources.memory, undefined);
+});
