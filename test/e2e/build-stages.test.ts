@@ -1,0 +1,65 @@
+/** Multi-stage builds: --target builds only what the target needs; independent stages run at the same time. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { openImageStore } from '../../src/engine/image/index.js';
+import { runImageForTest } from '../../src/engine/build/testing.js';
+import { buildIn, makeContext, makeFixture, recorder, type Fixture } from './build-fixture.js';
+
+let fx: Fixture;
+before(async () => { fx = await makeFixture(); });
+after(async () => { await fx?.cleanup(); });
+
+const dockerfile = `ARG BASE=busybox
+FROM \${BASE} AS left
+RUN sleep 0.4; echo left > /left.txt
+
+FROM $BASE AS right
+RUN sleep 0.4; echo right > /right.txt
+
+FROM busybox AS broken
+RUN echo broken stage must not run; exit 1
+
+FROM left AS joined
+COPY --from=right /right.txt /
+COPY --from=1 /right.txt /again.txt
+CMD ["cat", "/left.txt", "/right.txt", "/again.txt"]
+
+FROM scratch AS minimal
+COPY --from=left /left.txt /
+`;
+
+test('independent stages run in parallel; unneeded stages are skipped; FROM a stage keeps its layers', async () => {
+  const ctx = await makeContext(fx, {});
+  const rec = recorder();
+  const result = await buildIn(fx, ctx, dockerfile, { tags: ['joined'], target: 'joined', progress: rec.sink });
+  const leftStart = rec.events.indexOf('start [left 2/2] RUN sleep 0.4; echo left > /left.txt');
+  const rightStart = rec.events.indexOf('start [right 2/2] RUN sleep 0.4; echo right > /right.txt');
+  const firstDone = rec.events.findIndex((e) => /^done \[(left|right) 2\/2\]/.test(e));
+  assert.ok(leftStart >= 0 && rightStart >= 0, rec.events.join('\n'));
+  assert.ok(leftStart < firstDone && rightStart < firstDone, `both RUNs started before either finished:\n${rec.events.join('\n')}`);
+  assert.ok(!rec.events.some((e) => e.includes('broken')), 'the broken stage was not needed, so not built');
+  assert.equal(result.executedSteps, 4);
+  const ran = await runImageForTest(fx.root, 'joined');
+  assert.deepEqual(ran.lines, ['left', 'right', 'right']);
+  const image = await openImageStore(fx.root).resolve('joined');
+  assert.equal(image.manifest.layers.length, 4, 'busybox + left RUN + two COPY layers; right\'s RUN layer is not in it');
+});
+
+test('--target picks an earlier stage; FROM scratch with COPY --from makes a one-layer image', async () => {
+  const ctx = await makeContext(fx, {});
+  const rec = recorder();
+  await buildIn(fx, ctx, dockerfile, { tags: ['left-only'], target: 'left', progress: rec.sink });
+  assert.ok(!rec.events.some((e) => e.includes('[right ')), 'right is not needed for left');
+  const left = await openImageStore(fx.root).resolve('left-only');
+  assert.equal(left.manifest.layers.length, 2);
+
+  const minimal = await buildIn(fx, ctx, dockerfile, { tags: ['minimal'], progress: recorder().sink });
+  const image = await openImageStore(fx.root).resolve(minimal.id);
+  assert.equal(image.manifest.layers.length, 1);
+  assert.deepEqual(image.config.history?.map((h) => h.created_by), ['COPY --from=left /left.txt / # buildkit']);
+  const top = (await openImageStore(fx.root).prepare('minimal')).lowerDirs[0]!;
+  const { readFile } = await import('node:fs/promises');
+  assert.equal(await readFile(`${top}/left.txt`, 'utf8'), 'left\n');
+
+  await assert.rejects(buildIn(fx, ctx, dockerfile, { target: 'broken' }), /exit code: 1/);
+});
