@@ -4,17 +4,17 @@
  * managedFields, removes what it set before and no longer sets (unless someone else owns
  * it), and refuses, unless forced, to change fields another manager owns.
  */
-import type { OpenApiSchema, SchemaResolver } from '../../../api/openapi-types.js';
+import type { SchemaResolver } from '../../../api/openapi-types.js';
 import type { KubeObject, ManagedFieldsEntry } from '../../../api/types.js';
 import { errors, type ApiError } from '../../../machinery/errors.js';
-import { canonicalJson, cloneJson, deepEqual, isObject, type JsonObject } from '../json.js';
-import { LAST_APPLIED_ANNOTATION } from '../strategic/three-way.js';
+import { cloneJson, deepEqual, isObject, type JsonObject } from '../json.js';
 import { SchemaView } from '../schema.js';
 import type { ApplyConflict } from '../errors.js';
-import { pathString, type FieldPath, type FieldSet } from './fieldset.js';
+import { pathString, type FieldPath } from './fieldset.js';
+import { syncLastApplied, upgradableFromClientSideApply } from './last-applied.js';
 import { decodeManagedFields, describeManager, encodeManagedFields, rfc3339, sameManager, type Manager } from './managed.js';
 import { mergeApplied, prune } from './merge.js';
-import { typedContext, type Typed } from './typed.js';
+import { typedContext } from './typed.js';
 import { validateApplied } from './validate.js';
 import { compare, toFieldSet } from './walk.js';
 
@@ -101,40 +101,6 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   metadata.managedFields = managedFields;
   syncLastApplied(metadata, config, opts.manager);
   return { object: merged as KubeObject, managedFields };
-}
-
-/**
- * As upstream, `kubectl apply --server-side` over an object managed by client-side apply
- * takes over, without conflicts, the fields the last-applied annotation records with the
- * values the object still has; undefined when there is no usable annotation.
- */
-function upgradableFromClientSideApply(typed: Typed, live: JsonObject, apiVersion: string, schema: OpenApiSchema | undefined): FieldSet | undefined {
-  const annotations = isObject(live.metadata) ? live.metadata.annotations : undefined;
-  const text = isObject(annotations) ? annotations[LAST_APPLIED_ANNOTATION] : undefined;
-  if (typeof text !== 'string' || text === '') return undefined;
-  let lastApplied: unknown;
-  try {
-    lastApplied = JSON.parse(text) as unknown;
-  } catch {
-    return undefined; // a hand-edited annotation that is not JSON: upstream also ignores it
-  }
-  if (!isObject(lastApplied) || lastApplied.apiVersion !== apiVersion) return undefined;
-  const differs = compare(typed, lastApplied, live, schema);
-  return toFieldSet(typed, lastApplied, schema).difference(differs.modified).difference(differs.added).difference(differs.removed);
-}
-
-/**
- * As upstream: when `kubectl` applies server-side to an object that carries the client-side
- * last-applied annotation, the annotation is rewritten to this configuration, so that a
- * later client-side apply computes its deletions from what was really applied last.
- */
-function syncLastApplied(metadata: JsonObject, config: JsonObject, manager: string): void {
-  const annotations = metadata.annotations;
-  if (manager !== 'kubectl' || !isObject(annotations) || typeof annotations[LAST_APPLIED_ANNOTATION] !== 'string') return;
-  const recorded = cloneJson(config);
-  const recordedMeta = recorded.metadata;
-  if (isObject(recordedMeta) && isObject(recordedMeta.annotations)) delete recordedMeta.annotations[LAST_APPLIED_ANNOTATION];
-  annotations[LAST_APPLIED_ANNOTATION] = `${canonicalJson(recorded)}\n`;
 }
 
 function stripManagedFields(obj: JsonObject): JsonObject {
