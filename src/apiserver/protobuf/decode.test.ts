@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseTable } from './dsl.js';
-import { decodeProtobufObject } from './index.js';
+import { ApiError } from '../../machinery/errors.js';
+import { decodeProtobufBody, decodeProtobufObject } from './index.js';
 
 /** Minimal protobuf writer: a field is [number, value]; nested arrays are messages. */
 type Field = readonly [number, string | number | Buffer | readonly Field[]];
@@ -120,5 +121,13 @@ describe('message table notation', () => {
       ['c', 3, 'single', 'string', 'always'], ['d', 4, 'single', 'core.W', 'inline'],
     ]);
     assert.throws(() => parseTable('core', { X: 'a=1:{Y' }), /bad field/);
+  });
+});
+
+describe('decodeProtobufBody (for the API server body reader)', () => {
+  it('returns the object, or throws 415 for an unsupported kind and 400 for broken bytes', () => {
+    assert.equal(decodeProtobufBody(body('v1', 'ConfigMap', [[1, [[1, 'c']]]]))['kind'], 'ConfigMap');
+    assert.throws(() => decodeProtobufBody(body('v1', 'Binding', [])), (err: unknown) => err instanceof ApiError && err.code === 415 && /Binding/.test(err.message));
+    assert.throws(() => decodeProtobufBody(Buffer.from('k8s\0\x0a\xff', 'latin1')), (err: unknown) => err instanceof ApiError && err.code === 400 && err.reason === 'BadRequest');
   });
 });

@@ -10,10 +10,16 @@ export const protobufMediaType = 'application/vnd.kubernetes.protobuf';
 
 const magic = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
-export type DecodeResult = { ok: true; object: KubeObject } | { ok: false; message: string };
+/**
+ * `unsupported`: a kind, version or encoding we have no decoder for (answer 415);
+ * `malformed`: bytes that are not a valid message of the named kind (answer 400).
+ */
+export type DecodeFailure = 'unsupported' | 'malformed';
 
-function fail(message: string): DecodeResult {
-  return { ok: false, message };
+export type DecodeResult = { ok: true; object: KubeObject } | { ok: false; message: string; failure: DecodeFailure };
+
+function fail(message: string, failure: DecodeFailure = 'malformed'): DecodeResult {
+  return { ok: false, message, failure };
 }
 
 function whyNot(err: unknown): string {
@@ -36,10 +42,10 @@ export function decodeProtobufObject(body: Buffer): DecodeResult {
   const apiVersion = typeof typeMeta['apiVersion'] === 'string' ? typeMeta['apiVersion'] : '';
   const kind = typeof typeMeta['kind'] === 'string' ? typeMeta['kind'] : '';
   const encoding = envelope['contentEncoding'];
-  if (typeof encoding === 'string' && encoding !== '') return fail(`protobuf content encoding "${encoding}" is not supported`);
+  if (typeof encoding === 'string' && encoding !== '') return fail(`protobuf content encoding "${encoding}" is not supported`, 'unsupported');
   const group = bodyKinds[apiVersion];
   if (!group || !group.kinds.includes(kind)) {
-    return fail(`protobuf decoding of ${kind || '(no kind)'} in ${apiVersion || '(no apiVersion)'} is not supported; send it as application/json`);
+    return fail(`protobuf decoding of ${kind || '(no kind)'} in ${apiVersion || '(no apiVersion)'} is not supported; send it as application/json`, 'unsupported');
   }
   const raw = envelope['raw'];
   const typeName = `${group.pkg}.${kind}`;
