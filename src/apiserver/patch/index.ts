@@ -6,7 +6,7 @@
  * - server-side apply with managedFields, and managedFields bookkeeping for ordinary writes.
  * Errors come back as values (`{ error: ApiError }`) with upstream's codes.
  */
-export { applyJsonPatch, applyMergePatch, createMergePatch, parsePatchBody } from './json-patch.js';
+export { applyJsonPatch, applyMergePatch, createMergePatch, createThreeWayJsonMergePatch, parsePatchBody } from './json-patch.js';
 export { applyStrategicMergePatch } from './strategic/apply.js';
 export {
   createThreeWayMergePatch, createTwoWayMergePatch, withLastAppliedAnnotation, LAST_APPLIED_ANNOTATION,

@@ -90,3 +90,31 @@ export function createMergePatch(original: unknown, modified: unknown): unknown 
   }
   return patch;
 }
+
+/** Keeps only the `null`s of a merge patch (deletions), or only the rest (additions and changes). */
+function splitNulls(patch: unknown, keepNulls: boolean): JsonObject {
+  const out: JsonObject = {};
+  if (!isObject(patch)) return out;
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) {
+      if (keepNulls) out[key] = null;
+    } else if (isObject(value)) {
+      const sub = splitNulls(value, keepNulls);
+      if (Object.keys(sub).length > 0 || (!keepNulls && Object.keys(value).length === 0)) out[key] = sub;
+    } else if (!keepNulls) {
+      out[key] = value;
+    }
+  }
+  return out;
+}
+
+/**
+ * The JSON merge patch `kubectl apply` sends for kinds it has no Go type for (custom
+ * resources), as upstream's CreateThreeWayJSONMergePatch: additions and changes from the
+ * live object to the new configuration, plus deletions from the last-applied one.
+ */
+export function createThreeWayJsonMergePatch(original: JsonObject | undefined, modified: JsonObject, current: JsonObject): JsonObject {
+  const addAndChange = splitNulls(createMergePatch(current, modified), false);
+  const deletions = splitNulls(createMergePatch(original ?? {}, modified), true);
+  return mergeValue(deletions, addAndChange) as JsonObject;
+}

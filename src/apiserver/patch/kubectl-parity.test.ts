@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { canonicalJson } from './json.js';
+import { createThreeWayJsonMergePatch } from './json-patch.js';
 import { createThreeWayMergePatch, createTwoWayMergePatch, withLastAppliedAnnotation } from './strategic/three-way.js';
 import { applyStrategicMergePatch } from './strategic/apply.js';
 import { DEPLOYMENT, POD, fixtureResolver } from './testdata/schemas.js';
@@ -30,12 +31,14 @@ interface FakeApi {
   url: string;
   live: Map<string, Obj>;
   patches: string[];
+  patchTypes: string[];
   close(): Promise<void>;
 }
 
 async function startFakeApi(): Promise<FakeApi> {
   const live = new Map<string, Obj>();
   const patches: string[] = [];
+  const patchTypes: string[] = [];
   const send = (res: ServerResponse, code: number, body: unknown, type = 'application/json'): void => {
     res.writeHead(code, { 'Content-Type': type });
     res.end(JSON.stringify(body));
@@ -50,12 +53,16 @@ async function startFakeApi(): Promise<FakeApi> {
         return send(res, 200, { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items: [{ metadata: { name: '' }, versions: [{ version: 'v1', freshness: 'Current', resources: [resource('pods', 'Pod', '')] }] }] }, DISCOVERY_TYPE);
       }
       if (path === '/apis') {
-        return send(res, 200, { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items: [{ metadata: { name: 'apps' }, versions: [{ version: 'v1', freshness: 'Current', resources: [resource('deployments', 'Deployment', 'apps')] }] }] }, DISCOVERY_TYPE);
+        return send(res, 200, { kind: 'APIGroupDiscoveryList', apiVersion: 'apidiscovery.k8s.io/v2', metadata: {}, items: [
+          { metadata: { name: 'apps' }, versions: [{ version: 'v1', freshness: 'Current', resources: [resource('deployments', 'Deployment', 'apps')] }] },
+          { metadata: { name: 'example.com' }, versions: [{ version: 'v1', freshness: 'Current', resources: [resource('widgets', 'Widget', 'example.com')] }] },
+        ] }, DISCOVERY_TYPE);
       }
       const object = live.get(path);
       if (object && req.method === 'GET') return send(res, 200, object);
       if (object && req.method === 'PATCH') {
         patches.push(Buffer.concat(chunks).toString('utf8'));
+        patchTypes.push(req.headers['content-type'] ?? '');
         return send(res, 200, object);
       }
       send(res, 404, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', reason: 'NotFound', code: 404, message: 'not found' });
@@ -63,7 +70,7 @@ async function startFakeApi(): Promise<FakeApi> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, live, patches, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return { url: `http://127.0.0.1:${port}`, live, patches, patchTypes, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -208,6 +215,26 @@ test('three-way patches match what the real kubectl apply sends', async (t) => {
       assert.equal(canonicalJson(ours.object), api.patches[0]);
     });
   }
+
+  await t.test('custom resource: kubectl sends a three-way JSON merge patch, and ours is the same', async () => {
+    const widget = (spec: Obj, labels: Record<string, string>): Obj => ({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'default', labels }, spec });
+    const before = widget({ size: 1, tags: ['a', 'b'], extra: { x: 1, y: 2 } }, { app: 'w', old: 'o' });
+    const after = widget({ size: 2, tags: ['a'], extra: { x: 1 } }, { app: 'w' });
+    const current = liveAfterApply(before, (o) => { (o.spec as Obj).serverSide = true; o.status = { ready: true }; });
+    api.live.clear();
+    api.live.set('/apis/example.com/v1/namespaces/default/widgets/w', current);
+    api.patches.length = 0;
+    api.patchTypes.length = 0;
+    const file = join(dir, 'widget.json');
+    await writeFile(file, JSON.stringify(after));
+    const r = await run(KUBECTL, ['apply', '-f', file, '--validate=false', '--cache-dir', join(dir, 'cache')], env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(api.patchTypes[0], 'application/merge-patch+json');
+    const original = JSON.parse(withLastAppliedAnnotation(before).annotation) as Obj;
+    const ours = createThreeWayJsonMergePatch(original, withLastAppliedAnnotation(after).modified, current);
+    if (process.env.SKIFF_SHOW_PATCHES) console.log(api.patches[0]);
+    assert.equal(canonicalJson(ours), api.patches[0]);
+  });
 
   await t.test('no change: kubectl sends no PATCH and we compute {}', async () => {
     const s = scenarios[0];
