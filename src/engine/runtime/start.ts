@@ -79,8 +79,14 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   await writeRecord(root, running);
   let stderrText = '';
   const code = await new Promise<number>((resolve, reject) => {
-    const child = spawn(rt.path, [...rt.globalArgs, 'run', '--bundle', paths.dir, record.id], { stdio: options.stdio ?? 'inherit' });
-    child.stderr?.on('data', (d: Buffer) => { stderrText += d.toString(); process.stderr.write(d); });
+    // stderr comes through us so a failure of the runtime itself (exec not found) can be told
+    // apart from the container's own exit code; with a tty the container writes to the pty.
+    const child = spawn(rt.path, [...rt.globalArgs, 'run', '--bundle', paths.dir, record.id], { stdio: options.stdio ?? ['inherit', 'inherit', 'pipe'] });
+    child.stderr?.on('data', (d: Buffer) => {
+      // Keep only the tail: it is where the runtime's own error is.
+      stderrText = (stderrText + d.toString()).slice(-4096);
+      process.stderr.write(d);
+    });
     options.onSpawn?.(child);
     child.on('error', reject);
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + signalNumber(signal) : 255)));
@@ -90,8 +96,10 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   });
   // runc prints its own failure (exec not found...) on stderr and exits non-zero before the
   // container ran; keep the message for inspect.
-  const done = await finalizeRun(root, running, { code, at: new Date().toISOString(), oomKilled: false });
-  if (stderrText.trim() !== '') {
+  const runtimeFailed = code !== 0 && /unable to start container process|runc run failed|crun: /.test(stderrText);
+  const exitCode = runtimeFailed ? startFailureCode(stderrText) : code;
+  const done = await finalizeRun(root, running, { code: exitCode, at: new Date().toISOString(), oomKilled: false });
+  if (runtimeFailed) {
     const withError = { ...done, state: { ...done.state, error: stderrText.trim() } };
     await writeRecord(root, withError);
     return withError;
