@@ -8,13 +8,13 @@ import { hostPlatform, type ImageConfig, type HistoryEntry } from '../content/in
 import type { ImageInfo } from '../image/index.js';
 import { parseDockerfile, toInstruction, type Instruction } from './dockerfile/index.js';
 import { cacheKey, type CacheRecord } from './cache.js';
-import { executeCopy, prepareCopy, type CopySource } from './copy-step.js';
+import { prepareCopy, type CopySource } from './copy-prepare.js';
 import { BuildError } from './errors.js';
 import { findStage, type StageNode } from './graph.js';
 import type { LayerRef } from './layers.js';
 import { applyMetadata } from './metadata.js';
 import type { ProgressVertex } from './progress.js';
-import { executeRun, runCommand, runHistory } from './run-step.js';
+import { runCommand, runHistory } from './run-command.js';
 import type { BuildSession } from './session.js';
 import { StageState, type StageResult } from './state.js';
 
@@ -173,7 +173,7 @@ async function fileStep(ctx: StageContext, state: StageState, ins: Instruction, 
     const vertex = open();
     const command = runCommand(ins, state);
     state.key = cacheKey(state.key, ['run', command.argv, command.script ?? null, state.runEnv(), state.runtime.WorkingDir ?? '', state.runtime.User ?? '']);
-    const record = await cached(session, state.key, () => executeRun(session, state, ins, command, vertex), vertex);
+    const record = await cached(session, state.key, async () => (await import('./run-exec.js')).executeRun(session, state, ins, command, vertex), vertex);
     addHistory(state, record.created, runHistory(command, state), record.layer);
     return;
   }
@@ -183,6 +183,6 @@ async function fileStep(ctx: StageContext, state: StageState, ins: Instruction, 
   const vertex = open();
   const prepared = await prepareCopy(session, state, ins, from, expand);
   state.key = cacheKey(state.key, prepared.keyParts);
-  const record = await cached(session, state.key, () => executeCopy(session, state, ins, prepared), vertex);
+  const record = await cached(session, state.key, async () => (await import('./copy-exec.js')).executeCopy(session, state, ins, prepared), vertex);
   addHistory(state, record.created, prepared.createdBy, record.layer);
 }

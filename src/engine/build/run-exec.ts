@@ -1,57 +1,20 @@
 /**
- * RUN: the command line (shell form through the stage's SHELL, exec form as is, heredocs as
- * BuildKit treats them), and running it in a container on the stage's layers. The container's
- * changes (the overlay upper dir) become the step's layer.
+ * Running a RUN step in a container on the stage's layers (runc on overlayfs, no network).
+ * The container's changes (the overlay upper dir) become the step's layer.
  */
 import { chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { diffDirectory } from '../snapshot/index.js';
-import type { Instruction } from './dockerfile/index.js';
 import { resolveScoped } from './context/scoped.js';
 import { BuildError } from './errors.js';
 import type { LayerRef } from './layers.js';
-import { shellOf } from './metadata.js';
 import type { ProgressVertex } from './progress.js';
+import { SCRIPT_DIR, type RunCommand, type RunInstruction } from './run-command.js';
 import { mountOverlay } from './runner/overlay.js';
 import { runInBundle } from './runner/runc.js';
 import type { BuildSession } from './session.js';
 import type { StageState } from './state.js';
 import { resolveUser } from './users.js';
-
-type RunInstruction = Extract<Instruction, { kind: 'run' }>;
-
-export interface RunCommand {
-  readonly argv: readonly string[];
-  /** A heredoc script with a shebang, run as a file (mounted at /dev/pipes/NAME). */
-  readonly script?: { readonly name: string; readonly content: string };
-}
-
-const SCRIPT_DIR = '/dev/pipes';
-
-export function runCommand(ins: RunInstruction, state: StageState): RunCommand {
-  if (ins.exec) return { argv: [...ins.exec] };
-  const shell = shellOf(state.runtime);
-  const text = ins.shell ?? '';
-  const [only] = ins.heredocs;
-  // `RUN <<EOF` alone: the heredoc is the script.
-  if (only && ins.heredocs.length === 1 && /^<<-?(['"]?)[^'"\s]+\1$/.test(text.trim())) {
-    if (only.content.startsWith('#!')) return { argv: [posix.join(SCRIPT_DIR, only.name)], script: { name: only.name, content: only.content } };
-    return { argv: [...shell, only.content] };
-  }
-  // `RUN cmd <<EOF`: the shell gets the command and the here-documents, as in a script.
-  if (ins.heredocs.length > 0) {
-    const bodies = ins.heredocs.map((h) => `${h.content}${h.name}\n`).join('');
-    return { argv: [...shell, `${text}\n${bodies}`] };
-  }
-  return { argv: [...shell, text] };
-}
-
-/** BuildKit's history line: `RUN |2 A=1 B=2 /bin/sh -c make # buildkit`. */
-export function runHistory(command: RunCommand, state: StageState): string {
-  const args = state.argEnv();
-  const prefix = args.length > 0 ? `|${args.length} ${args.join(' ')} ` : '';
-  return `RUN ${prefix}${command.argv.join(' ')} # buildkit`;
-}
 
 /** Creates the working directory (and missing parents) inside the root, owned by root. */
 async function ensureWorkdir(rootfs: string, workdir: string): Promise<void> {

@@ -1,0 +1,66 @@
+/** Writing a COPY/ADD layer on a cache miss: this is where the image's own files are looked at. */
+import { posix } from 'node:path';
+import { storeLayer } from '../content/index.js';
+import { tarStream, type TarWriter } from '../util/index.js';
+import { detectArchive, writeArchiveLayer } from './copy/archive.js';
+import { placeItems, type CollectedSource } from './copy/plan.js';
+import { writeCopyLayer } from './copy/write.js';
+import { resolveScoped } from './context/scoped.js';
+import type { CopyInstruction, PreparedCopy } from './copy-prepare.js';
+import type { LayerRef } from './layers.js';
+import type { BuildSession } from './session.js';
+import type { StageState } from './state.js';
+import { resolveChown } from './users.js';
+
+/**
+ * The layer tar, started only when the content store begins to read it: an error in the
+ * producer then rejects the store's pipeline instead of being emitted before anyone listens.
+ */
+function lazyTar(produce: (writer: TarWriter) => Promise<void>): AsyncIterable<Buffer> {
+  return {
+    async *[Symbol.asyncIterator]() {
+      yield* tarStream(produce) as AsyncIterable<Buffer>;
+    },
+  };
+}
+
+export function parseChmod(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^[0-7]{3,4}$/.test(text)) throw new Error(`invalid --chmod value "${text}": only octal modes (e.g. 0755) are supported`);
+  return parseInt(text, 8);
+}
+
+/** Writes the layer (only on a cache miss: this is where the image's files are looked at). */
+export async function executeCopy(session: BuildSession, state: StageState, ins: CopyInstruction, prepared: PreparedCopy): Promise<LayerRef> {
+  const imageRoot = await session.layers.view(state.layers);
+  // The destination's folders are resolved inside the image, following its symlinks there.
+  const resolveDir = async (path: string): Promise<string> => {
+    const found = await resolveScoped(imageRoot, path, { followFinal: true });
+    return found.stats?.isDirectory() ? `/${found.rel}` : posix.resolve(`/${(await resolveScoped(imageRoot, posix.dirname(path), { followFinal: true })).rel}`, posix.basename(path));
+  };
+  const wantsDir = prepared.dest.endsWith('/');
+  const dest = (await resolveDir(posix.resolve(prepared.dest))) + (wantsDir ? '/' : '');
+  const isDirectoryInImage = async (path: string): Promise<boolean> => (await resolveScoped(imageRoot, path, { followFinal: true })).stats?.isDirectory() ?? false;
+  const owner = ins.chown !== undefined ? await resolveChown(imageRoot, ins.chown) : { uid: 0, gid: 0 };
+  const chmod = parseChmod(ins.chmod);
+
+  const archives: { abs: string; compression: NonNullable<Awaited<ReturnType<typeof detectArchive>>> }[] = [];
+  const collected = await prepared.collect();
+  const plain: CollectedSource[] = ins.kind === 'add' ? [] : [...collected];
+  if (ins.kind === 'add') {
+    for (const c of collected) {
+      const compression = c.type === 'file' ? await detectArchive(c.match.abs) : undefined;
+      if (compression !== undefined) archives.push({ abs: c.match.abs, compression });
+      else plain.push(c);
+    }
+  }
+  const items = plain.length > 0
+    ? await placeItems({ collected: plain, sourceCount: prepared.sources.length, dest, isDirectoryInImage })
+    : [];
+  const heredocs = prepared.heredocs.map((h) => ({ ...h, dest: h.dest.startsWith(posix.resolve(prepared.dest)) ? posix.join(posix.resolve(dest), posix.relative(posix.resolve(prepared.dest), h.dest)) : h.dest }));
+  const stored = await storeLayer(session.store.content, lazyTar(async (writer) => {
+    await writeCopyLayer(writer, items, heredocs, { owner, ...(chmod !== undefined ? { chmod } : {}), imageRoot });
+    for (const archive of archives) await writeArchiveLayer(writer, archive.abs, archive.compression, posix.resolve(dest), imageRoot);
+  }));
+  return { descriptor: stored.descriptor, diffId: stored.diffId };
+}
