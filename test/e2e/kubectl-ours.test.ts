@@ -58,6 +58,31 @@ test('skiff kubectl reads as kubectl 1.32 does: discovery, explain, get, custom 
     }
   });
 
+  await t.test('describe: pod, deployment, service, configmap, namespace, prefixes, missing', async () => {
+    await freshPod();
+    const extra = join(dir, 'extra.yaml');
+    writeFileSync(extra, `${deployYaml}---
+apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: cm1, labels: {a: b}}
+data: {k1: v1, k2: "multi\\nline"}
+`);
+    const applied = await k.ours(['apply', '-f', extra]);
+    assert.equal(applied.code, 0, applied.stderr);
+    for (const args of [['describe', 'pod', 'nginx'], ['describe', 'pods'], ['describe', 'deploy', 'web'], ['describe', 'svc/web'],
+      ['describe', 'cm', 'cm1'], ['describe', 'ns', 'default'], ['describe', 'pod', 'ngi'], ['describe', 'pod', 'nope'],
+      ['describe', '-f', extra], ['describe', 'nodes']]) {
+      await same(k, args);
+    }
+  });
+
   await t.test('CRD: custom resources are listed, created and read', async () => {
     const crd = join(dir, 'crd.yaml');
     writeFileSync(crd, `apiVersion: apiextensions.k8s.io/v1
@@ -99,6 +124,7 @@ spec:
       { args: ['get', 'widget.example.com', '-o', 'name'] },
     ]);
     await same(k, ['get', 'wd', 'w1', '-o', 'yaml']);
+    await same(k, ['describe', 'widget', 'w1']);
     await same(k, ['get', 'Widget', '-o', 'json']);
   });
 });

@@ -5,6 +5,7 @@ import { applyCommand } from './apply.js';
 import { configCommand } from './config.js';
 import { createCommand } from './create.js';
 import { deleteCommand } from './delete.js';
+import { describeCommand } from './describe.js';
 import { explainCommand } from './explain.js';
 import { getCommand } from './get.js';
 import { annotateCommand, labelCommand } from './label.js';
@@ -20,6 +21,7 @@ export const commands: Record<string, Command> = {
   create: createCommand,
   apply: applyCommand,
   delete: deleteCommand,
+  describe: describeCommand,
   patch: patchCommand,
   label: labelCommand,
   annotate: annotateCommand,

@@ -47,3 +47,10 @@ test('table: upper-cased headers, wide columns, namespace, labels and kind prefi
   assert.equal(printTable(table, { withNamespace: true, showLabels: true, kindPrefix: 'pod' }),
     'NAMESPACE   NAME        STATUS    LABELS\ndefault     pod/nginx   Running   a=1,b=2\n');
 });
+
+test('go tabwriter: column blocks end at lines without that column', async () => {
+  const { goTabwrite } = await import('./gotabwriter.js');
+  const text = 'Name:\tnginx\nNamespace:\tdefault\nContainers:\n  c:\n    Image:\tx\n    Environment:\t<none>\nVolumes:\t<none>\n';
+  assert.equal(goTabwrite(text, { minwidth: 0, padding: 2 }),
+    'Name:       nginx\nNamespace:  default\nContainers:\n  c:\n    Image:        x\n    Environment:  <none>\nVolumes:          <none>\n');
+});
