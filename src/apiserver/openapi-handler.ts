@@ -7,7 +7,7 @@ import type { ApiContext } from './context.js';
 import { sendJson } from './http/respond.js';
 import { pathNotFound } from './resource-handler.js';
 
-export function serveOpenApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: URL): void {
+export function serveOpenApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, url: { pathname: string; query: URLSearchParams }): void {
   const p = url.pathname.replace(/\/+$/, '');
   if (req.method !== 'GET' || !p.startsWith('/openapi/v3')) throw pathNotFound();
   if (p === '/openapi/v3') {
@@ -18,7 +18,7 @@ export function serveOpenApi(ctx: ApiContext, req: IncomingMessage, res: ServerR
   const doc = ctx.openapi.document(gv);
   if (!doc) throw pathNotFound();
   const etag = `"${doc.hash}"`;
-  const hashed = url.searchParams.get('hash');
+  const hashed = url.query.get('hash');
   const headers: Record<string, string> = {
     'Content-Type': 'application/json', ETag: etag,
     'Cache-Control': hashed === doc.hash ? 'public, immutable, max-age=31536000' : 'no-cache, private',

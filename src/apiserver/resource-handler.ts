@@ -52,6 +52,10 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
   const rt = resolveResource(ctx, t);
   const method = req.method ?? 'GET';
   const ns = t.namespace;
+  if (t.namespace !== undefined) {
+    const bad = checkPathSegmentName(t.namespace);
+    if (bad) throw errors.badRequest(`invalid namespace "${t.namespace}": ${bad}`);
+  }
   if (t.name !== undefined) {
     const bad = checkPathSegmentName(t.name);
     if (bad || t.name === '') throw errors.badRequest(`invalid resource name "${t.name}": ${bad ?? 'may not be empty'}`);

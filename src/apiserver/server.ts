@@ -19,7 +19,7 @@ import type { Catalog } from './catalog.js';
 import type { ApiContext, WriteHooks } from './context.js';
 import { CrdManager, isCrdType } from './crds.js';
 import { serveDiscovery, versionInfo } from './discovery.js';
-import { parseTarget } from './http/request-info.js';
+import { parseTarget, splitUrl } from './http/request-info.js';
 import { sendError, sendJson } from './http/respond.js';
 import { createMetrics } from './metrics.js';
 import { ensureSystemNamespaces, NamespaceFinalizer } from './namespaces.js';
@@ -101,11 +101,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
-    const url = new URL(req.url ?? '/', 'https://localhost');
-    const target = parseTarget(url.pathname);
-    const verb = target.kind === 'resource' ? verbOf(req.method ?? 'GET', target, url.searchParams) : req.method ?? 'GET';
-    const resource = target.kind === 'resource' ? `${target.plural}${target.subresource ? `/${target.subresource}` : ''}` : '';
+    const url = splitUrl(req.url ?? '/');
+    let verb = req.method ?? 'GET';
+    let resource = '';
     try {
+      const target = parseTarget(url.pathname);
+      if (target.kind === 'resource') {
+        verb = verbOf(req.method ?? 'GET', target, url.query);
+        resource = `${target.plural}${target.subresource ? `/${target.subresource}` : ''}`;
+      }
       if (!isPublicPath(url.pathname) && !authenticate(req, token)) throw errors.unauthorized();
       await route(req, res, url, target);
     } catch (err: unknown) {
@@ -122,7 +126,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     }
   };
 
-  const route = async (req: IncomingMessage, res: ServerResponse, url: URL, target: ReturnType<typeof parseTarget>): Promise<void> => {
+  const route = async (req: IncomingMessage, res: ServerResponse, url: ReturnType<typeof splitUrl>, target: ReturnType<typeof parseTarget>): Promise<void> => {
     const p = url.pathname;
     if (p === '/healthz' || p === '/livez' || p === '/readyz') {
       res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
@@ -139,7 +143,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     if (p === '/' ) return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
     if (p.startsWith('/openapi/')) return serveOpenApi(ctx, req, res, url);
     if (req.method === 'GET' && serveDiscovery(ctx, req, res, p)) return;
-    if (target.kind === 'resource') return handleResource(ctx, req, res, target, url.searchParams);
+    if (target.kind === 'resource') return handleResource(ctx, req, res, target, url.query);
     throw pathNotFound();
   };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseTarget } from './request-info.js';
+import { parseTarget, splitUrl } from './request-info.js';
 
 test('parseTarget maps API paths to what they address', () => {
   const cases: Array<[string, ReturnType<typeof parseTarget>]> = [
@@ -19,4 +19,12 @@ test('parseTarget maps API paths to what they address', () => {
     ['/api/v1/namespaces/default/configmaps/a%20b', { kind: 'resource', group: '', version: 'v1', namespace: 'default', plural: 'configmaps', name: 'a b' }],
   ];
   for (const [path, want] of cases) assert.deepEqual(parseTarget(path), want, path);
+});
+
+test('dot segments and empty segments address nothing; bad escapes are 400', () => {
+  for (const path of ['/api/v1/namespaces/default/configmaps/..', '/api/v1/namespaces//configmaps', '/api/v1/namespaces/%2e%2e/configmaps']) {
+    assert.equal(parseTarget(path).kind, 'other', path);
+  }
+  assert.throws(() => parseTarget('/api/v1/namespaces/default/configmaps/%'), /invalid path segment/);
+  assert.deepEqual(splitUrl('/api/v1/pods/../x?watch=1'), { pathname: '/api/v1/pods/../x', query: new URLSearchParams('watch=1') });
 });

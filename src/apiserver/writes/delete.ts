@@ -30,6 +30,9 @@ export function parseDeleteOptions(body: Record<string, unknown> | undefined, qu
   const grace = graceRaw === undefined || graceRaw === null ? undefined : Number(graceRaw);
   if (grace !== undefined && (!Number.isInteger(grace) || grace < 0)) throw errors.badRequest(`gracePeriodSeconds: Invalid value: ${JSON.stringify(graceRaw)}: must be a non-negative integer`);
   const pre = (b.preconditions ?? undefined) as DeleteOptions['preconditions'] | undefined;
+  if (pre !== undefined && (typeof pre !== 'object' || Array.isArray(pre) || (pre.uid !== undefined && typeof pre.uid !== 'string') || (pre.resourceVersion !== undefined && typeof pre.resourceVersion !== 'string'))) {
+    throw errors.badRequest('DeleteOptions: preconditions must be an object with string uid and resourceVersion');
+  }
   return { ...(policy ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] } : {}), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), ...(pre ? { preconditions: pre } : {}) };
 }
 

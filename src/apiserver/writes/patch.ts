@@ -78,6 +78,8 @@ export async function patchObject(ctx: ApiContext, p: PatchRequest): Promise<Pat
     if (typeof updated !== 'object' || updated === null || Array.isArray(updated)) throw errors.badRequest('the patch did not produce an object');
     checkTypeMeta(rt, updated);
     checkNamespace(rt, p.namespace, updated);
+    const patchedName = updated.metadata?.name;
+    if (patchedName !== undefined && patchedName !== p.name) throw errors.badRequest(`the name of the object (${String(patchedName)}) does not match the name on the URL (${p.name})`);
     checkResourceVersion(rt, updated, current);
     // Warnings are per request: a retry after a lost race must not repeat them.
     if (p.type !== 'apply') checkFields(ctx, rt, updated, { ...p.opts, warnings: attemptWarnings(p.opts) });
