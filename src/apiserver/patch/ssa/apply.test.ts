@@ -250,3 +250,19 @@ test('kubectl server-side apply takes over from client-side apply where the last
   (drifted.spec as { containers: Obj[] }).containers[0]!.image = 'nginx:edited';
   assert.deepEqual(apply(drifted, podConfig('nginx:1.28')).conflicts?.map((c) => c.field), ['.spec.containers[name="nginx"].image'], 'not where the live value moved away from last-applied');
 });
+
+test('more than 10 Update managers: the oldest fold into ancient-changes', () => {
+  let obj: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+  for (let i = 0; i < 12; i++) {
+    const next = structuredClone(obj);
+    (next.metadata as { labels?: Record<string, string> }).labels = { ...(obj.metadata?.labels ?? {}), [`l${i}`]: 'x' };
+    const managedFields = updateManagedFields({ old: i === 0 ? undefined : obj, updated: next, manager: `writer-${String(i).padStart(2, '0')}`, operation: 'Update', now: new Date(T0.getTime() + i * 1000), apiVersion: 'v1', schemaName: POD, resolver: fixtureResolver });
+    obj = { ...next, metadata: { ...next.metadata, managedFields } };
+  }
+  const entries = obj.metadata?.managedFields ?? [];
+  assert.equal(entries.length, 10);
+  const ancient = entries.find((e) => e.manager === 'ancient-changes');
+  assert.ok(ancient, JSON.stringify(entries.map((e) => e.manager)));
+  assert.ok(!entries.some((e) => e.manager === 'writer-00' || e.manager === 'writer-02'));
+  assert.ok(JSON.stringify(ancient.fieldsV1).includes('f:l1'), 'folded fields keep their owner bucket');
+});

@@ -16,6 +16,7 @@ import { decodeManagedFields, describeManager, encodeManagedFields, rfc3339, sam
 import { mergeApplied, prune } from './merge.js';
 import { typedContext } from './typed.js';
 import { validateApplied } from './validate.js';
+import { capUpdateManagers } from './cap.js';
 import { compare, toFieldSet } from './walk.js';
 
 export interface ServerSideApplyOptions {
@@ -96,7 +97,7 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
     ...self, apiVersion, set: appliedSet,
     time: unchanged ? previous.time : rfc3339(opts.now),
   };
-  const managedFields = encodeManagedFields([mine, ...others]);
+  const managedFields = encodeManagedFields(capUpdateManagers([mine, ...others]));
   const metadata = isObject(merged.metadata) ? merged.metadata : (merged.metadata = {});
   metadata.managedFields = managedFields;
   syncLastApplied(metadata, config, opts.manager);

@@ -10,6 +10,7 @@ import { isObject } from '../json.js';
 import { SchemaView } from '../schema.js';
 import { FieldSet } from './fieldset.js';
 import { decodeManagedFields, encodeManagedFields, rfc3339, sameManager, type Manager } from './managed.js';
+import { capUpdateManagers } from './cap.js';
 import { typedContext } from './typed.js';
 import { compare } from './walk.js';
 
@@ -56,7 +57,7 @@ export function updateManagedFields(opts: UpdateManagedFieldsOptions): ManagedFi
   mine.set = mine.set.difference(change.removed).union(changed);
   mine.apiVersion = opts.apiVersion;
   if (!changed.isEmpty()) mine.time = rfc3339(opts.now);
-  return encodeManagedFields(managers);
+  return encodeManagedFields(capUpdateManagers(managers));
 }
 
 /** `updated` with its managedFields replaced (a convenience for the write path). */
