@@ -19,8 +19,20 @@ export class LayerMaterializer {
   private readonly unpacking = new Map<string, Promise<string>>();
   private readonly views = new Map<string, Promise<string>>();
   private readonly mounts: MountedRootfs[] = [];
+  /** Folders that already hold a layer's files in overlay form (a RUN's upper dir), by diffID. */
+  private readonly provided = new Map<string, string>();
 
   constructor(private readonly store: ImageStore, private readonly tmpRoot: string) {}
+
+  /**
+   * Records that `dir` holds the layer's files as an unpacked snapshot would (a RUN's upper
+   * dir: overlayfs whiteouts and opaque markers). Later steps of this build use it as the
+   * lower dir instead of unpacking the layer again, as containerd's overlay snapshotter
+   * commits an upper dir in place. It lives in the build's temp folder.
+   */
+  provide(diffId: string, dir: string): void {
+    this.provided.set(diffId, dir);
+  }
 
   /** Unpacked folders of the layers (bottom first in, top first out: overlayfs order). */
   async lowerDirs(layers: readonly LayerRef[]): Promise<string[]> {
@@ -28,6 +40,11 @@ export class LayerMaterializer {
     const dirs: string[] = [];
     for (const [i, layer] of layers.entries()) {
       const chain = chains[i]!;
+      const ready = this.provided.get(layer.diffId);
+      if (ready !== undefined) {
+        dirs.push(ready);
+        continue;
+      }
       let pending = this.unpacking.get(chain);
       if (!pending) {
         const below = [...dirs].reverse();
@@ -67,8 +84,8 @@ export class LayerMaterializer {
 
   /** Unmounts every view (the temp folders go with the build's temp root). */
   async close(): Promise<void> {
-    const errors: unknown[] = [];
-    for (const m of this.mounts.splice(0)) await m.unmount().catch((err: unknown) => errors.push(err));
+    const results = await Promise.allSettled(this.mounts.splice(0).map((m) => m.unmount()));
+    const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
     if (errors.length > 0) throw new Error('unmounting build views failed', { cause: errors[0] });
   }
 }

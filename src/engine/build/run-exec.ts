@@ -65,5 +65,6 @@ export async function executeRun(session: BuildSession, state: StageState, ins: 
     throw new BuildError(`process "${command.argv.join(' ')}" did not complete successfully: exit code: ${exitCode}`, { file: session.program.file, line: ins.line }, output);
   }
   const stored = await diffDirectory(mounted.upperDir, session.store.content);
+  session.layers.provide(stored.diffId, mounted.upperDir);
   return { descriptor: stored.descriptor, diffId: stored.diffId };
 }
