@@ -210,6 +210,9 @@ test('writing managedFields as [{}] clears them; [] keeps the old ones', () => {
   cleared.metadata = { ...cleared.metadata, managedFields: [{}] };
   const opts = { old: live, manager: 'kubectl-edit', operation: 'Update' as const, now: T1, apiVersion: 'v1', schemaName: POD, resolver: fixtureResolver };
   assert.deepEqual(updateManagedFields({ ...opts, updated: cleared }), []);
+  const garbled = structuredClone(live);
+  garbled.metadata = { ...garbled.metadata, managedFields: JSON.parse('[{"manager":"x","operation":"Update","fieldsType":"FieldsV2"}]') as ManagedFieldsEntry[] };
+  assert.deepEqual(updateManagedFields({ ...opts, updated: garbled }), live.metadata?.managedFields, 'malformed managedFields from a client fall back to the stored ones');
   const emptied = structuredClone(live);
   emptied.metadata = { ...emptied.metadata, managedFields: [] };
   assert.deepEqual(updateManagedFields({ ...opts, updated: emptied }), live.metadata?.managedFields);

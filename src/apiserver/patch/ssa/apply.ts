@@ -60,7 +60,7 @@ export function serverSideApply(opts: ServerSideApplyOptions): ServerSideApplyRe
   const live: JsonObject = cloneJson(opts.live ?? {});
   const apiVersion = String(config.apiVersion ?? live.apiVersion ?? '');
 
-  const managers = decodeManagedFields(isObject(live.metadata) ? live.metadata.managedFields : undefined);
+  const managers = decodeManagedFields(isObject(live.metadata) ? live.metadata.managedFields : undefined) ?? [];
   if (managers.length === 0 && opts.live) {
     const before = toFieldSet(typed, live, schema);
     if (!before.isEmpty()) managers.push({ manager: BEFORE_FIRST_APPLY, operation: 'Update', subresource: undefined, apiVersion, time: undefined, set: before });

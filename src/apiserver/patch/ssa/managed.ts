@@ -20,16 +20,22 @@ export function sameManager(a: Pick<Manager, 'manager' | 'operation' | 'subresou
   return a.manager === b.manager && a.operation === b.operation && (a.subresource ?? '') === (b.subresource ?? '');
 }
 
-/** Decodes entries; malformed ones are dropped (upstream then rebuilds ownership from scratch). */
-export function decodeManagedFields(entries: unknown): Manager[] {
-  if (!Array.isArray(entries)) return [];
+/**
+ * Decodes entries; undefined when any entry is malformed (upstream then falls back to the
+ * stored object's managedFields, or starts afresh).
+ */
+export function decodeManagedFields(entries: unknown): Manager[] | undefined {
+  if (entries === undefined || entries === null) return [];
+  if (!Array.isArray(entries)) return undefined;
   const out: Manager[] = [];
   for (const entry of entries) {
-    if (!isObject(entry) || typeof entry.manager !== 'string') continue;
-    const operation = entry.operation === 'Apply' ? 'Apply' : 'Update';
+    if (!isObject(entry) || typeof entry.manager !== 'string') return undefined;
+    if (entry.operation !== 'Apply' && entry.operation !== 'Update') return undefined;
+    if (entry.fieldsType !== undefined && entry.fieldsType !== 'FieldsV1') return undefined;
+    if (entry.fieldsV1 !== undefined && !isObject(entry.fieldsV1)) return undefined;
     const decoded: Manager = {
       manager: entry.manager,
-      operation,
+      operation: entry.operation,
       subresource: typeof entry.subresource === 'string' && entry.subresource !== '' ? entry.subresource : undefined,
       apiVersion: typeof entry.apiVersion === 'string' ? entry.apiVersion : '',
       time: typeof entry.time === 'string' ? entry.time : undefined,

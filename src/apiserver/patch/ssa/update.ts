@@ -41,7 +41,8 @@ export function updateManagedFields(opts: UpdateManagedFieldsOptions): ManagedFi
   const sent = opts.updated.metadata?.managedFields;
   // Upstream's documented way to clear ownership: write managedFields as one empty entry.
   if (Array.isArray(sent) && sent.length === 1 && isObject(sent[0]) && Object.keys(sent[0]).length === 0) return [];
-  const managers = decodeManagedFields(Array.isArray(sent) && sent.length > 0 ? sent : opts.old?.metadata?.managedFields);
+  const fromRequest = Array.isArray(sent) && sent.length > 0 ? decodeManagedFields(sent) : undefined;
+  const managers = fromRequest ?? decodeManagedFields(opts.old?.metadata?.managedFields) ?? [];
   const change = compare(typed, opts.old ?? {}, opts.updated, schema);
   const changed = change.modified.union(change.added);
 
