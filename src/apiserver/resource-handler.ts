@@ -82,7 +82,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
     requireVerb(rt, 'create');
     if (rt.namespaced && ns === undefined) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
     const opts = parseWriteOptions(query, req.headers['user-agent']);
-    const body = decodeByContentType(await readBody(req), req.headers['content-type']);
+    const body = await decodeByContentType(await readBody(req), req.headers['content-type']);
     const created = await createObject(ctx, rt, ns, body, opts);
     addWarnings(res, opts.warnings);
     sendJson(res, opts.dryRun ? 200 : 201, created);
@@ -109,7 +109,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
   if (method === 'PUT') {
     requireVerb(rt, 'update');
     const opts = parseWriteOptions(query, req.headers['user-agent']);
-    const body = decodeByContentType(await readBody(req), req.headers['content-type']);
+    const body = await decodeByContentType(await readBody(req), req.headers['content-type']);
     const name = t.name;
     const updated = t.subresource === 'scale' ? await putScale(ctx, rt, ns, name, body, opts) : await replaceObject(ctx, rt, ns, name, body, opts, t.subresource);
     addWarnings(res, opts.warnings);

@@ -160,6 +160,19 @@ describe('real kubectl: workflows', () => {
     assert.match(explained, /size\s+<integer>/);
   });
 
+  test('kubectl create <generator> sends protobuf bodies, which the server decodes', async () => {
+    assert.equal((await ok(['create', 'namespace', 'gen'])).trim(), 'namespace/gen created');
+    assert.equal((await ok(['create', 'configmap', 'cfg', '-n', 'gen', '--from-literal=a=1'])).trim(), 'configmap/cfg created');
+    assert.equal((await ok(['create', 'secret', 'generic', 'sec', '-n', 'gen', '--from-literal=p=s3cret'])).trim(), 'secret/sec created');
+    assert.equal((await ok(['create', 'deployment', 'api', '-n', 'gen', '--image=nginx:1.27', '--replicas=2'])).trim(), 'deployment.apps/api created');
+    assert.equal((await ok(['create', 'service', 'clusterip', 'api', '-n', 'gen', '--tcp=80:8080'])).trim(), 'service/api created');
+    assert.equal((await ok(['create', 'job', 'once', '-n', 'gen', '--image=busybox'])).trim(), 'job.batch/once created');
+    assert.equal(await ok(['get', 'cm', 'cfg', '-n', 'gen', '-o', 'jsonpath={.data.a}']), '1');
+    assert.equal(await ok(['get', 'secret', 'sec', '-n', 'gen', '-o', 'jsonpath={.data.p}']), Buffer.from('s3cret').toString('base64'));
+    assert.equal(await ok(['get', 'deploy', 'api', '-n', 'gen', '-o', 'jsonpath={.spec.replicas} {.spec.template.spec.containers[0].image}']), '2 nginx:1.27');
+    assert.match(await ok(['get', 'svc', 'api', '-n', 'gen', '-o', 'jsonpath={.spec.clusterIP} {.spec.ports[0].targetPort}']), /^10\.43\.\d+\.\d+ 8080$/);
+  });
+
   test('delete -f removes what was applied', async () => {
     const out = await ok(['delete', '-f', join(k.home, 'deploy.yaml')]);
     assert.equal(out.trim(), 'deployment.apps "web" deleted');

@@ -52,10 +52,17 @@ export function decodeValue(raw: Buffer, opts: { yaml: boolean }): unknown {
   }
 }
 
-/** Decodes a create/update body by its content type (JSON, or YAML which JSON is a subset of). */
-export function decodeByContentType(raw: Buffer, contentType: string | undefined): Record<string, unknown> {
+/**
+ * Decodes a create/update body by its content type: JSON, YAML, or Kubernetes protobuf
+ * (what `kubectl create deployment|configmap|...` sends), whose decoder loads on first use.
+ */
+export async function decodeByContentType(raw: Buffer, contentType: string | undefined): Promise<Record<string, unknown>> {
   const type = mediaType(contentType);
   if (type === '' || type === 'application/json' || type === '*/*') return decodeObject(raw, { yaml: false });
   if (type === 'application/yaml' || type === 'application/x-yaml' || type === 'text/yaml') return decodeObject(raw, { yaml: true });
+  if (type === 'application/vnd.kubernetes.protobuf') {
+    const { decodeProtobufBody } = await import('../protobuf/index.js');
+    return decodeProtobufBody(raw);
+  }
   throw errors.unsupportedMediaType(type);
 }
