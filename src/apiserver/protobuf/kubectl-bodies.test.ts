@@ -120,6 +120,25 @@ describe('protobuf bodies sent by the real kubectl 1.32', () => {
     { name: 'quota', args: ['create', 'quota', 'q', '--hard=cpu=1,memory=1G,pods=2', '--scopes=BestEffort'], check: (o) => assert.deepEqual(at(o, 'spec.hard'), { cpu: '1', memory: '1G', pods: '2' }) },
   ];
 
+  // kubectl 1.33 (the dispatcher runs it for a server reporting minor 33) autoscales with
+  // autoscaling/v2: metrics, targets and the v2 status. Its JSON adds `currentMetrics: null`
+  // (a nil slice without omitempty), which protobuf cannot carry and we leave out.
+  it('autoscale from kubectl 1.33 (autoscaling/v2)', async () => {
+    const args = ['autoscale', 'deployment', 'web', '--min=2', '--max=5', '--cpu-percent=80'];
+    const binary = '/usr/lib/google-cloud-sdk/bin/kubectl.1.33';
+    const before = server.captured.length;
+    await server.kubectl(args, { binary });
+    const [request] = server.captured.slice(before);
+    assert.ok(request);
+    const decoded = decodeProtobufObject(request.body);
+    assert.ok(decoded.ok, decoded.ok ? '' : decoded.message);
+    const expected = JSON.parse(await server.kubectl(dryRun(args), { binary })) as Record<string, Record<string, unknown>>;
+    assert.equal(expected['status']?.['currentMetrics'], null);
+    delete expected['status']?.['currentMetrics'];
+    assert.deepStrictEqual(decoded.object, expected);
+    assert.deepEqual(at(decoded.object, 'spec.metrics.0.resource.target'), { type: 'Utilization', averageUtilization: 80 });
+  });
+
   for (const c of cases) {
     it(c.name, async () => {
       const args = c.args.map((arg) => arg.replace('__FILES__', files));

@@ -102,8 +102,8 @@ async function answer(req: IncomingMessage, res: ServerResponse, captured: Captu
 export interface CaptureServer {
   readonly url: string;
   readonly captured: CapturedRequest[];
-  /** Runs /usr/bin/kubectl against this server with a private HOME; resolves with stdout. */
-  kubectl(args: readonly string[]): Promise<string>;
+  /** Runs kubectl (default /usr/bin/kubectl) against this server with a private HOME; resolves with stdout. */
+  kubectl(args: readonly string[], opts?: { readonly binary?: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -118,9 +118,9 @@ export async function startCaptureServer(): Promise<CaptureServer> {
   return {
     url,
     captured,
-    async kubectl(args) {
+    async kubectl(args, opts) {
       const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home };
-      const { stdout } = await run('/usr/bin/kubectl', ['--server', url, ...args], { env, timeout: 30_000 });
+      const { stdout } = await run(opts?.binary ?? '/usr/bin/kubectl', ['--server', url, ...args], { env, timeout: 30_000 });
       return stdout;
     },
     async close() {

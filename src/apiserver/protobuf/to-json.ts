@@ -52,7 +52,8 @@ export class JsonConverter {
   private field(field: FieldInfo, decoded: Decoded, out: JsonObject): void {
     const raw = decoded[field.name];
     if (field.container === 'list') {
-      // An empty list is not on the wire at all; Go decodes it as nil, which omitempty drops.
+      // An empty list is not on the wire at all; Go decodes it as nil, which omitempty drops
+      // (without omitempty Go would print null: we leave the field out, which means the same).
       if (Array.isArray(raw) && raw.length > 0) out[field.name] = raw.map((item) => this.value(field, item));
       return;
     }
