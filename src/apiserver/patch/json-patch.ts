@@ -7,7 +7,7 @@ import fastJsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
 import { errors } from '../../machinery/errors.js';
 import { catchPatchError, PatchError, unprocessable, type PatchResult } from './errors.js';
-import { cloneJson, deepEqual, isObject, type JsonObject } from './json.js';
+import { cloneJson, deepEqual, isObject, type JsonObject, UNSAFE_KEY } from './json.js';
 
 const OPS = new Set(['add', 'remove', 'replace', 'move', 'copy', 'test']);
 
@@ -68,6 +68,7 @@ function mergeValue(target: unknown, patch: unknown): unknown {
   if (!isObject(patch)) return cloneJson(patch);
   const out: JsonObject = isObject(target) ? target : {};
   for (const [key, value] of Object.entries(patch)) {
+    if (key === UNSAFE_KEY) continue; // would set the object's prototype, not a field
     if (value === null) delete out[key];
     else out[key] = mergeValue(out[key], value);
   }

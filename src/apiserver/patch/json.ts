@@ -56,3 +56,6 @@ export function scalarString(value: unknown): string {
   if (typeof value === 'object') return canonicalJson(value);
   return String(value);
 }
+
+/** `__proto__` as a JSON key: assigning it would replace an object's prototype, so merges skip it. */
+export const UNSAFE_KEY = '__proto__';

@@ -4,7 +4,7 @@
  * and pruning what an applier stopped setting.
  */
 import type { OpenApiSchema } from '../../../api/openapi-types.js';
-import { isObject, type JsonObject } from '../json.js';
+import { isObject, type JsonObject, UNSAFE_KEY } from '../json.js';
 import type { FieldSet, PathElement } from './fieldset.js';
 import { childField, indexItems, itemElement, shape, type Typed } from './typed.js';
 
@@ -18,6 +18,7 @@ export function mergeApplied(typed: Typed, live: unknown, config: unknown, schem
   if ((s.kind === 'object' || s.kind === 'deduced') && isObject(live) && isObject(config)) {
     const out: JsonObject = { ...live };
     for (const [key, value] of Object.entries(config)) {
+      if (key === UNSAFE_KEY) continue; // would set the object's prototype, not a field
       out[key] = mergeApplied(typed, live[key], value, childField(typed, s, key).schema);
     }
     return out;

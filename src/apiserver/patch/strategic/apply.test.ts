@@ -154,3 +154,12 @@ test('strategic merge patch: errors', async (t) => {
     });
   }
 });
+
+test('a __proto__ key in a patch does not change the object prototype', () => {
+  const patch = JSON.parse('{"metadata":{"__proto__":{"polluted":true},"labels":{"a":"b"}}}') as unknown;
+  const r = applyStrategicMergePatch(pod(containers({ name: 'a' })), patch, fixtureResolver, POD);
+  const metadata = r.object?.metadata as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(metadata), Object.prototype);
+  assert.equal(metadata.polluted, undefined);
+  assert.deepEqual(metadata.labels, { a: 'b' });
+});

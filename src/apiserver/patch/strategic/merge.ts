@@ -7,7 +7,7 @@
  */
 import type { OpenApiSchema } from '../../../api/openapi-types.js';
 import { PatchError } from '../errors.js';
-import { deepEqual, isObject, jsonKind, scalarString, type JsonObject } from '../json.js';
+import { deepEqual, isObject, jsonKind, scalarString, type JsonObject, UNSAFE_KEY } from '../json.js';
 import { patchMeta, type SchemaView } from '../schema.js';
 import {
   BAD_PRIMITIVE_LIST, BAD_RETAIN_KEYS, BAD_SET_ELEMENT_ORDER, DELETE_FROM_PRIMITIVE_LIST,
@@ -35,6 +35,7 @@ export function mergeMap(original: JsonObject | undefined, patch: JsonObject, sc
   applyRetainKeys(out, patch, ctx.opts);
   mergeOrderedLists(out, patch, schema, ctx);
   for (const [patchKey, patchValue] of Object.entries(patch)) {
+    if (patchKey === UNSAFE_KEY) continue; // would set the object's prototype, not a field
     let key = patchKey;
     let isDeleteList = false;
     if (key.startsWith(DELETE_FROM_PRIMITIVE_LIST)) {
