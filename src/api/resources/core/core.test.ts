@@ -47,7 +47,16 @@ test('service validation messages', () => {
   create(services, old);
   const changed = structuredClone(old);
   (changed['spec'] as Record<string, unknown>)['clusterIP'] = '10.43.0.6';
-  assert.deepEqual(lines(update(services, changed, old)), ['spec.clusterIPs[0]: Invalid value: "10.43.0.6": field is immutable']);
+  // The stored object carries clusterIPs too; a client that edits only clusterIP changes both.
+  (changed['spec'] as Record<string, unknown>)['clusterIPs'] = ['10.43.0.6'];
+  assert.deepEqual(lines(update(services, changed, old)), ['spec.clusterIPs[0]: Invalid value: []string{"10.43.0.6"}: may not change once set']);
+  // A replace that leaves out allocated values keeps them.
+  const np: KubeObject = { metadata: meta('np2'), spec: { type: 'NodePort', clusterIP: '10.43.0.8', ports: [{ name: 'http', port: 80, nodePort: 30080 }] } };
+  create(services, np);
+  const replaced: KubeObject = { metadata: meta('np2'), spec: { type: 'NodePort', ports: [{ name: 'http', port: 8080 }] } };
+  assert.deepEqual(update(services, replaced, np), []);
+  const spec = replaced['spec'] as { clusterIP: string; clusterIPs: string[]; ports: Array<Record<string, unknown>> };
+  assert.deepEqual([spec.clusterIP, spec.clusterIPs, spec.ports[0]?.['nodePort']], ['10.43.0.8', ['10.43.0.8'], 30080]);
 });
 
 test('services table', () => {

@@ -3,7 +3,7 @@ import type { FieldError, KubeObject, StrategyContext } from '../../types.js';
 import { ageOf } from '../../meta/age.js';
 import { ageColumn, column, createdAt, formatLabels, nameColumn, nameOf, wide } from '../../meta/columns.js';
 import { defineResource } from '../../meta/define.js';
-import { duplicate, immutable, invalid, notSupported, required } from '../../meta/field-errors.js';
+import { RenderedValue, duplicate, invalid, notSupported, required } from '../../meta/field-errors.js';
 import { arrayAt, ensureRecord, numberAt, recordAt, recordsAt, setDefault, setDefaultString, stringAt, type JsonRecord } from '../../meta/json.js';
 import { isDNS1123Label, isValidPortName } from '../../meta/names.js';
 import { validateLabels } from '../../meta/object-meta.js';
@@ -87,12 +87,54 @@ function validateService(obj: KubeObject): FieldError[] {
   return errs;
 }
 
+/**
+ * A replace that leaves out allocated values keeps them (upstream's patchAllocatedValues):
+ * cluster IPs and IP families while both versions need an IP, node ports by port name while
+ * both need node ports. Without this `kubectl replace` of a saved manifest would fail.
+ */
+function keepAllocatedValues(obj: KubeObject, old: KubeObject): void {
+  const spec = ensureRecord(obj as JsonRecord, 'spec');
+  const oldSpec = recordAt(old, 'spec') ?? {};
+  const type = stringAt(spec, 'type') || 'ClusterIP';
+  const oldType = stringAt(oldSpec, 'type') || 'ClusterIP';
+  if (type !== 'ExternalName' && oldType !== 'ExternalName') {
+    for (const key of ['clusterIP', 'clusterIPs', 'ipFamilies', 'ipFamilyPolicy']) {
+      const v = spec[key];
+      const empty = v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0);
+      if (empty && oldSpec[key] !== undefined) spec[key] = structuredClone(oldSpec[key]);
+    }
+  }
+  const needsNodePorts = (t: string): boolean => t === 'NodePort' || t === 'LoadBalancer';
+  if (needsNodePorts(type) && needsNodePorts(oldType)) {
+    const oldPorts = recordsAt(oldSpec, 'ports');
+    const stillUsed = new Set(recordsAt(spec, 'ports').map((p) => numberAt(p, 'nodePort')).filter((n) => n));
+    const byName = new Map(oldPorts.map((p) => [stringAt(p, 'name') ?? '', numberAt(p, 'nodePort')] as const));
+    for (const p of recordsAt(spec, 'ports')) {
+      if (numberAt(p, 'nodePort')) continue;
+      const previous = byName.get(stringAt(p, 'name') ?? '');
+      if (previous && !stillUsed.has(previous)) p['nodePort'] = previous;
+    }
+  }
+}
+
+function clusterIPsOf(svc: KubeObject): string[] {
+  const spec = recordAt(svc, 'spec');
+  const ips = (arrayAt(spec, 'clusterIPs') ?? []).map(String);
+  const ip = stringAt(spec, 'clusterIP');
+  return ips.length > 0 ? ips : ip ? [ip] : [];
+}
+
+/** An assigned cluster IP is fixed, unless the service becomes (or stops being) ExternalName. */
 function validateServiceUpdate(obj: KubeObject, old: KubeObject): FieldError[] {
-  const oldIP = stringAt(recordAt(old, 'spec'), 'clusterIP');
-  const ip = stringAt(recordAt(obj, 'spec'), 'clusterIP');
-  // Changing to ExternalName releases the IP; otherwise an assigned IP is fixed.
-  if (oldIP && ip !== oldIP && stringAt(recordAt(obj, 'spec'), 'type') !== 'ExternalName') return [immutable('spec.clusterIPs[0]', ip ?? '')];
-  return [];
+  const type = stringAt(recordAt(obj, 'spec'), 'type');
+  const oldType = stringAt(recordAt(old, 'spec'), 'type');
+  if (type === 'ExternalName' || oldType === 'ExternalName') return [];
+  const ips = clusterIPsOf(obj);
+  const oldIPs = clusterIPsOf(old);
+  if (ips[0] === 'None' && oldIPs[0] === 'None') return [];
+  const rendered = new RenderedValue(`[]string{${ips.map((ip) => JSON.stringify(ip)).join(', ')}}`);
+  if (oldIPs.length > 0 && ips.length === 0) return [invalid('spec.clusterIPs[0]', rendered, 'primary clusterIP can not be unset')];
+  return oldIPs.flatMap((ip, i) => (ips[i] !== undefined && ips[i] !== ip ? [invalid(`spec.clusterIPs[${i}]`, rendered, 'may not change once set')] : []));
 }
 
 function externalIP(svc: KubeObject): string {
@@ -142,6 +184,7 @@ export const services = defineResource({
     hasStatus: true,
     usesGeneration: false,
     initialStatus: () => ({ loadBalancer: {} }),
+    prepareForUpdate: keepAllocatedValues,
     defaults: defaultService,
     validate: validateService,
     validateUpdate: validateServiceUpdate,
