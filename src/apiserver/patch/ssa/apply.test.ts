@@ -269,3 +269,9 @@ test('more than 10 Update managers: the oldest fold into ancient-changes', () =>
   assert.ok(!entries.some((e) => e.manager === 'writer-00' || e.manager === 'writer-02'));
   assert.ok(JSON.stringify(ancient.fieldsV1).includes('f:l1'), 'folded fields keep their owner bucket');
 });
+
+test('Update entries mark pointer structs with "." and value structs without, as upstream', () => {
+  const dep: KubeObject = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 1, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1 } } } };
+  const [e] = updateManagedFields({ old: undefined, updated: dep, manager: 'kubectl-create', operation: 'Update', now: T0, apiVersion: 'apps/v1', schemaName: DEPLOYMENT, resolver: fixtureResolver });
+  assert.deepEqual(e?.fieldsV1, { 'f:spec': { 'f:replicas': {}, 'f:strategy': { 'f:rollingUpdate': { '.': {}, 'f:maxSurge': {} }, 'f:type': {} } } });
+});

@@ -52,8 +52,10 @@ export function compare(typed: Typed, lhs: unknown, rhs: unknown, schema: OpenAp
 }
 
 interface Position {
-  /** A declared struct field (not a map key or list item): its own path is not recorded when it is a struct. */
+  /** A declared struct field (not a map key or list item). */
   readonly isField: boolean;
+  /** The field's name, when it is one. */
+  readonly name?: string;
   /** Required in its parent: absent counts as present-but-empty. */
   readonly required: boolean;
 }
@@ -94,13 +96,24 @@ function compareAt(typed: Typed, lhs: unknown, rhs: unknown, schema: OpenApiSche
     for (const key of new Set([...Object.keys(left), ...Object.keys(right)])) {
       if (isUntracked(typed, path, key)) continue;
       const field = childField(typed, s, key);
-      compareAt(typed, left[key], right[key], field.schema, [...path, `f:${key}`], out, { isField: field.declared, required: field.required });
+      compareAt(typed, left[key], right[key], field.schema, [...path, `f:${key}`], out, { isField: field.declared, name: key, required: field.required });
     }
   }
-  const selfHidden = pos.required || (pos.isField && isStruct(typed, schema));
+  const selfHidden = pos.required || (pos.isField && isStruct(typed, schema) && isValueStruct(pos.name ?? '', schema));
   if (!recordable || selfHidden) return;
   if (lhs === undefined) out.added.insert(path);
   else if (rhs === undefined) out.removed.insert(path);
+}
+
+/**
+ * Go value structs (not pointers) are always present in upstream's typed objects, so adding
+ * their contents never adds the struct itself: no `.` entry. Upstream's OpenAPI marks them
+ * with `default: {}`; these are the usual ones when a schema does not.
+ */
+const VALUE_STRUCT_FIELDS = new Set(['metadata', 'spec', 'status', 'template', 'jobTemplate', 'strategy', 'updateStrategy', 'resources', 'nodeInfo', 'daemonEndpoints', 'loadBalancer']);
+
+function isValueStruct(name: string, schema: OpenApiSchema | undefined): boolean {
+  return schema?.default !== undefined || VALUE_STRUCT_FIELDS.has(name);
 }
 
 function isEmptyObject(value: unknown): boolean {
