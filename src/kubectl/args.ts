@@ -24,7 +24,11 @@ export interface ParsedArgs {
   rest: string[];
 }
 
+/** A misuse kubectl reports with `See 'kubectl VERB -h' for help and examples`. */
 export class UsageError extends Error {}
+
+/** A flag that cannot be parsed; cobra reports it as `Error: ...` plus a --help hint. */
+export class FlagError extends Error {}
 
 /** Flags every command accepts (kubectl's global flags). */
 export const globalFlags: FlagSpecs = {
@@ -59,7 +63,7 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
   }
   const set = (name: string, value: string | boolean): void => {
     const spec = all[name];
-    if (!spec) throw new UsageError(`unknown flag: --${name}`);
+    if (!spec) throw new FlagError(`unknown flag: --${name}`);
     if (spec.type === 'array') {
       const prev = parsed.changed.has(name) ? (parsed.flags.get(name) as string[]) : [];
       parsed.flags.set(name, [...prev, ...String(value).split(',')]);
@@ -71,7 +75,7 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
   const boolValue = (name: string, v: string): boolean => {
     if (v === 'true' || v === '1' || v === 'True' || v === 'TRUE' || v === 't') return true;
     if (v === 'false' || v === '0' || v === 'False' || v === 'FALSE' || v === 'f') return false;
-    throw new UsageError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
+    throw new FlagError(`invalid argument "${v}" for "--${name}" flag: strconv.ParseBool: parsing "${v}": invalid syntax`);
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? '';
@@ -80,11 +84,11 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
       const spec = all[name];
-      if (!spec) throw new UsageError(`unknown flag: --${name}`);
+      if (!spec) throw new FlagError(`unknown flag: --${name}`);
       if (spec.type === 'bool') set(name, eq >= 0 ? boolValue(name, arg.slice(eq + 1)) : true);
       else if (eq >= 0) set(name, arg.slice(eq + 1));
       else {
-        if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: --${name}`);
+        if (i + 1 >= argv.length) throw new FlagError(`flag needs an argument: --${name}`);
         set(name, argv[++i] ?? '');
       }
       continue;
@@ -93,7 +97,7 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
       for (let j = 1; j < arg.length; j++) {
         const c = arg[j] ?? '';
         const name = byShort.get(c);
-        if (!name) throw new UsageError(`unknown shorthand flag: '${c}' in ${arg}`);
+        if (!name) throw new FlagError(`unknown shorthand flag: '${c}' in ${arg}`);
         const spec = all[name] as FlagSpec;
         if (spec.type === 'bool') {
           if (arg[j + 1] === '=') { set(name, boolValue(name, arg.slice(j + 2))); break; }
@@ -103,7 +107,7 @@ export function parseArgs(argv: readonly string[], specs: FlagSpecs): ParsedArgs
         let value = arg.slice(j + 1);
         if (value.startsWith('=')) value = value.slice(1);
         if (value === '') {
-          if (i + 1 >= argv.length) throw new UsageError(`flag needs an argument: '${c}' in -${c}`);
+          if (i + 1 >= argv.length) throw new FlagError(`flag needs an argument: '${c}' in -${c}`);
           value = argv[++i] ?? '';
         }
         set(name, value);

@@ -55,7 +55,7 @@ export function withoutManagedFields(obj: KubeObject): KubeObject {
 }
 
 /** Prints objects in a machine format; `single` prints the lone object itself, not a List. */
-export function formatObjects(o: OutputFormat, all: KubeObject[], single: boolean, opts: { showManagedFields?: boolean } = {}): string {
+export function formatObjects(o: OutputFormat, all: KubeObject[], single: boolean, opts: { showManagedFields?: boolean; noHeaders?: boolean } = {}): string {
   const objects = opts.showManagedFields ? all : all.map(withoutManagedFields);
   const data: KubeObject = single && objects.length === 1 ? objects[0] as KubeObject : asList(objects);
   switch (o.kind) {
@@ -63,7 +63,7 @@ export function formatObjects(o: OutputFormat, all: KubeObject[], single: boolea
     case 'json': return toGoJson(data);
     case 'name': return objects.map((obj) => `${objectName(obj)}\n`).join('');
     case 'jsonpath': return executeTemplate(o.arg, data);
-    case 'custom-columns': return printCustomColumns(o.arg, objects);
+    case 'custom-columns': return printCustomColumns(o.arg, objects, opts.noHeaders ?? false);
     default: throw new Error(`output ${o.kind} is not a machine format`);
   }
 }

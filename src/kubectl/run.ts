@@ -2,7 +2,7 @@
  * Runs one kubectl command line: finds the verb, parses its flags, runs it, and turns
  * failures into kubectl's messages and exit code 1.
  */
-import { parseArgs, splitCommand, UsageError } from './args.js';
+import { FlagError, parseArgs, splitCommand, UsageError } from './args.js';
 import type { Command } from './command.js';
 import { Factory, processIO } from './factory.js';
 import type { IO } from './factory.js';
@@ -62,6 +62,10 @@ export async function runKubectl(argv: readonly string[], io: IO = processIO): P
     printFailures(io, f.failures);
     return f.failures.length > 0 ? 1 : code;
   } catch (err: unknown) {
+    if (err instanceof FlagError) {
+      io.err(`Error: ${err.message}\nSee 'kubectl ${command.name} --help' for usage.\n`);
+      return 1;
+    }
     printFailures(io, [...(f?.failures ?? []), { err }]);
     if (err instanceof UsageError) io.err(`See 'kubectl ${command.name} -h' for help and examples\n`);
     return 1;

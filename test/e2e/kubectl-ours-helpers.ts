@@ -9,7 +9,12 @@ import { kubectlFor, repoRoot } from './helpers/server.js';
 import type { Kubectl, KubectlResult } from './helpers/server.js';
 import assert from 'node:assert/strict';
 
+export interface Running { output(): string; kill(): Promise<void> }
+
 export interface Pair {
+  /** Starts long-running commands (e.g. `get -w`); kill() ends them by PID. */
+  startReal(args: readonly string[]): Running;
+  startOurs(args: readonly string[]): Running;
   real(args: readonly string[], stdin?: string): Promise<KubectlResult>;
   ours(args: readonly string[], stdin?: string): Promise<KubectlResult>;
   cleanup(): void;
@@ -19,6 +24,21 @@ export function kubectlPair(kubeconfigPath: string): Pair {
   const real: Kubectl = kubectlFor(kubeconfigPath);
   const env = { ...process.env, HOME: real.home, KUBECONFIG: kubeconfigPath };
   return {
+    startReal: (args) => real.start(args),
+    startOurs: (args) => {
+      const child = spawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'kubectl', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+      child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
+      const done = new Promise<void>((r) => child.once('close', () => r()));
+      return {
+        output: () => out,
+        async kill() {
+          if (child.exitCode === null && child.signalCode === null && child.pid) process.kill(child.pid, 'SIGTERM');
+          await done;
+        },
+      };
+    },
     real: (args, stdin) => real.run(args, stdin === undefined ? {} : { stdin }),
     ours: (args, stdin) => new Promise((resolveRun, reject) => {
       const child = spawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'kubectl', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], cwd: process.cwd() });

@@ -8,8 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer } from './helpers/server.js';
-import { deployYaml, kubectlPair, podYaml, same, sameSequence } from './kubectl-ours-helpers.js';
+import { eventually, startServer } from './helpers/server.js';
+import { assertSameOutput, deployYaml, kubectlPair, podYaml, same, sameSequence } from './kubectl-ours-helpers.js';
 
 test('skiff kubectl writes as kubectl 1.32 does: create, apply, delete, label, patch, scale', { timeout: 240_000 }, async (t) => {
   const server = await startServer();
@@ -73,6 +73,25 @@ test('skiff kubectl writes as kubectl 1.32 does: create, apply, delete, label, p
       { args: ['patch', 'pod', 'nginx', '--type', 'merge', '-p', '{"metadata":{"labels":{"b":"2"}}}'] },
       { args: ['get', 'pod', 'nginx', '--show-labels'] },
     ]);
+  });
+
+  await t.test('get -w: list and single object watches print the same rows', async () => {
+    await freshPod();
+    for (const args of [['get', 'pods', '-w'], ['get', 'pod', 'nginx', '-w']]) {
+      const real = k.startReal(args);
+      const ours = k.startOurs(args);
+      t.after(async () => { await real.kill(); await ours.kill(); });
+      const lines = (r: { output(): string }): number => r.output().split('\n').filter((l) => l !== '').length;
+      await eventually(() => lines(real) >= 2 && lines(ours) >= 2, 15000);
+      // Give both watches time to be established before the change they must report.
+      await new Promise((r) => setTimeout(r, 1000));
+      const labelled = await k.ours(['label', 'pod', 'nginx', `watch=${args.length}`, '--overwrite']);
+      assert.equal(labelled.code, 0, labelled.stderr);
+      await eventually(() => lines(real) >= 3 && lines(ours) >= 3, 15000);
+      await real.kill();
+      await ours.kill();
+      assertSameOutput(ours.output(), real.output(), `output of: ${args.join(' ')}`);
+    }
   });
 
   await t.test('scale deployment', async () => {

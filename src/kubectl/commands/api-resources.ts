@@ -1,5 +1,5 @@
 /** `kubectl api-resources` and `kubectl api-versions`, from discovery. */
-import { flagArray, flagBool, flagString, UsageError } from '../args.js';
+import { flagArray, flagBool, flagString } from '../args.js';
 import type { Command } from '../command.js';
 import { formatColumns } from '../printers/index.js';
 
@@ -17,9 +17,9 @@ export const apiResourcesCommand: Command = {
   },
   async run(f) {
     const output = flagString(f.args, 'output') ?? '';
-    if (!['', 'wide', 'name'].includes(output)) throw new UsageError(`--output ${output} is not available`);
+    if (!['', 'wide', 'name'].includes(output)) throw new Error(`--output ${output} is not available`);
     const sortBy = flagString(f.args, 'sort-by') ?? '';
-    if (sortBy && !['name', 'kind'].includes(sortBy)) throw new UsageError('--sort-by accepts only name or kind');
+    if (sortBy && !['name', 'kind'].includes(sortBy)) throw new Error('--sort-by accepts only name or kind');
     const group = flagString(f.args, 'api-group');
     const namespacedChanged = f.args.changed.has('namespaced');
     const namespaced = flagBool(f.args, 'namespaced');

@@ -8,7 +8,7 @@ import type { KubeConfig } from '../../client/index.js';
 import { flagBool, flagString, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import type { Factory } from '../factory.js';
-import { formatColumns, toGoJson, toYaml, executeTemplate } from '../printers/index.js';
+import { formatColumns, toYaml, executeTemplate } from '../printers/index.js';
 
 const secretUserFields = new Set(['client-certificate-data', 'client-key-data']);
 const redactedUserFields = new Set(['token', 'password']);
@@ -45,10 +45,38 @@ async function view(f: Factory, args: string[]): Promise<number> {
   const minify = flagBool(f.args, 'minify') ? (flagString(f.args, 'context') ?? config['current-context'] ?? '') : undefined;
   const doc = viewable(config, flagBool(f.args, 'raw') || flagBool(f.args, 'flatten'), minify);
   const output = flagString(f.args, 'output') ?? 'yaml';
-  if (output === 'json') f.io.out(toGoJson(doc));
+  if (output === 'json') f.io.out(`${JSON.stringify(inStructOrder(doc), null, 4)}\n`);
   else if (output.startsWith('jsonpath=')) f.io.out(executeTemplate(output.slice('jsonpath='.length), doc));
   else f.io.out(toYaml(doc));
   return 0;
+}
+
+/** Field orders of client-go's kubeconfig structs, which `config view -o json` follows. */
+const structOrder = {
+  config: ['kind', 'apiVersion', 'preferences', 'clusters', 'users', 'contexts', 'current-context'],
+  cluster: ['server', 'tls-server-name', 'insecure-skip-tls-verify', 'certificate-authority', 'certificate-authority-data', 'proxy-url', 'disable-compression'],
+  user: ['client-certificate', 'client-certificate-data', 'client-key', 'client-key-data', 'token', 'tokenFile', 'as', 'as-uid', 'as-groups', 'as-user-extra', 'username', 'password', 'auth-provider', 'exec'],
+  context: ['cluster', 'user', 'namespace'],
+};
+
+function ordered(obj: unknown, order: readonly string[]): unknown {
+  if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) return obj;
+  const m = obj as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const k of order) if (k in m) out[k] = m[k];
+  for (const k of Object.keys(m)) if (!(k in out)) out[k] = m[k];
+  return out;
+}
+
+function inStructOrder(doc: Record<string, unknown>): unknown {
+  const list = (v: unknown, field: string, order: readonly string[]): unknown =>
+    Array.isArray(v) ? v.map((e: Record<string, unknown>) => ({ name: e['name'], [field]: ordered(e[field], order) })) : v;
+  return ordered({
+    ...doc,
+    clusters: list(doc['clusters'], 'cluster', structOrder.cluster),
+    users: list(doc['users'], 'user', structOrder.user),
+    contexts: list(doc['contexts'], 'context', structOrder.context),
+  }, structOrder.config);
 }
 
 async function currentContext(f: Factory): Promise<number> {

@@ -46,7 +46,7 @@ export const deleteCommand: Command = {
         victims.push({ resource: r.resource, namespace: r.namespace, name: r.name, source: m.source });
       }
     } else {
-      if (f.args.positional.length === 0) throw new UsageError('You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'');
+      if (f.args.positional.length === 0) throw new Error('You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   \'-f rsrc.yaml\'\n   \'--filename=rsrc.json\'\n   \'<resource> <name>\'\n   \'<resource>\'');
       const targets = await resolveTargets(f, f.args.positional);
       for (const t of targets) {
         const namespace = t.resource.namespaced && !allNamespaces ? f.namespace() : undefined;

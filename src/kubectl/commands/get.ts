@@ -24,6 +24,8 @@ interface Fetched {
   tables: Table[];
   objects: KubeObject[];
   listResourceVersion?: string;
+  /** Column widths of the printed table, kept for the rows a watch prints later. */
+  widths: number[];
 }
 
 export const getCommand: Command = {
@@ -78,7 +80,7 @@ export const getCommand: Command = {
     const machine = isMachineOutput(output);
     for (const target of targets) {
       const namespace = target.resource.namespaced && !allNamespaces ? (target.namespace ?? f.namespace()) : undefined;
-      const item: Fetched = { target, namespace, tables: [], objects: [] };
+      const item: Fetched = { target, namespace, tables: [], objects: [], widths: [] };
       fetched.push(item);
       const accept = machine ? 'application/json' : tableAccept;
       if (target.names.length > 0) {
@@ -134,7 +136,7 @@ function printMachine(f: Factory, output: OutputFormat, fetched: Fetched[], allN
     f.io.err(noResourcesMessage(f, fetched, allNamespaces));
     return;
   }
-  f.io.out(formatObjects(output, objects, single, { showManagedFields: flagBool(f.args, 'show-managed-fields') }));
+  f.io.out(formatObjects(output, objects, single, { showManagedFields: flagBool(f.args, 'show-managed-fields'), noHeaders: flagBool(f.args, 'no-headers') }));
 }
 
 function tableOptions(f: Factory, output: OutputFormat, fetched: Fetched[], x: Fetched, allNamespaces: boolean): TablePrintOptions {
@@ -161,7 +163,7 @@ function printHuman(f: Factory, output: OutputFormat, fetched: Fetched[], allNam
     const merged: Table = { ...first, rows };
     const opts = tableOptions(f, output, fetched, x, allNamespaces);
     if (printedAny) f.io.out('\n');
-    f.io.out(formatColumns(tableCells(merged, opts)));
+    f.io.out(formatColumns(tableCells(merged, opts), x.widths));
     printedAny = true;
   }
   if (!printedAny && !requestedNames && !watching) f.io.err(noResourcesMessage(f, fetched, allNamespaces));
@@ -193,7 +195,7 @@ async function watchTargets(f: Factory, output: OutputFormat, fetched: Fetched[]
         if (ev.type === 'ERROR') throw new StatusError(ev.object as unknown as ConstructorParameters<typeof StatusError>[0]);
         if (skipFirst) { skipFirst = false; continue; }
         if (machine) f.io.out(formatObjects(output, [withTypeMeta(ev.object, x.target.resource)], true, { showManagedFields: flagBool(f.args, 'show-managed-fields') }));
-        else f.io.out(formatColumns(tableCells({ ...(x.tables[0] ?? {}), ...ev.object, columnDefinitions: ev.object.columnDefinitions ?? x.tables[0]?.columnDefinitions ?? [] }, opts)));
+        else f.io.out(formatColumns(tableCells({ ...(x.tables[0] ?? {}), ...ev.object, columnDefinitions: ev.object.columnDefinitions ?? x.tables[0]?.columnDefinitions ?? [] }, opts), x.widths));
       }
     }));
   } finally {

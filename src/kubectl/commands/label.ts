@@ -63,7 +63,7 @@ async function runLabel(f: Factory, verb: 'label' | 'annotate', field: Field): P
   const files = flagArray(f.args, 'filename');
   const { resourceArgs, change } = splitArgs(f.args.positional, files.length > 0);
   if (Object.keys(change.set).length === 0 && change.remove.length === 0 && !flagBool(f.args, 'list')) {
-    throw new UsageError(`at least one ${verb === 'label' ? 'label' : 'annotation'} update is required`);
+    throw new Error(`at least one ${verb === 'label' ? 'label' : 'annotation'} update is required`);
   }
   const output = parseOutputFlag(flagString(f.args, 'output'));
   const items: Array<{ resource: ApiResource; path: string }> = [];

@@ -24,7 +24,8 @@ export const scaleCommand: Command = {
   },
   async run(f) {
     const replicasText = flagString(f.args, 'replicas');
-    if (replicasText === undefined || !/^\d+$/.test(replicasText)) throw new UsageError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
+    if (replicasText === undefined) throw new Error('required flag(s) "replicas" not set');
+    if (!/^\d+$/.test(replicasText)) throw new UsageError('The --replicas=COUNT flag is required, and COUNT must be greater than or equal to 0');
     const replicas = Number(replicasText);
     const items: Array<{ resource: ApiResource; namespace: string | undefined; name: string }> = [];
     const files = flagArray(f.args, 'filename');

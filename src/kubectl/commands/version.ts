@@ -45,9 +45,10 @@ export const clusterInfoCommand: Command = {
     const services = await client.get<{ items?: Array<{ metadata?: { name?: string; labels?: Record<string, string> } }> }>(
       '/api/v1/namespaces/kube-system/services', { labelSelector: 'kubernetes.io/cluster-service=true' });
     const server = f.connection().server;
-    // kubectl colours these lines with ANSI escapes; it does the same when not on a terminal.
-    const green = (s: string): string => `\x1b[0;32m${s}\x1b[0m`;
-    const yellow = (s: string): string => `\x1b[0;33m${s}\x1b[0m`;
+    // kubectl colours these lines only on a terminal.
+    const tty = process.stdout.isTTY === true;
+    const green = (s: string): string => (tty ? `\x1b[0;32m${s}\x1b[0m` : s);
+    const yellow = (s: string): string => (tty ? `\x1b[0;33m${s}\x1b[0m` : s);
     f.io.out(`${green('Kubernetes control plane')} is running at ${yellow(server)}\n`);
     for (const svc of services.items ?? []) {
       const name = svc.metadata?.labels?.['kubernetes.io/name'] ?? svc.metadata?.name ?? '';

@@ -3,8 +3,10 @@
  * padding 3, space padding): every cell but the last of a line is padded to the widest
  * cell of its column plus 3, and at least 6.
  */
-export function formatColumns(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
+export function formatColumns(rows: readonly (readonly string[])[], remembered?: number[]): string {
+  // kubectl's tabwriter (liggitt/tabwriter with RememberWidths) keeps column widths across
+  // flushes of one stream, so `get -w` rows stay aligned with the table printed first.
+  const widths: number[] = remembered ? remembered.map((w) => w - 3) : [];
   for (const row of rows) {
     row.forEach((cell, i) => {
       if (i === row.length - 1) return;
@@ -12,6 +14,7 @@ export function formatColumns(rows: readonly (readonly string[])[]): string {
       widths[i] = Math.max(widths[i] ?? 0, w);
     });
   }
+  if (remembered) widths.forEach((w, i) => { remembered[i] = Math.max(w + 3, 6); });
   return rows.map((row) => row.map((cell, i) => {
     if (i === row.length - 1) return cell;
     const width = Math.max((widths[i] ?? 0) + 3, 6);
