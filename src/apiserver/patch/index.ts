@@ -12,7 +12,7 @@ export {
   createThreeWayMergePatch, createTwoWayMergePatch, withLastAppliedAnnotation, LAST_APPLIED_ANNOTATION,
 } from './strategic/three-way.js';
 export { applyConflictError, applyConflictMessage, unprocessable, type ApplyConflict, type PatchResult } from './errors.js';
-export { canonicalJson } from './json.js';
+export { canonicalJson, type JsonObject } from './json.js';
 export { serverSideApply, BEFORE_FIRST_APPLY, type ServerSideApplyOptions, type ServerSideApplyResult } from './ssa/apply.js';
 export { updateManagedFields, withManagedFields, type UpdateManagedFieldsOptions } from './ssa/update.js';
 export { FieldSet, pathString, type FieldPath } from './ssa/fieldset.js';
