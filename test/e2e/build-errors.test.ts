@@ -14,6 +14,18 @@ import { openImageStore } from '../../src/engine/image/index.js';
 import { buildIn, leftoverBuildDirs, leftoverMounts, makeContext, makeFixture, recorder, skiff, type Fixture } from './build-fixture.js';
 
 const run = promisify(execFile);
+/** PIDs whose command line contains `text`. */
+async function processesWith(text: string): Promise<number[]> {
+  const { readdir: list, readFile: read } = await import('node:fs/promises');
+  const pids: number[] = [];
+  for (const name of await list('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const cmdline = await read(`/proc/${name}/cmdline`, 'utf8').catch(() => '');
+    if (cmdline.includes(text) && Number(name) !== process.pid) pids.push(Number(name));
+  }
+  return pids;
+}
+
 let fx: Fixture;
 before(async () => { fx = await makeFixture(); });
 after(async () => { await fx?.cleanup(); });
@@ -124,4 +136,35 @@ test('the 127-layer limit is checked before any step runs', async () => {
   const rec2 = recorder();
   await buildIn(fx, ctx, `${ok.join('\n')}\n`, { tags: ['few-layers'], progress: rec2.sink });
   assert.ok(!rec2.events.some((e) => e.includes('[other ')), 'the unneeded stage was skipped');
+});
+
+test('cancelling a build kills the running step and cleans up; a dead build\'s temp dir is removed by the next build', async () => {
+  const ctx = await makeContext(fx, {});
+  const controller = new AbortController();
+  const rec = recorder();
+  const events = rec.events;
+  const sink = {
+    ...rec.sink,
+    vertex(name: string) {
+      const v = rec.sink.vertex(name);
+      return { ...v, log(line: string) { v.log(line); if (line === 'started') controller.abort(); } };
+    },
+  };
+  const started = Date.now();
+  await assert.rejects(buildIn(fx, ctx, 'FROM busybox\nRUN echo started; sleep 29.123\n', { tags: ['cancelled'], progress: sink, signal: controller.signal }), /build cancelled/);
+  assert.ok(Date.now() - started < 15_000, 'the sleeping step was killed');
+  assert.ok(events.some((e) => e.endsWith(' started')));
+  assert.deepEqual(await leftoverMounts(fx.dir), []);
+  assert.deepEqual(await leftoverBuildDirs(fx.root), []);
+  assert.deepEqual(await processesWith('29.123'), [], 'the step\'s processes are gone');
+
+  // A build killed outright leaves its temp folder (and maybe a mount); the next build removes both.
+  const dead = await new Promise<number>((resolve) => { const c = execFile('true'); c.on('exit', () => resolve(c.pid!)); });
+  const abandoned = join(fx.root, 'build-cache', 'tmp', `${dead}-abandoned`);
+  await mkdir(join(abandoned, 'view', 'rootfs'), { recursive: true });
+  await mkdir(join(abandoned, 'src'), { recursive: true });
+  await run('mount', ['--bind', join(abandoned, 'src'), join(abandoned, 'view', 'rootfs')]);
+  await buildIn(fx, ctx, 'FROM busybox\nENV X=1\n');
+  assert.deepEqual(await leftoverBuildDirs(fx.root), []);
+  assert.deepEqual(await leftoverMounts(fx.dir), []);
 });

@@ -51,12 +51,21 @@ export async function main(argv: string[]): Promise<number> {
   const { build, BuildError, PlainProgress, silentProgress } = await import('../../engine/build/index.js');
   // The tty view is the plain one too (a compact live view is not implemented); it goes to stderr as BuildKit's does.
   const progress = mode === 'quiet' ? silentProgress : new PlainProgress(process.stderr);
+  // Ctrl-C cancels: the running step is killed and the build cleans up; a second one exits at once.
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (controller.signal.aborted) process.exit(130);
+    process.stderr.write(`\n${signal === 'SIGINT' ? 'interrupted' : 'terminated'}: cancelling the build\n`);
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const dockerfile = flagValue(args, 'file');
     const target = flagValue(args, 'target');
     const result = await build({
       root: args.root, contextDir: context, tags: args.flags.get('tag') ?? [], buildArgs, progress,
-      noCache: flagBool(args, 'no-cache'),
+      noCache: flagBool(args, 'no-cache'), signal: controller.signal,
       ...(dockerfile !== undefined ? { dockerfile } : {}),
       ...(target !== undefined ? { target } : {}),
     });
@@ -76,5 +85,8 @@ export async function main(argv: string[]): Promise<number> {
     }
     process.stderr.write(`ERROR: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }

@@ -17,7 +17,7 @@ import { IgnoreMatcher } from './context/ignore.js';
 import { DockerfileError, loadDockerfile, processWord, type DockerfileProgram } from './dockerfile/index.js';
 import { BuildError } from './errors.js';
 import { buildGraph, type StageGraph } from './graph.js';
-import { LayerMaterializer } from './layers.js';
+import { LayerMaterializer, removeAbandonedBuildDirs } from './layers.js';
 import { silentProgress, type ProgressSink } from './progress.js';
 import type { BuildSession } from './session.js';
 import { BuildCancelled, buildStage, parseTriggers } from './stage.js';
@@ -38,6 +38,8 @@ export interface BuildOptions {
   readonly target?: string;
   readonly noCache?: boolean;
   readonly progress?: ProgressSink;
+  /** Cancels the build: running steps are killed, and everything is cleaned up as for a failure. */
+  readonly signal?: AbortSignal;
   /** An already open image store for the same root. */
   readonly store?: ImageStore;
 }
@@ -172,12 +174,15 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   checkLayerLimit(program, graph, images);
 
   // 3. The stages.
-  const tmpDir = join(options.root, 'build-cache', 'tmp', `${process.pid}-${randomBytes(6).toString('hex')}`);
+  const tmpRoot = join(options.root, 'build-cache', 'tmp');
+  await removeAbandonedBuildDirs(tmpRoot);
+  const tmpDir = join(tmpRoot, `${process.pid}-${randomBytes(6).toString('hex')}`);
   await mkdir(tmpDir, { recursive: true });
   const layers = new LayerMaterializer(store, tmpDir);
   const hasher = new FileHasher(join(options.root, 'build-cache', 'context-hashes', `${createHash('sha256').update(contextDir).digest('hex').slice(0, 32)}.json`));
   const session: BuildSession = {
     store, program, contextDir, ignore, hasher, layers, progress, tmpDir, buildArgs, consumedArgs, globalArgs,
+    ...(options.signal ? { signal: options.signal } : {}),
     cache: new BuildCache(options.root, store.content, !options.noCache),
     failed: false,
     stats: { cached: 0, executed: 0 },
@@ -198,6 +203,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const failures = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
     if (failures.length > 0) throw failures.find((f) => !(f instanceof BuildCancelled)) ?? failures[0];
     const result = await stage(graph.target);
+    if (options.signal?.aborted) throw new BuildError('build cancelled');
 
     // 4. The image: only now do config, manifest and names get written.
     const v2 = progress.vertex('exporting to image');

@@ -3,12 +3,13 @@
  * files (a RUN, a COPY that looks at its destination, a COPY --from this stage), so a fully
  * cached build never touches a layer. Also merged read-only views of a layer stack.
  */
-import { mkdir, mkdtemp } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Descriptor } from '../content/index.js';
 import type { ImageStore } from '../image/index.js';
 import { chainIds } from '../snapshot/index.js';
-import { mountOverlay, type MountedRootfs } from './runner/overlay.js';
+import { isErrno } from '../util/index.js';
+import { mountOverlay, unmount, type MountedRootfs } from './runner/overlay.js';
 
 export interface LayerRef {
   readonly descriptor: Descriptor;
@@ -87,5 +88,40 @@ export class LayerMaterializer {
     const results = await Promise.allSettled(this.mounts.splice(0).map((m) => m.unmount()));
     const errors = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason as unknown);
     if (errors.length > 0) throw new Error('unmounting build views failed', { cause: errors[0] });
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err: unknown) {
+    return !isErrno(err, 'ESRCH');
+  }
+}
+
+/**
+ * Temp folders of builds whose process died (killed mid-build): their mounts are detached
+ * (deepest first) and the folders removed, so a crash leaves nothing behind for long.
+ */
+export async function removeAbandonedBuildDirs(tmpRoot: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(tmpRoot);
+  } catch (err: unknown) {
+    if (isErrno(err, 'ENOENT')) return;
+    throw err;
+  }
+  const dead = names.filter((n) => {
+    const pid = Number(n.split('-')[0]);
+    return Number.isInteger(pid) && pid > 0 && pid !== process.pid && !processAlive(pid);
+  });
+  if (dead.length === 0) return;
+  const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').map((l) => (l.split(' ')[1] ?? '').replace(/\\040/g, ' '));
+  for (const name of dead) {
+    const dir = join(tmpRoot, name);
+    const inside = mounts.filter((m) => m.startsWith(`${dir}/`)).sort((a, b) => b.length - a.length);
+    for (const m of inside) await unmount(m, { lazy: true });
+    await rm(dir, { recursive: true, force: true });
   }
 }

@@ -57,10 +57,11 @@ export async function executeRun(session: BuildSession, state: StageState, ins: 
       output.push(line);
       if (output.length > 200) output.shift();
       vertex.log(line);
-    });
+    }, session.signal);
   } finally {
     await mounted.unmount();
   }
+  if (session.signal?.aborted) throw new BuildError('build cancelled', { file: session.program.file, line: ins.line });
   if (exitCode !== 0) {
     throw new BuildError(`process "${command.argv.join(' ')}" did not complete successfully: exit code: ${exitCode}`, { file: session.program.file, line: ins.line }, output);
   }

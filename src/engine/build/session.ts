@@ -28,6 +28,8 @@ export interface BuildSession {
   readonly consumedArgs: Set<string>;
   /** Global ARG values (defaults expanded, --build-arg applied). */
   readonly globalArgs: ReadonlyMap<string, string | undefined>;
+  /** Cancels the build (Ctrl-C): running steps are killed, the others do not start. */
+  readonly signal?: AbortSignal;
   /** Set when a stage fails, so the others stop at their next step. */
   failed: boolean;
   stats: { cached: number; executed: number };

@@ -85,6 +85,7 @@ export async function buildStage(ctx: StageContext): Promise<StageResult> {
     v.done();
   }
   for (const { ins, trigger } of steps) {
+    if (session.signal?.aborted) throw new BuildError('build cancelled');
     if (session.failed) throw new BuildCancelled('cancelled: another stage failed');
     const location = { file: program.file, line: ins.line };
     const text = `${trigger ? 'ONBUILD ' : ''}${ins.node.original}`;

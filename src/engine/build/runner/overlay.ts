@@ -55,6 +55,11 @@ export async function mountOverlay(dir: string, lowerDirs: readonly string[], op
   return { path: rootfs, upperDir: upper, unmount: unmountOnce(rootfs) };
 }
 
+/** Unmounts a path; `lazy` detaches it even when busy (cleaning up after a dead build). */
+export async function unmount(path: string, options: { lazy?: boolean } = {}): Promise<void> {
+  await run('umount', options.lazy ? ['-l', path] : [path]);
+}
+
 /** An unmount function that runs `umount` only the first time it is called. */
 function unmountOnce(path: string): () => Promise<void> {
   let done: Promise<void> | undefined;

@@ -62,10 +62,17 @@ function ociConfig(spec: RunProcessSpec, hostname: string): object {
  * Runs the process in a container whose bundle is `bundleDir` (rootfs already mounted at
  * `<bundleDir>/rootfs`). Resolves with the exit code (128+n when killed by signal n).
  */
-export async function runInBundle(bundleDir: string, spec: RunProcessSpec, onLine: (line: string) => void): Promise<number> {
+export async function runInBundle(bundleDir: string, spec: RunProcessSpec, onLine: (line: string) => void, signal?: AbortSignal): Promise<number> {
   const id = `skiff-build-${randomBytes(6).toString('hex')}`;
   await writeFile(join(bundleDir, 'config.json'), JSON.stringify(ociConfig(spec, id.slice(0, 24))));
+  signal?.throwIfAborted();
   const child = spawn('runc', ['run', '--bundle', bundleDir, id], { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Cancelling kills the container's processes; `runc run` then exits and deletes the container.
+  const onAbort = (): void => {
+    const killer = spawn('runc', ['kill', '--all', id, 'KILL'], { stdio: 'ignore' });
+    killer.on('error', () => child.kill('SIGKILL'));
+  };
+  signal?.addEventListener('abort', onAbort, { once: true });
   const lines = (stream: NodeJS.ReadableStream): Promise<void> => new Promise((resolve) => {
     const rl = createInterface({ input: stream, crlfDelay: Infinity });
     rl.on('line', onLine);
@@ -78,6 +85,6 @@ export async function runInBundle(bundleDir: string, spec: RunProcessSpec, onLin
     }),
     lines(child.stdout),
     lines(child.stderr),
-  ]);
+  ]).finally(() => signal?.removeEventListener('abort', onAbort));
   return code;
 }
