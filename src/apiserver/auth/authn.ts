@@ -14,14 +14,21 @@ export function isPublicPath(pathname: string): boolean {
   return publicPaths.has(pathname);
 }
 
+/** The certificate user of each TLS connection: parsing the peer certificate per request is costly. */
+const certUsers = new WeakMap<TLSSocket, User>();
+
 export function authenticate(req: IncomingMessage, token: string): User | undefined {
   const socket = req.socket as TLSSocket;
   if (socket.authorized) {
+    const known = certUsers.get(socket);
+    if (known) return known;
     const cert = socket.getPeerCertificate();
     const subject = cert.subject as Record<string, string | string[]> | undefined;
     const cn = subject?.CN;
     const o = subject?.O;
-    return { name: Array.isArray(cn) ? cn[0] ?? '' : cn ?? '', groups: Array.isArray(o) ? o : o ? [o] : [] };
+    const user = { name: Array.isArray(cn) ? cn[0] ?? '' : cn ?? '', groups: Array.isArray(o) ? o : o ? [o] : [] };
+    certUsers.set(socket, user);
+    return user;
   }
   const auth = req.headers.authorization ?? '';
   const m = auth.match(/^Bearer\s+(\S+)$/i);

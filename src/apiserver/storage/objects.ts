@@ -27,6 +27,12 @@ export function decodeKv(kv: KeyValue): KubeObject {
   return obj;
 }
 
+/** The written object as the store now holds it (the caller hands over `obj`; it is not copied). */
+function withResourceVersion(obj: KubeObject, modRevision: number): KubeObject {
+  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
+  return { ...obj, metadata: { ...meta, resourceVersion: String(modRevision) } };
+}
+
 function encode(obj: KubeObject): string {
   const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
   return JSON.stringify({ ...obj, metadata: meta });
@@ -104,18 +110,19 @@ export class ObjectStorage {
   }
 
   /** Creates the object; 409 AlreadyExists when the name is taken. */
+  /** Creates the object; 409 AlreadyExists when the name is taken. Returns `obj` with its resourceVersion. */
   async create(rt: ResourceType, obj: KubeObject): Promise<KubeObject> {
     const name = obj.metadata?.name ?? '';
     const r = await this.store.create(objectKey(rt, obj.metadata?.namespace, name), encode(obj));
     if (!r.ok) throw errors.alreadyExists(rt.plural, rt.group, name);
-    return decodeKv(r.kv);
+    return withResourceVersion(obj, r.kv.modRevision);
   }
 
   /** Replaces the object if it is still at `modRevision`; undefined on a lost race. */
   async update(rt: ResourceType, obj: KubeObject, modRevision: number): Promise<KubeObject | undefined> {
     const name = obj.metadata?.name ?? '';
     const r = await this.store.update(objectKey(rt, obj.metadata?.namespace, name), encode(obj), modRevision);
-    if (r.ok) return decodeKv(r.kv);
+    if (r.ok) return withResourceVersion(obj, r.kv.modRevision);
     if (r.reason === 'not-found') throw errors.notFound(rt.plural, rt.group, name);
     return undefined;
   }
