@@ -113,13 +113,24 @@ describe('decodeProtobufObject', () => {
   });
 });
 
+describe('decodeProtobufObject: reviews and evictions', () => {
+  it('writes ExtraValue as a bare list and keeps a zero grace period (a pointer)', () => {
+    const review = decodeOk(body('authorization.k8s.io/v1', 'SubjectAccessReview', [[1, []], [2, [[3, 'jane'], [5, [[1, 'scopes'], [2, [[1, 'a'], [1, 'b']]]]]]]]));
+    assert.deepStrictEqual(review['spec'], { user: 'jane', extra: { scopes: ['a', 'b'] } });
+    const eviction = decodeOk(body('policy/v1', 'Eviction', [[1, [[1, 'p'], [3, 'default']]], [2, [[1, 0], [5, 'All']]]]));
+    assert.deepStrictEqual(eviction, { kind: 'Eviction', apiVersion: 'policy/v1', metadata: { name: 'p', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 0, dryRun: ['All'] } });
+  });
+});
+
 describe('message table notation', () => {
   it('parses containers, flags and qualified types', () => {
-    const [info] = parseTable('core', { X: 'a=1:[]Y b=2:{meta.Z}* c=3:string! d=4:W^' });
-    assert.deepStrictEqual(info?.fields.map((f) => [f.name, f.id, f.container, f.type, f.emit]), [
+    const [info] = parseTable('core', { X: 'a=1:[]Y b=2:{meta.Z}* c=3:string! d=4:W^ uID/uid=5:string' });
+    assert.deepStrictEqual(info?.fields.map((f) => [f.jsonName, f.id, f.container, f.type, f.emit]), [
       ['a', 1, 'list', 'core.Y', 'omitempty'], ['b', 2, 'map', 'meta.Z', 'pointer'],
       ['c', 3, 'single', 'string', 'always'], ['d', 4, 'single', 'core.W', 'inline'],
+      ['uid', 5, 'single', 'string', 'omitempty'],
     ]);
+    assert.equal(info?.fields[4]?.name, 'uID');
     assert.throws(() => parseTable('core', { X: 'a=1:{Y' }), /bad field/);
   });
 });

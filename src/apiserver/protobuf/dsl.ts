@@ -3,7 +3,8 @@
  * descriptors plus the facts needed to rebuild the JSON that Go would have marshalled.
  *
  * A table maps a message name to its fields, written `name=ID:TYPE[FLAGS]` and separated by
- * spaces (an array of strings is joined first, so long messages can wrap):
+ * spaces (an array of strings is joined first, so long messages can wrap); `protoName/jsonName`
+ * instead of `name` where the two differ (rare: `uID/uid`):
  * - TYPE is a scalar (string, int32, int64, bool, bytes, double, float), a message of the same
  *   package (`PodSpec`) or of another one (`meta.ObjectMeta`), `[]T` for a repeated field or
  *   `{T}` for a map with string keys.
@@ -21,8 +22,10 @@ export type MessageTable = Readonly<Record<string, string | readonly string[]>>;
 export type Emit = 'omitempty' | 'always' | 'pointer' | 'inline';
 
 export interface FieldInfo {
-  /** Proto field name, which is also the Go JSON name for every message we describe. */
+  /** Proto field name (the property protobufjs decodes into). */
   readonly name: string;
+  /** Go JSON name; the proto name almost always. */
+  readonly jsonName: string;
   readonly id: number;
   readonly container: 'single' | 'list' | 'map';
   /** A scalar name, or a message's qualified name (`core.PodSpec`). */
@@ -42,7 +45,7 @@ export function isScalar(type: string): boolean {
   return scalars.has(type);
 }
 
-const fieldPattern = /^(\w+)=(\d+):(\[\]|\{)?([\w.]+)(\})?([*!^]?)$/;
+const fieldPattern = /^(\w+)(?:\/(\w+))?=(\d+):(\[\]|\{)?([\w.]+)(\})?([*!^]?)$/;
 const emitByFlag: Record<string, Emit> = { '': 'omitempty', '*': 'pointer', '!': 'always', '^': 'inline' };
 
 /** Parses one package's table; throws on a malformed entry (a bug in our tables, not input). */
@@ -51,11 +54,11 @@ export function parseTable(pkg: string, table: MessageTable): MessageInfo[] {
     const text = typeof spec === 'string' ? spec : spec.join(' ');
     const fields = text.split(/\s+/).filter((token) => token !== '').map((token) => {
       const m = fieldPattern.exec(token);
-      if (!m || (m[3] === '{') !== (m[5] === '}')) throw new Error(`protobuf table ${pkg}.${message}: bad field "${token}"`);
-      const [, name = '', id = '', open, type = '', , flag = ''] = m;
+      if (!m || (m[4] === '{') !== (m[6] === '}')) throw new Error(`protobuf table ${pkg}.${message}: bad field "${token}"`);
+      const [, name = '', jsonName = name, id = '', open, type = '', , flag = ''] = m;
       const container = open === '[]' ? 'list' : open === '{' ? 'map' : 'single';
       const qualified = isScalar(type) || type.includes('.') ? type : `${pkg}.${type}`;
-      return { name, id: Number(id), container, type: qualified, emit: emitByFlag[flag] ?? 'omitempty' } satisfies FieldInfo;
+      return { name, jsonName, id: Number(id), container, type: qualified, emit: emitByFlag[flag] ?? 'omitempty' } satisfies FieldInfo;
     });
     return { fullName: `${pkg}.${message}`, fields };
   });

@@ -120,6 +120,44 @@ describe('protobuf bodies sent by the real kubectl 1.32', () => {
     { name: 'quota', args: ['create', 'quota', 'q', '--hard=cpu=1,memory=1G,pods=2', '--scopes=BestEffort'], check: (o) => assert.deepEqual(at(o, 'spec.hard'), { cpu: '1', memory: '1G', pods: '2' }) },
   ];
 
+  // These commands have no --dry-run, so the expected objects are written out (as kubectl
+  // builds them in Go, with Go's JSON rules).
+  const reviews: ReadonlyArray<{ readonly name: string; readonly args: readonly string[]; readonly expected: unknown }> = [
+    {
+      name: 'auth can-i on a subresource', args: ['auth', 'can-i', 'get', 'pods', '--subresource=log', '-n', 'kube-system'],
+      expected: { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { resourceAttributes: { namespace: 'kube-system', verb: 'get', resource: 'pods', subresource: 'log' } }, status: { allowed: false } },
+    },
+    {
+      name: 'auth can-i on a non-resource URL', args: ['auth', 'can-i', 'get', '/logs'],
+      expected: { kind: 'SelfSubjectAccessReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { nonResourceAttributes: { path: '/logs', verb: 'get' } }, status: { allowed: false } },
+    },
+    {
+      name: 'auth can-i --list', args: ['auth', 'can-i', '--list'],
+      expected: { kind: 'SelfSubjectRulesReview', apiVersion: 'authorization.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { namespace: 'default' }, status: { incomplete: false } },
+    },
+    {
+      name: 'create token', args: ['create', 'token', 'sa', '--audience=api', '--duration=10m', '--bound-object-kind=Pod', '--bound-object-name=p', '--bound-object-uid=123'],
+      expected: { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { audiences: ['api'], expirationSeconds: 600, boundObjectRef: { kind: 'Pod', apiVersion: 'v1', name: 'p', uid: '123' } }, status: { token: '', expirationTimestamp: null } },
+    },
+    {
+      name: 'auth whoami', args: ['auth', 'whoami'],
+      expected: { kind: 'SelfSubjectReview', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, status: { userInfo: {} } },
+    },
+  ];
+
+  for (const review of reviews) {
+    it(review.name, async () => {
+      const before = server.captured.length;
+      await server.kubectl(review.args);
+      const [request] = server.captured.slice(before);
+      assert.ok(request);
+      assert.equal(request.contentType, protobufMediaType);
+      const decoded = decodeProtobufObject(request.body);
+      assert.ok(decoded.ok, decoded.ok ? '' : decoded.message);
+      assert.deepStrictEqual(decoded.object, review.expected);
+    });
+  }
+
   // kubectl 1.33 (the dispatcher runs it for a server reporting minor 33) autoscales with
   // autoscaling/v2: metrics, targets and the v2 status. Its JSON adds `currentMetrics: null`
   // (a nil slice without omitempty), which protobuf cannot carry and we leave out.

@@ -72,6 +72,14 @@ const existingDeployment = {
   spec: { replicas: 1, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'nginx', image: 'nginx' }] } } },
 };
 
+/** Statuses the server fills in for review-like kinds, so kubectl accepts the answer. */
+const reviewStatus: Readonly<Record<string, unknown>> = {
+  SelfSubjectAccessReview: { allowed: true },
+  SelfSubjectRulesReview: { resourceRules: [{ verbs: ['get'], apiGroups: [''], resources: ['pods'] }], nonResourceRules: [], incomplete: false },
+  TokenRequest: { token: 'token-from-capture', expirationTimestamp: '2026-01-01T01:00:00Z' },
+  SelfSubjectReview: { userInfo: { username: 'capture-user', groups: ['system:authenticated'] } },
+};
+
 function send(res: ServerResponse, code: number, body: unknown, type = 'application/json'): void {
   res.writeHead(code, { 'Content-Type': type });
   res.end(JSON.stringify(body));
@@ -95,7 +103,10 @@ async function answer(req: IncomingMessage, res: ServerResponse, captured: Captu
   const body = Buffer.concat(chunks);
   captured.push({ method, path, contentType: String(req.headers['content-type'] ?? ''), body });
   const decoded = decodeProtobufObject(body);
-  if (decoded.ok) return send(res, 201, decoded.object);
+  if (decoded.ok) {
+    const status = reviewStatus[decoded.object.kind ?? ''];
+    return send(res, 201, status ? { ...decoded.object, status } : decoded.object);
+  }
   send(res, 415, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: decoded.message, reason: 'UnsupportedMediaType', code: 415 });
 }
 

@@ -6,6 +6,8 @@ import protobuf from 'protobufjs';
 import { parseTable, toDescriptor, type MessageInfo, type MessageTable } from './dsl.js';
 import { wellKnownTables } from './well-known.js';
 import { appsV1 } from './schema/apps-v1.js';
+import { authenticationV1 } from './schema/authentication-v1.js';
+import { authorizationV1 } from './schema/authorization-v1.js';
 import { autoscalingV1 } from './schema/autoscaling-v1.js';
 import { autoscalingV2 } from './schema/autoscaling-v2.js';
 import { batchV1 } from './schema/batch-v1.js';
@@ -26,7 +28,9 @@ export const bodyKinds: Readonly<Record<string, { readonly pkg: string; readonly
   'autoscaling/v2': { pkg: 'autoscalingv2', kinds: ['HorizontalPodAutoscaler'] },
   'networking.k8s.io/v1': { pkg: 'networking', kinds: ['Ingress'] },
   'rbac.authorization.k8s.io/v1': { pkg: 'rbac', kinds: ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'] },
-  'policy/v1': { pkg: 'policy', kinds: ['PodDisruptionBudget'] },
+  'policy/v1': { pkg: 'policy', kinds: ['PodDisruptionBudget', 'Eviction'] },
+  'authorization.k8s.io/v1': { pkg: 'authorization', kinds: ['SelfSubjectAccessReview', 'SelfSubjectRulesReview', 'SubjectAccessReview', 'LocalSubjectAccessReview'] },
+  'authentication.k8s.io/v1': { pkg: 'authentication', kinds: ['TokenRequest', 'TokenReview', 'SelfSubjectReview'] },
   'scheduling.k8s.io/v1': { pkg: 'scheduling', kinds: ['PriorityClass'] },
 };
 
@@ -34,6 +38,7 @@ const tables: ReadonlyArray<readonly [string, MessageTable]> = [
   ['core', coreV1], ['core', corePodV1], ['apps', appsV1], ['batch', batchV1],
   ['autoscalingv1', autoscalingV1], ['autoscalingv2', autoscalingV2], ['networking', networkingV1],
   ['rbac', rbacV1], ['policy', policyV1], ['scheduling', schedulingV1], ['meta', metaV1],
+  ['authorization', authorizationV1], ['authentication', authenticationV1],
   ...Object.entries(wellKnownTables),
 ];
 

@@ -54,7 +54,7 @@ export class JsonConverter {
     if (field.container === 'list') {
       // An empty list is not on the wire at all; Go decodes it as nil, which omitempty drops
       // (without omitempty Go would print null: we leave the field out, which means the same).
-      if (Array.isArray(raw) && raw.length > 0) out[field.name] = raw.map((item) => this.value(field, item));
+      if (Array.isArray(raw) && raw.length > 0) out[field.jsonName] = raw.map((item) => this.value(field, item));
       return;
     }
     if (field.container === 'map') {
@@ -63,7 +63,7 @@ export class JsonConverter {
       if (keys.length === 0) return;
       const map: JsonObject = {};
       for (const key of keys) map[key] = this.value(field, raw[key]);
-      out[field.name] = map;
+      out[field.jsonName] = map;
       return;
     }
     // Singular fields: only what was on the wire is an own property of the decoded message.
@@ -75,6 +75,6 @@ export class JsonConverter {
     }
     // Non-pointer structs are always marshalled by Go (omitempty never drops a struct).
     if (isScalar(field.type) && field.emit === 'omitempty' && isZeroScalar(json)) return;
-    out[field.name] = json;
+    out[field.jsonName] = json;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * Messages whose Go types marshal to JSON in their own way (metav1.Time, resource.Quantity,
- * intstr.IntOrString, metav1.FieldsV1), and the runtime.Unknown envelope. Their wire layout is
+ * intstr.IntOrString, metav1.FieldsV1, the ExtraValue string lists), and the runtime.Unknown envelope. Their wire layout is
  * in the tables below; `specialJson` turns a decoded one into the JSON value Go would write.
  */
 import protobuf from 'protobufjs';
@@ -13,6 +13,9 @@ export const wellKnownTables: Readonly<Record<string, MessageTable>> = {
     FieldsV1: 'Raw=1:bytes',
   },
   resource: { Quantity: 'string=1:string' },
+  // `type ExtraValue []string`: a message on the wire, a bare list in JSON.
+  authorization: { ExtraValue: 'items=1:[]string' },
+  authentication: { ExtraValue: 'items=1:[]string' },
   intstr: { IntOrString: 'type=1:int64 intVal=2:int32 strVal=3:string' },
   runtime: {
     TypeMeta: 'apiVersion=1:string kind=2:string',
@@ -61,7 +64,14 @@ function fieldsV1Json(message: Decoded): unknown {
   }
 }
 
+function stringListJson(message: Decoded): string[] {
+  const items = message['items'];
+  return Array.isArray(items) ? items.map(String) : [];
+}
+
 const converters: Readonly<Record<string, (message: Decoded) => unknown>> = {
+  'authorization.ExtraValue': stringListJson,
+  'authentication.ExtraValue': stringListJson,
   'meta.Time': (m) => timeJson(m, 0),
   'meta.MicroTime': (m) => timeJson(m, 6),
   'meta.FieldsV1': fieldsV1Json,

@@ -1,5 +1,5 @@
 /**
- * Protobuf wire layout of meta/v1 messages (ObjectMeta, LabelSelector ...); Time and FieldsV1 live in well-known.ts.
+ * Protobuf wire layout of meta/v1 messages (ObjectMeta, LabelSelector, DeleteOptions ...); Time and FieldsV1 live in well-known.ts.
  * Field numbers, Go JSON names and pointer/omitempty facts as in upstream's generated.proto and
  * types.go (the notation is described in dsl.ts).
  */
@@ -11,6 +11,11 @@ export const metaV1: MessageTable = {
     'resourceVersion=6:string generation=7:int64 creationTimestamp=8:Time deletionTimestamp=9:Time*',
     'deletionGracePeriodSeconds=10:int64* labels=11:{string} annotations=12:{string}',
     'ownerReferences=13:[]OwnerReference finalizers=14:[]string managedFields=17:[]ManagedFieldsEntry',
+  ],
+  DeleteOptions: [
+    'gracePeriodSeconds=1:int64* preconditions=2:Preconditions* orphanDependents=3:bool*',
+    'propagationPolicy=4:string* dryRun=5:[]string',
+    'ignoreStoreReadErrorWithClusterBreakingPotential=6:bool*',
   ],
   OwnerReference: [
     'apiVersion=5:string! kind=1:string! name=3:string! uid=4:string! controller=6:bool*',
@@ -25,5 +30,7 @@ export const metaV1: MessageTable = {
     'reason=5:string! message=6:string!',
   ],
   LabelSelector: 'matchLabels=1:{string} matchExpressions=2:[]LabelSelectorRequirement',
+  Preconditions: 'uid=1:string* resourceVersion=2:string*',
   LabelSelectorRequirement: 'key=1:string! operator=2:string! values=3:[]string',
+  FieldSelectorRequirement: 'key=1:string! operator=2:string! values=3:[]string',
 };

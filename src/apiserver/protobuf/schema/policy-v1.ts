@@ -1,5 +1,5 @@
 /**
- * Protobuf wire layout of policy/v1: PodDisruptionBudget.
+ * Protobuf wire layout of policy/v1: PodDisruptionBudget, Eviction.
  * Field numbers, Go JSON names and pointer/omitempty facts as in upstream's generated.proto and
  * types.go (the notation is described in dsl.ts).
  */
@@ -7,6 +7,7 @@ import type { MessageTable } from '../dsl.js';
 
 export const policyV1: MessageTable = {
   PodDisruptionBudget: 'metadata=1:meta.ObjectMeta spec=2:PodDisruptionBudgetSpec status=3:PodDisruptionBudgetStatus',
+  Eviction: 'metadata=1:meta.ObjectMeta deleteOptions=2:meta.DeleteOptions*',
   PodDisruptionBudgetSpec: [
     'minAvailable=1:intstr.IntOrString* selector=2:meta.LabelSelector*',
     'maxUnavailable=3:intstr.IntOrString* unhealthyPodEvictionPolicy=4:string*',
