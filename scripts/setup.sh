@@ -11,6 +11,7 @@ DEB_PACKAGES=(
   containernetworking-plugins   # CNI plugins for pod networking
   nftables iptables iproute2    # service proxy, test hosts
   docker-registry skopeo umoci  # registry tests and interop
+  apache2-utils                 # htpasswd -B: bcrypt users for the registry basic-auth test
   etcd-server etcd-client       # the etcd store backend
   podman buildah hyperfine      # benchmark peers
   attr                          # setfattr/getfattr: overlayfs opaque-dir xattrs in image layers
