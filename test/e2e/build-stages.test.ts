@@ -62,4 +62,10 @@ test('--target picks an earlier stage; FROM scratch with COPY --from makes a one
   assert.equal(await readFile(`${top}/left.txt`, 'utf8'), 'left\n');
 
   await assert.rejects(buildIn(fx, ctx, dockerfile, { target: 'broken' }), /exit code: 1/);
+
+  // --from also takes an image.
+  const fromImage = await buildIn(fx, ctx, 'FROM scratch\nCOPY --from=busybox /bin/busybox /bin/\nCOPY --from=busybox /etc/passwd /etc/\nUSER nobody\nCMD ["/bin/busybox", "id", "-u"]\n', { tags: ['from-image'] });
+  assert.equal((await openImageStore(fx.root).resolve(fromImage.id)).manifest.layers.length, 2);
+  const ran = await runImageForTest(fx.root, 'from-image');
+  assert.deepEqual(ran.lines, ['65534']);
 });

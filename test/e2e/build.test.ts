@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFile } from 'node:fs/promises';
+import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openImageStore } from '../../src/engine/image/index.js';
 import { runImageForTest } from '../../src/engine/build/testing.js';
@@ -55,6 +55,10 @@ test('two-stage build: CLI progress, the image runs, a rebuild is all cached, on
   assert.equal(fileSteps.length, 4);
   assert.equal(rec.events.filter((e) => e.startsWith('cached [')).length, 4);
   assert.ok(!rec.events.some((e) => e.startsWith('log ')), 'no container ran');
+
+  // A new mtime alone is no change: the key has content, mode and path, not times.
+  await utimes(join(ctx, 'app.txt'), new Date(), new Date(Date.now() + 5000));
+  assert.equal((await buildIn(fx, ctx, twoStage, { tags: ['two-stage:v1'] })).executedSteps, 0);
 
   await writeFile(join(ctx, 'app.txt'), 'app v2\n');
   const rec2 = recorder();

@@ -3,6 +3,7 @@
  * [--progress plain|tty|quiet] [-q] CONTEXT`: builds an image from a Dockerfile, printing
  * progress as BuildKit's plain mode does.
  */
+import { resolve } from 'node:path';
 import { flagBool, flagValue, parseArgs, UsageError } from '../../engine/util/index.js';
 
 const usage = `Usage: skiff build [OPTIONS] PATH
@@ -66,7 +67,8 @@ export async function main(argv: string[]): Promise<number> {
     const result = await build({
       root: args.root, contextDir: context, tags: args.flags.get('tag') ?? [], buildArgs, progress,
       noCache: flagBool(args, 'no-cache'), signal: controller.signal,
-      ...(dockerfile !== undefined ? { dockerfile } : {}),
+      // -f is relative to the current directory, as in docker build (not to the context).
+      ...(dockerfile !== undefined ? { dockerfile: resolve(dockerfile) } : {}),
       ...(target !== undefined ? { target } : {}),
     });
     if (mode === 'quiet') process.stdout.write(`${result.id}\n`);
