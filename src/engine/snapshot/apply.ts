@@ -4,8 +4,16 @@
  * trusted.overlay.opaque=y on its directory. Ownership, modes, mtimes, symlinks, hardlinks,
  * device nodes and xattrs are kept (we run as root). Entries that would escape the folder
  * are refused (see safepath.ts).
+ *
+ * The folder starts empty and only we write to it, so what exists there is tracked in
+ * memory (LayerTree) instead of asked of the file system: the symlink-parent check and the
+ * replace-existing check cost no system calls. File system calls are synchronous: layers
+ * have many small entries, and a thread-pool round trip per call would dominate.
  */
-import { chmod, chown, copyFile, lchown, link, lstat, lutimes, mkdir, open, rm, symlink, utimes } from 'node:fs/promises';
+import {
+  chmodSync, chownSync, closeSync, copyFileSync, fchmodSync, fchownSync, lchownSync, linkSync, lstatSync, lutimesSync,
+  mkdirSync, openSync, rmSync, symlinkSync, writeSync, type Stats,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { TarReadEntry } from '../util/index.js';
 import { isErrno, runTool } from '../util/index.js';
@@ -17,7 +25,7 @@ const OPAQUE_MARKER = '.wh..wh..opq';
 const canChown = process.getuid?.() === 0;
 
 export interface ApplyOptions {
-  /** Unpacked lower layers, top first: where a hardlink to a file of an older layer is found. */
+  /** Unpacked lower layers, top first: where a hardlink to a file of an older layer is found, and parent dirs' metadata. */
   lowerDirs?: readonly string[];
 }
 
@@ -26,36 +34,73 @@ export interface ApplyStats {
   whiteouts: number;
 }
 
-async function ensureParents(root: string, parts: readonly string[]): Promise<void> {
-  if (parts.length > 1) await mkdir(join(root, ...parts.slice(0, -1)), { recursive: true, mode: 0o755 });
-}
+type Kind = 'dir' | 'symlink' | 'other';
 
-/** Removes whatever is at `path` unless it is a directory and we want one there. */
-async function clearFor(path: string, wantDirectory: boolean): Promise<boolean> {
-  try {
-    const st = await lstat(path);
-    if (wantDirectory && st.isDirectory()) return true;
-    await rm(path, { recursive: true, force: true });
-  } catch (err: unknown) {
-    if (!isErrno(err, 'ENOENT')) throw err;
+/** What this unpack has created so far, by relative path ('' is the root). */
+class LayerTree {
+  private readonly kinds = new Map<string, Kind>([['', 'dir']]);
+
+  kindOf(rel: string): Kind | undefined {
+    return this.kinds.get(rel);
   }
-  return false;
+
+  set(rel: string, kind: Kind): void {
+    this.kinds.set(rel, kind);
+  }
+
+  /** Forgets a path and everything below it (it was removed from disk). */
+  removeSubtree(rel: string): void {
+    this.kinds.delete(rel);
+    const prefix = `${rel}/`;
+    for (const key of this.kinds.keys()) if (key.startsWith(prefix)) this.kinds.delete(key);
+  }
 }
 
-async function setOwner(path: string, entry: TarReadEntry, symlinkItself: boolean): Promise<void> {
-  if (!canChown) return;
-  await (symlinkItself ? lchown(path, entry.uid, entry.gid) : chown(path, entry.uid, entry.gid));
+function lowerStat(lowerDirs: readonly string[], parts: readonly string[]): Stats | undefined {
+  for (const lower of lowerDirs) {
+    try {
+      return lstatSync(join(lower, ...parts));
+    } catch (err: unknown) {
+      if (!isErrno(err, 'ENOENT') && !isErrno(err, 'ENOTDIR')) throw err;
+    }
+  }
+  return undefined;
 }
 
-async function writeFileEntry(path: string, entry: TarReadEntry): Promise<void> {
-  const handle = await open(path, 'wx', 0o600);
-  try {
-    for await (const chunk of entry.body()) await handle.write(chunk);
-    // chown first: it clears setuid/setgid bits, which chmod then sets.
-    if (canChown) await handle.chown(entry.uid, entry.gid);
-    await handle.chmod(entry.mode);
-  } finally {
-    await handle.close();
+class LayerWriter {
+  readonly tree = new LayerTree();
+  /** Directory mtimes are set last: creating their children would change them again. */
+  readonly directoryTimes: Array<[string, number]> = [];
+
+  constructor(readonly root: string, readonly lowerDirs: readonly string[], readonly entryName: () => string) {}
+
+  /**
+   * Makes the parents of `parts` real directories of this layer. A parent that is a symlink
+   * is refused (following it could leave the root). A parent missing from the tar copies
+   * the ownership and mode of the same directory in a lower layer, so the merged view keeps them.
+   */
+  ensureParents(parts: readonly string[]): void {
+    for (let i = 1; i < parts.length; i++) {
+      const rel = parts.slice(0, i).join('/');
+      const kind = this.tree.kindOf(rel);
+      if (kind === 'dir') continue;
+      if (kind === 'symlink') throw new LayerSecurityError(this.entryName(), `parent "${rel}" is a symlink; following it could leave the layer root`);
+      const path = join(this.root, rel);
+      if (kind === 'other') this.remove(rel);
+      const lower = lowerStat(this.lowerDirs, parts.slice(0, i));
+      mkdirSync(path, { mode: 0o755 });
+      if (lower?.isDirectory()) {
+        if (canChown) chownSync(path, lower.uid, lower.gid);
+        chmodSync(path, lower.mode & 0o7777);
+        this.directoryTimes.push([path, lower.mtimeMs / 1000]);
+      }
+      this.tree.set(rel, 'dir');
+    }
+  }
+
+  remove(rel: string): void {
+    rmSync(join(this.root, rel), { recursive: true, force: true });
+    this.tree.removeSubtree(rel);
   }
 }
 
@@ -63,26 +108,50 @@ async function mknod(path: string, kind: 'c' | 'b' | 'p', major = 0, minor = 0):
   await runTool('mknod', kind === 'p' ? [path, 'p'] : [path, kind, String(major), String(minor)]);
 }
 
-async function hardlinkTarget(root: string, entry: TarReadEntry, lowerDirs: readonly string[]): Promise<{ path: string; fromLower: boolean }> {
+async function writeFileEntry(path: string, entry: TarReadEntry): Promise<void> {
+  const fd = openSync(path, 'wx', 0o600);
+  try {
+    for await (const chunk of entry.body()) {
+      for (let off = 0; off < chunk.length;) off += writeSync(fd, chunk, off);
+    }
+    // chown first: it clears setuid/setgid bits, which chmod then sets.
+    if (canChown) fchownSync(fd, entry.uid, entry.gid);
+    fchmodSync(fd, entry.mode);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+async function linkHard(w: LayerWriter, entry: TarReadEntry, path: string): Promise<void> {
   const targetParts = entryComponents(entry.linkName ?? '');
   if (targetParts.length === 0) throw new LayerSecurityError(entry.path, 'hardlink to the layer root');
-  await assertNoSymlinkParents(root, targetParts, entry.path);
-  const inLayer = join(root, ...targetParts);
-  try {
-    const st = await lstat(inLayer);
-    if (st.isDirectory()) throw new LayerSecurityError(entry.path, `hardlink to directory "${entry.linkName}"`);
-    return { path: inLayer, fromLower: false };
-  } catch (err: unknown) {
-    if (!isErrno(err, 'ENOENT')) throw err;
+  const targetRel = targetParts.join('/');
+  for (let i = 1; i < targetParts.length; i++) {
+    if (w.tree.kindOf(targetParts.slice(0, i).join('/')) === 'symlink') throw new LayerSecurityError(entry.path, `hardlink target "${entry.linkName}" goes through a symlink`);
   }
-  for (const lower of lowerDirs) {
-    const candidate = join(lower, ...targetParts);
+  const kind = w.tree.kindOf(targetRel);
+  if (kind === 'dir') throw new LayerSecurityError(entry.path, `hardlink to directory "${entry.linkName}"`);
+  if (kind !== undefined) {
+    linkSync(join(w.root, targetRel), path);
+    return;
+  }
+  // Layers are separate folders: a link to an older layer's file becomes a copy.
+  for (const lower of w.lowerDirs) {
     await assertNoSymlinkParents(lower, targetParts, entry.path);
+    const candidate = join(lower, ...targetParts);
+    let st: Stats;
     try {
-      if ((await lstat(candidate)).isFile()) return { path: candidate, fromLower: true };
+      st = lstatSync(candidate);
     } catch (err: unknown) {
-      if (!isErrno(err, 'ENOENT')) throw err;
+      if (isErrno(err, 'ENOENT')) continue;
+      throw err;
     }
+    if (!st.isFile()) continue;
+    copyFileSync(candidate, path);
+    if (canChown) chownSync(path, st.uid, st.gid);
+    chmodSync(path, st.mode & 0o7777);
+    lutimesSync(path, st.atime, st.mtime);
+    return;
   }
   throw new Error(`layer entry "${entry.path}": hardlink target "${entry.linkName}" not found in this or a lower layer`);
 }
@@ -90,77 +159,74 @@ async function hardlinkTarget(root: string, entry: TarReadEntry, lowerDirs: read
 /** Applies the entries of one layer to the empty folder `root`. */
 export async function applyLayer(root: string, entries: AsyncIterable<TarReadEntry>, options: ApplyOptions = {}): Promise<ApplyStats> {
   const stats: ApplyStats = { entries: 0, whiteouts: 0 };
-  // Directory mtimes are set last: creating their children would change them again.
-  const directoryTimes: Array<[string, number]> = [];
+  let current = '';
+  const w = new LayerWriter(root, options.lowerDirs ?? [], () => current);
   for await (const entry of entries) {
     stats.entries++;
+    current = entry.path;
     const parts = entryComponents(entry.path);
     if (parts.length === 0) {
       if (entry.type === 'directory') {
-        await setOwner(root, entry, false);
-        await chmod(root, entry.mode);
-        directoryTimes.push([root, entry.mtime]);
+        if (canChown) chownSync(root, entry.uid, entry.gid);
+        chmodSync(root, entry.mode);
+        w.directoryTimes.push([root, entry.mtime]);
       }
       continue;
     }
-    await assertNoSymlinkParents(root, parts, entry.path);
+    w.ensureParents(parts);
+    const rel = parts.join('/');
     const base = parts[parts.length - 1]!;
     if (base.startsWith(WHITEOUT_PREFIX)) {
-      await ensureParents(root, parts);
-      const parent = join(root, ...parts.slice(0, -1));
+      const parentRel = parts.slice(0, -1).join('/');
       if (base === OPAQUE_MARKER) {
-        await setXattr(parent, OPAQUE_XATTR, Buffer.from('y'));
+        await setXattr(join(root, parentRel), OPAQUE_XATTR, Buffer.from('y'));
       } else if (!base.startsWith(`${WHITEOUT_PREFIX}${WHITEOUT_PREFIX}`)) {
-        const hidden = join(parent, base.slice(WHITEOUT_PREFIX.length));
-        await clearFor(hidden, false);
-        await mknod(hidden, 'c', 0, 0);
+        const hiddenRel = [...parts.slice(0, -1), base.slice(WHITEOUT_PREFIX.length)].join('/');
+        if (w.tree.kindOf(hiddenRel) !== undefined) w.remove(hiddenRel);
+        await mknod(join(root, hiddenRel), 'c', 0, 0);
+        w.tree.set(hiddenRel, 'other');
       } // other .wh..wh.* names are aufs bookkeeping: nothing to do
       stats.whiteouts++;
       continue;
     }
-    await ensureParents(root, parts);
-    const path = join(root, ...parts);
+    const path = join(root, rel);
+    const existing = w.tree.kindOf(rel);
     const isDirectory = entry.type === 'directory';
-    const exists = await clearFor(path, isDirectory);
+    if (existing !== undefined && !(isDirectory && existing === 'dir')) w.remove(rel);
     switch (entry.type) {
       case 'directory':
-        if (!exists) await mkdir(path, { mode: 0o700 });
-        await setOwner(path, entry, false);
-        await chmod(path, entry.mode);
-        directoryTimes.push([path, entry.mtime]);
+        if (existing !== 'dir') mkdirSync(path, { mode: 0o700 });
+        if (canChown) chownSync(path, entry.uid, entry.gid);
+        chmodSync(path, entry.mode);
+        w.directoryTimes.push([path, entry.mtime]);
+        w.tree.set(rel, 'dir');
         break;
       case 'file':
         await writeFileEntry(path, entry);
+        w.tree.set(rel, 'other');
         break;
       case 'symlink':
-        await symlink(entry.linkName ?? '', path);
-        await setOwner(path, entry, true);
+        symlinkSync(entry.linkName ?? '', path);
+        if (canChown) lchownSync(path, entry.uid, entry.gid);
+        w.tree.set(rel, 'symlink');
         break;
-      case 'hardlink': {
-        const target = await hardlinkTarget(root, entry, options.lowerDirs ?? []);
-        if (target.fromLower) {
-          // Layers are separate folders: a link to an older layer's file becomes a copy.
-          await copyFile(target.path, path);
-          const st = await lstat(target.path);
-          if (canChown) await chown(path, st.uid, st.gid);
-          await chmod(path, st.mode & 0o7777);
-          await utimes(path, st.atime, st.mtime);
-        } else {
-          await link(target.path, path);
-        }
+      case 'hardlink':
+        await linkHard(w, entry, path);
+        w.tree.set(rel, 'other');
         continue; // a hardlink shares its target's metadata
-      }
       case 'chardev':
       case 'blockdev':
       case 'fifo':
         await mknod(path, entry.type === 'chardev' ? 'c' : entry.type === 'blockdev' ? 'b' : 'p', entry.devMajor, entry.devMinor);
-        await setOwner(path, entry, false);
-        await chmod(path, entry.mode);
+        if (canChown) chownSync(path, entry.uid, entry.gid);
+        chmodSync(path, entry.mode);
+        w.tree.set(rel, 'other');
         break;
     }
     for (const [name, value] of Object.entries(entry.xattrs ?? {})) await setXattr(path, name, value);
-    if (!isDirectory) await lutimes(path, entry.mtime, entry.mtime);
+    if (!isDirectory) lutimesSync(path, entry.mtime, entry.mtime);
   }
-  for (const [path, mtime] of directoryTimes.reverse()) await lutimes(path, mtime, mtime);
+  // Deepest first, so setting a child's time does not disturb its parent's again.
+  for (const [path, mtime] of w.directoryTimes.reverse()) lutimesSync(path, mtime, mtime);
   return stats;
 }

@@ -208,7 +208,8 @@ export async function* maybeGunzip(source: AsyncIterable<Buffer | Uint8Array | s
     for (let n = await it.next(); !n.done; n = await it.next()) yield toBuffer(n.value);
     return;
   }
-  const gunzip = createGunzip();
+  // Bigger output chunks than the 16 KiB default: fewer, larger writes when unpacking.
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   const output: Buffer[] = [];
   let failure: Error | undefined;
   let ended = false;
