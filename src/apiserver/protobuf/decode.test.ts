@@ -61,6 +61,8 @@ describe('decodeProtobufObject', () => {
     assert.match(result.ok ? '' : result.message, /Binding in v1 is not supported/);
     const unknownGroup = decodeProtobufObject(body('example.com/v1', 'Widget', []));
     assert.match(unknownGroup.ok ? '' : unknownGroup.message, /Widget in example\.com\/v1/);
+    const prototypeName = decodeProtobufObject(body('__proto__', 'toString', []));
+    assert.equal(prototypeName.ok, false);
   });
 
   it('refuses compressed content and truncated messages', () => {
@@ -119,6 +121,29 @@ describe('decodeProtobufObject: reviews and evictions', () => {
     assert.deepStrictEqual(review['spec'], { user: 'jane', extra: { scopes: ['a', 'b'] } });
     const eviction = decodeOk(body('policy/v1', 'Eviction', [[1, [[1, 'p'], [3, 'default']]], [2, [[1, 0], [5, 'All']]]]));
     assert.deepStrictEqual(eviction, { kind: 'Eviction', apiVersion: 'policy/v1', metadata: { name: 'p', namespace: 'default' }, deleteOptions: { gracePeriodSeconds: 0, dryRun: ['All'] } });
+  });
+});
+
+describe('decodeProtobufObject on damaged bodies', () => {
+  it('never throws, and whatever it accepts is plain JSON', () => {
+    const container: readonly Field[] = [[1, 'c'], [2, 'img'], [6, [[3, 80]]], [8, [[1, [[1, 'cpu'], [2, [[1, '1']]]]]]], [10, [[1, [[3, [[1, [[1, 1], [3, 'http']]]]]]]]]];
+    const original = body('v1', 'Pod', [[1, [[1, 'p'], [8, [[1, jan2026]]], [11, [[1, 'a'], [2, 'b']]]]], [2, [[2, container], [14, [[1, 7]]]]]]);
+    let seed = 7;
+    const random = (below: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % below;
+    };
+    let accepted = 0;
+    for (let i = 0; i < 2000; i++) {
+      const damaged = Buffer.from(original);
+      for (let flips = 1 + random(3); flips > 0; flips--) damaged[4 + random(damaged.length - 4)] = random(256);
+      const input = random(5) === 0 ? damaged.subarray(0, random(damaged.length)) : damaged;
+      const result = decodeProtobufObject(input);
+      if (!result.ok) continue;
+      accepted++;
+      assert.deepStrictEqual(JSON.parse(JSON.stringify(result.object)), result.object);
+    }
+    assert.ok(accepted > 0);
   });
 });
 

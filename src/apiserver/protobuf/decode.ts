@@ -43,7 +43,8 @@ export function decodeProtobufObject(body: Buffer): DecodeResult {
   const kind = typeof typeMeta['kind'] === 'string' ? typeMeta['kind'] : '';
   const encoding = envelope['contentEncoding'];
   if (typeof encoding === 'string' && encoding !== '') return fail(`protobuf content encoding "${encoding}" is not supported`, 'unsupported');
-  const group = bodyKinds[apiVersion];
+  // Own keys only: an apiVersion such as `__proto__` must not reach Object.prototype.
+  const group = Object.hasOwn(bodyKinds, apiVersion) ? bodyKinds[apiVersion] : undefined;
   if (!group || !group.kinds.includes(kind)) {
     return fail(`protobuf decoding of ${kind || '(no kind)'} in ${apiVersion || '(no apiVersion)'} is not supported; send it as application/json`, 'unsupported');
   }

@@ -49,7 +49,10 @@ export interface Schema {
 
 let loaded: Schema | undefined;
 
-/** Builds the schema on first use (a few milliseconds) and resolves every type reference. */
+/**
+ * Builds the schema on first use and resolves every type reference: about 0.1-0.2 s once, paid
+ * by the first protobuf request rather than by every server start.
+ */
 export function schema(): Schema {
   if (loaded) return loaded;
   const infos = tables.flatMap(([pkg, table]) => parseTable(pkg, table));
