@@ -125,3 +125,17 @@ test('whiteouts both ways: unpacked layers hide lower files under overlayfs, and
   for await (const e of readTar(packDirectory(upper, { overlay: true }))) again.push(`${e.type}:${e.path}:${e.mtime}`);
   assert.equal(again.length, names.length, 'packing is repeatable');
 });
+
+test('a parent dir missing from a layer tar takes its owner and mode from the lower layer', async (t) => {
+  const store = new SnapshotStore(join(tempDir(t), 'snapshots'));
+  const [c1, c2] = chainIds([id(3), id(4)]);
+  const lower = (await store.unpack(c1!, layer([
+    [{ path: 'home', type: 'directory' }],
+    [{ path: 'home/u', type: 'directory', uid: 1000, gid: 1000, mode: 0o700 }],
+  ]))).path;
+  const upper = (await store.unpack(c2!, layer([[{ path: 'home/u/new', type: 'file', uid: 1000 }, 'x']]), [lower])).path;
+  const st = lstatSync(join(upper, 'home', 'u'));
+  assert.equal(st.uid, 1000);
+  assert.equal(st.mode & 0o7777, 0o700);
+  assert.equal(lstatSync(join(upper, 'home')).mode & 0o7777, 0o755);
+});
