@@ -5,6 +5,7 @@ import type { Catalog } from './catalog.js';
 import type { OpenApiService } from './openapi.js';
 import type { Patcher } from './patcher.js';
 import type { ObjectStorage } from './storage/objects.js';
+import type { SubresourceHandler } from './resource-handler.js';
 
 /** Reactions of the server to its own writes (CRDs register resources, namespaces finalize). */
 export interface WriteHooks {
@@ -24,6 +25,8 @@ export interface ApiContext {
   readonly hooks: WriteHooks;
   /** Interval between BOOKMARK events on watches that allow them. */
   readonly bookmarkIntervalMs: number;
+  /** Handlers other components registered for subresources, keyed `group/plural/subresource` (e.g. `/pods/log`). */
+  readonly subresourceHandlers: ReadonlyMap<string, SubresourceHandler>;
   /** True for resources defined by CustomResourceDefinitions. */
   isCustom(rt: ResourceType): boolean;
   /** Signals that the server is closing: long-running requests end. */

@@ -3,4 +3,5 @@ export { startApiServer, type ApiServerOptions, type RunningApiServer } from './
 export { serve, openDefaultStore, defaultCatalog, type ServeOptions } from './wiring.js';
 export type { Catalog } from './catalog.js';
 export type { Patcher } from './patcher.js';
+export type { SubresourceHandler } from './resource-handler.js';
 export { kubeconfigYaml } from './auth/kubeconfig.js';

@@ -19,7 +19,8 @@ import { parseWriteOptions } from './writes/options.js';
 import { patchObject, patchTypeOf } from './writes/patch.js';
 import { fromScale, toScale } from './writes/scale.js';
 import { checkResourceVersion, finishUpdate, replaceObject, withRetries } from './writes/update.js';
-import { groupVersionString } from '../api/types.js';
+import { groupVersionString, type KubeObject } from '../api/types.js';
+import { bindPod, evictPod } from './writes/pod-subresources.js';
 
 export type ResourceTarget = Extract<RequestTarget, { kind: 'resource' }>;
 
@@ -34,13 +35,18 @@ export function verbOf(method: string, t: ResourceTarget, query: URLSearchParams
   return method;
 }
 
-const servedSubresources = ['status', 'scale', 'finalize'];
+const servedSubresources = ['status', 'scale', 'finalize', 'binding', 'eviction'];
+/** Subresources served by other components (the node agent), when they register a handler. */
+export type SubresourceHandler = (req: IncomingMessage, res: ServerResponse, target: { namespace: string | undefined; name: string; query: URLSearchParams; object: KubeObject }) => Promise<void>;
 
 export function resolveResource(ctx: ApiContext, t: ResourceTarget): ResourceType {
   const rt = ctx.catalog.get(t.group, t.version, t.plural);
   if (!rt) throw pathNotFound();
   if (t.namespace !== undefined && !rt.namespaced) throw pathNotFound();
-  if (t.subresource !== undefined && (!servedSubresources.includes(t.subresource) || !rt.subresources.includes(t.subresource) || !t.name)) throw pathNotFound();
+  if (t.subresource !== undefined) {
+    const served = servedSubresources.includes(t.subresource) || ctx.subresourceHandlers.has(`${rt.group}/${rt.plural}/${t.subresource}`);
+    if (!served || !rt.subresources.includes(t.subresource) || !t.name) throw pathNotFound();
+  }
   return rt;
 }
 
@@ -60,6 +66,12 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
     const bad = checkPathSegmentName(t.name);
     if (bad || t.name === '') throw errors.badRequest(`invalid resource name "${t.name}": ${bad ?? 'may not be empty'}`);
   }
+  const external = t.subresource !== undefined && t.name !== undefined ? ctx.subresourceHandlers.get(`${rt.group}/${rt.plural}/${t.subresource}`) : undefined;
+  if (external && t.name !== undefined) {
+    const { object } = await ctx.storage.mustGet(rt, ns, t.name);
+    await external(req, res, { namespace: ns, name: t.name, query, object });
+    return;
+  }
   const table = wantsTable(req, query);
   if (method === 'GET') {
     if (t.name !== undefined) {
@@ -77,6 +89,13 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
     sendJson(res, 200, await listObjects(ctx, rt, ns, o, table));
     return;
   }
+  if (method === 'POST' && t.name !== undefined && (t.subresource === 'binding' || t.subresource === 'eviction') && ns !== undefined) {
+    const opts = parseWriteOptions(query, req.headers['user-agent']);
+    const body = await decodeByContentType(await readBody(req), req.headers['content-type']);
+    sendJson(res, 201, t.subresource === 'binding' ? await bindPod(ctx, rt, ns, t.name, body, opts) : await evictPod(ctx, rt, ns, t.name, body, opts));
+    return;
+  }
+  if (t.subresource === 'binding' || t.subresource === 'eviction') throw errors.methodNotAllowed(`${method} is not supported on ${t.subresource}`);
   if (method === 'POST') {
     if (t.name !== undefined) throw errors.methodNotAllowed('POST is not supported on a named resource');
     requireVerb(rt, 'create');

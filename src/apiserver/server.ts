@@ -25,7 +25,7 @@ import { createMetrics } from './metrics.js';
 import { ensureSystemNamespaces, NamespaceFinalizer } from './namespaces.js';
 import { createOpenApiService } from './openapi.js';
 import type { Patcher } from './patcher.js';
-import { handleResource, pathNotFound, verbOf } from './resource-handler.js';
+import { handleResource, pathNotFound, verbOf, type SubresourceHandler } from './resource-handler.js';
 import { ObjectStorage } from './storage/objects.js';
 import { serveOpenApi } from './openapi-handler.js';
 import { startCompactor } from './compactor.js';
@@ -49,6 +49,11 @@ export interface ApiServerOptions {
   readonly bookmarkIntervalMs?: number;
   /** Store compaction: every intervalMs keep `retain` revisions of history (default 5 min, 10000). */
   readonly compaction?: { readonly intervalMs: number; readonly retain: number };
+  /**
+   * Handlers for subresources served elsewhere (the node agent's pods/log, exec, attach,
+   * portforward), keyed `group/plural/subresource`, e.g. `/pods/log`. They get the live object.
+   */
+  readonly subresourceHandlers?: ReadonlyMap<string, SubresourceHandler>;
 }
 
 export interface RunningApiServer {
@@ -80,6 +85,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     storage: new ObjectStorage(o.store), catalog: o.catalog, patcher: o.patcher ?? createPatcher(openapi.schemaResolver), openapi,
     logger, now: o.now ?? (() => new Date()), hooks, bookmarkIntervalMs: o.bookmarkIntervalMs ?? 15_000, closing: closing.signal,
     isCustom: (rt) => crds.isCustom(rt),
+    subresourceHandlers: o.subresourceHandlers ?? new Map(),
   };
   const crds = new CrdManager(ctx, customSchemas);
   const serviceType = o.catalog.get('', 'v1', 'services');

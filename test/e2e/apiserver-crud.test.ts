@@ -194,6 +194,23 @@ describe('apiserver: CRUD over HTTPS', () => {
     assert.equal(podPatch.status, 422, 'pod containers cannot be added after creation');
   });
 
+  test('pods/binding assigns a node once; pods/eviction deletes', async () => {
+    await api.request('POST', '/api/v1/namespaces/default/pods', { body: pod('bind-me') });
+    const binding = { apiVersion: 'v1', kind: 'Binding', metadata: { name: 'bind-me' }, target: { apiVersion: 'v1', kind: 'Node', name: 'node-a' } };
+    const r = await api.request('POST', '/api/v1/namespaces/default/pods/bind-me/binding', { body: binding });
+    assert.equal(r.status, 201, r.text);
+    assert.equal(r.json<{ status: string }>().status, 'Success');
+    const bound = (await api.request('GET', '/api/v1/namespaces/default/pods/bind-me')).json<{ spec: { nodeName: string }; status: { conditions: Array<{ type: string; status: string }> } }>();
+    assert.equal(bound.spec.nodeName, 'node-a');
+    assert.ok(bound.status.conditions.some((c) => c.type === 'PodScheduled' && c.status === 'True'));
+    const again = await api.request('POST', '/api/v1/namespaces/default/pods/bind-me/binding', { body: { ...binding, target: { kind: 'Node', name: 'node-b' } } });
+    assert.equal(again.status, 409);
+    assert.match(again.json<StatusBody>().message, /already assigned to node "node-a"/);
+    const evicted = await api.request('POST', '/api/v1/namespaces/default/pods/bind-me/eviction', { body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'bind-me' } } });
+    assert.equal(evicted.status, 201, evicted.text);
+    assert.equal((await api.request('GET', '/api/v1/namespaces/default/pods/bind-me')).status, 404);
+  });
+
   test('finalizers keep a deleted object until they are removed', async () => {
     await api.request('POST', '/api/v1/namespaces/default/configmaps', { body: { ...cm('fin'), metadata: { name: 'fin', finalizers: ['example.com/hold'] } } });
     const del = await api.request('DELETE', '/api/v1/namespaces/default/configmaps/fin', { body: { propagationPolicy: 'Background' } });
