@@ -13,7 +13,7 @@ import type { CreateOptions } from './create.js';
 import { refreshRecord } from './state.js';
 import { runDirect, startWithConmon } from './start.js';
 import type { DirectRunOptions, StartOptions } from './start.js';
-import { ociDelete, ociKill, ociRuntime, runtimeName } from './oci.js';
+import { ociKill, ociRuntime, runtimeName } from './oci.js';
 import type { RuntimeName } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
 import { cgroupsPathFor, removeCgroup } from './cgroup.js';
@@ -154,7 +154,7 @@ export class ContainerRuntime {
       record = await this.wait(record.id);
     }
     const paths = containerPaths(this.root, record.id);
-    await ociDelete(ociRuntime(this.root, record.runtime as RuntimeName), record.id);
+    // An exited container was finalized (runtime state deleted) when it was last observed.
     await unmountRootfs(paths.rootfs);
     await removeCgroup(cgroupsPathFor(record.id));
     await rm(paths.dir, { recursive: true, force: true });

@@ -10,7 +10,6 @@ import { containerPaths, socketDir } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { writeRecord } from './record.js';
 import { prepareBundle } from './bundle.js';
-import { createUnderConmon } from './monitor.js';
 import { ociDelete, ociRuntime, ociStart } from './oci.js';
 import type { RuntimeName } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
@@ -45,6 +44,7 @@ export async function startWithConmon(root: string, record: ContainerRecord, opt
   const paths = containerPaths(root, record.id);
   let pid: number;
   try {
+    const { createUnderConmon } = await import('./monitor.js');
     pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), ...(options.exitCommand ? { exitCommand: options.exitCommand } : {}) });
     await ociStart(rt, record.id);
   } catch (err: unknown) {
@@ -98,7 +98,7 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   // container ran; keep the message for inspect.
   const runtimeFailed = code !== 0 && /unable to start container process|runc run failed|crun: /.test(stderrText);
   const exitCode = runtimeFailed ? startFailureCode(stderrText) : code;
-  const done = await finalizeRun(root, running, { code: exitCode, at: new Date().toISOString(), oomKilled: false });
+  const done = await finalizeRun(root, running, { code: exitCode, at: new Date().toISOString(), oomKilled: false, runtimeStateGone: true });
   if (runtimeFailed) {
     const withError = { ...done, state: { ...done.state, error: stderrText.trim() } };
     await writeRecord(root, withError);

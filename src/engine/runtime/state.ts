@@ -49,10 +49,11 @@ async function readPid(path: string): Promise<number> {
 }
 
 /** Records the end of a run and releases what the run held (runtime state, cgroup, mount). */
-export async function finalizeRun(root: string, record: ContainerRecord, exit: { code: number; at: string; oomKilled?: boolean }): Promise<ContainerRecord> {
+export async function finalizeRun(root: string, record: ContainerRecord, exit: { code: number; at: string; oomKilled?: boolean; runtimeStateGone?: boolean }): Promise<ContainerRecord> {
   const paths = containerPaths(root, record.id);
   const oomKilled = exit.oomKilled ?? (await wasOomKilled(cgroupsPathFor(record.id)));
-  await ociDelete(ociRuntime(root, record.runtime as RuntimeName), record.id);
+  // `runc run` deletes its own state when it returns; a conmon-run container needs a delete.
+  if (!exit.runtimeStateGone) await ociDelete(ociRuntime(root, record.runtime as RuntimeName), record.id);
   await unmountRootfs(paths.rootfs);
   const done: ContainerRecord = {
     ...record,
