@@ -4,4 +4,5 @@ export { serve, openDefaultStore, defaultCatalog, type ServeOptions } from './wi
 export type { Catalog } from './catalog.js';
 export type { Patcher } from './patcher.js';
 export type { SubresourceHandler } from './resource-handler.js';
+export type { UpgradeHandler } from './upgrade.js';
 export { kubeconfigYaml } from './auth/kubeconfig.js';

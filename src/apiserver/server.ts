@@ -28,6 +28,8 @@ import type { Patcher } from './patcher.js';
 import { handleResource, pathNotFound, verbOf, type SubresourceHandler } from './resource-handler.js';
 import { ObjectStorage } from './storage/objects.js';
 import { serveOpenApi } from './openapi-handler.js';
+import { handleUpgrade, type UpgradeHandler } from './upgrade.js';
+import type { Duplex } from 'node:stream';
 import { startCompactor } from './compactor.js';
 import { ServiceAllocator } from './allocators/service-ips.js';
 import { ensureKubernetesService } from './bootstrap.js';
@@ -54,6 +56,8 @@ export interface ApiServerOptions {
    * portforward), keyed `group/plural/subresource`, e.g. `/pods/log`. They get the live object.
    */
   readonly subresourceHandlers?: ReadonlyMap<string, SubresourceHandler>;
+  /** Handlers for upgraded connections (WebSocket/SPDY exec, attach, portforward), keyed the same way. */
+  readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
 }
 
 export interface RunningApiServer {
@@ -161,6 +165,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     });
   });
   server.keepAliveTimeout = 60_000;
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', (err) => logger.debug({ err }, 'upgraded socket error'));
+    void handleUpgrade(ctx, o.upgradeHandlers ?? new Map(), token, req, socket, head);
+  });
   server.on('clientError', (err, socket) => {
     logger.debug({ err }, 'client error');
     socket.destroy();
