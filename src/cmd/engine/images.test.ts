@@ -54,6 +54,12 @@ test('tag, images -q, rmi and errors print as docker does', (t) => {
   assert.match(skiff(root, 'images').out, /\nlocalhost:5000\/bb +v1 +[0-9a-f]{12} /);
   assert.equal(skiff(root, 'images', 'localhost:5000/bb').out.trimEnd().split('\n').length, 2, 'filtered by repository');
   assert.equal(skiff(root, 'images', '-q').out, `${id}\n`, 'one ID per image with -q');
+  const rowsOf = (out: string): string[] => out.trimEnd().split('\n').slice(1).map((l) => l.split(/ +/).slice(0, 2).join(':'));
+  assert.deepEqual(rowsOf(skiff(root, 'images', '-f', 'reference=localhost:5000/*').out), ['localhost:5000/bb:v1']);
+  assert.deepEqual(rowsOf(skiff(root, 'images', '--filter=reference=busy*:latest').out), ['busybox:latest']);
+  assert.deepEqual(rowsOf(skiff(root, 'images', '-f', 'dangling=true').out), []);
+  assert.equal(rowsOf(skiff(root, 'images', '-f', 'dangling=false').out).length, 2);
+  assert.match(skiff(root, 'images', '-f', 'bogus=1').err, /invalid filter 'bogus'/);
   const conflict = skiff(root, 'rmi', id);
   assert.equal(conflict.code, 1);
   assert.match(conflict.err, /must be forced/);
