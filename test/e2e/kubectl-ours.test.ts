@@ -81,6 +81,41 @@ data: {k1: v1, k2: "multi\\nline"}
       ['describe', '-f', extra], ['describe', 'nodes']]) {
       await same(k, args);
     }
+    // A node with status and a pod bound to it: lease, conditions, capacity, pod totals.
+    const node = join(dir, 'node.yaml');
+    writeFileSync(node, `apiVersion: v1
+kind: Node
+metadata:
+  name: n1
+  labels: {kubernetes.io/hostname: n1, node-role.kubernetes.io/control-plane: ""}
+spec:
+  podCIDR: 10.42.0.0/24
+  taints: [{key: k1, value: v1, effect: NoSchedule}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p2, labels: {app: p2}}
+spec:
+  nodeName: n1
+  containers:
+  - name: c
+    image: busybox
+    command: [sh, -c, "sleep 1"]
+    env: [{name: A, value: "1"}, {name: B, valueFrom: {configMapKeyRef: {name: cm1, key: k1}}}]
+    resources: {requests: {cpu: 250m, memory: 64Mi}, limits: {cpu: "1", memory: 128Mi}}
+    volumeMounts: [{name: data, mountPath: /data}]
+    readinessProbe: {httpGet: {path: /healthz, port: 8080}, periodSeconds: 5}
+  volumes: [{name: data, emptyDir: {}}]
+  tolerations: [{key: k1, operator: Exists, effect: NoSchedule}]
+`);
+    assert.equal((await k.ours(['create', '-f', node])).code, 0);
+    const status = { status: { capacity: { cpu: '2', memory: '4Gi', pods: '110' }, allocatable: { cpu: '2', memory: '4Gi', pods: '110' },
+      addresses: [{ type: 'InternalIP', address: '10.0.0.5' }], nodeInfo: { kubeletVersion: 'v1.32.0', osImage: 'Debian', architecture: 'amd64', operatingSystem: 'linux' },
+      conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: '2026-01-01T00:00:00Z', lastTransitionTime: '2026-01-01T00:00:00Z', reason: 'KubeletReady', message: 'kubelet is posting ready status' }] } };
+    const patched = await k.ours(['patch', 'node', 'n1', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
+    assert.equal(patched.code, 0, patched.stderr);
+    await same(k, ['describe', 'node', 'n1']);
+    await same(k, ['describe', 'pod', 'p2']);
   });
 
   await t.test('CRD: custom resources are listed, created and read', async () => {

@@ -67,7 +67,8 @@ export const deleteCommand: Command = {
         for (const item of list.items ?? []) victims.push({ resource: t.resource, namespace: item.metadata?.namespace ?? namespace, name: item.metadata?.name ?? '' });
       }
       if (victims.length === 0) {
-        f.io.err(namespaceMessage(f, targets.some((t) => t.resource.namespaced) && !allNamespaces));
+        // kubectl delete says this on stdout and without a namespace, unlike get.
+        f.io.out('No resources found\n');
         return 0;
       }
     }
@@ -96,10 +97,6 @@ export const deleteCommand: Command = {
     return exit;
   },
 };
-
-function namespaceMessage(f: Factory, namespaced: boolean): string {
-  return namespaced ? `No resources found in ${f.namespace()} namespace.\n` : 'No resources found\n';
-}
 
 function cascadePolicy(flag: string | undefined): string {
   switch (flag) {

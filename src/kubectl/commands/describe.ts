@@ -14,7 +14,7 @@ import { readManifests } from '../manifests.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import { deepEqual } from '../apply/index.js';
-import { describeConfigMap, describeDeployment, describeGeneric, describeNamespace, describePod, describeService, formatSelector } from '../describe/index.js';
+import { describeConfigMap, describeDeployment, describeGeneric, describeNamespace, describeNode, describePod, describeService, formatSelector } from '../describe/index.js';
 
 /** `byPrefix`: found by name prefix, which kubectl prints followed by a blank line. */
 interface Item { resource: ApiResource; object: KubeObject; byPrefix?: boolean }
@@ -114,6 +114,25 @@ async function replicaSetsOf(f: Factory, d: KubeObject): Promise<{ old: KubeObje
   }
 }
 
+async function describeNodeWithExtras(f: Factory, node: KubeObject, showEvents: boolean, now: number): Promise<string> {
+  const name = node.metadata?.name ?? '';
+  const pods = await f.client().get<{ items?: KubeObject[] }>('/api/v1/pods', { fieldSelector: `spec.nodeName=${name},status.phase!=Succeeded,status.phase!=Failed`, limit: '500' });
+  let events: KubeObject[] | undefined;
+  if (showEvents) {
+    // Node events are recorded with the node's uid (controllers) or its name (kubelet).
+    const byUid = await eventsFor(f, node, 'Node');
+    const byName = await eventsFor(f, { ...node, metadata: { ...node.metadata, uid: name } }, 'Node');
+    events = [...byUid, ...byName];
+  }
+  let lease: KubeObject | { error: string };
+  try {
+    lease = await f.client().get<KubeObject>(`/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/${encodeURIComponent(name)}`);
+  } catch (err: unknown) {
+    lease = { error: err instanceof Error ? err.message : String(err) };
+  }
+  return describeNode(node, { pods: pods.items ?? [], events, lease }, now);
+}
+
 async function describeOne(f: Factory, item: Item, showEvents: boolean): Promise<string> {
   const now = Date.now();
   const { resource: r, object: o } = item;
@@ -123,6 +142,7 @@ async function describeOne(f: Factory, item: Item, showEvents: boolean): Promise
     case 'deployments.apps': return describeDeployment(o, await replicaSetsOf(f, o), showEvents ? await eventsFor(f, o, 'Deployment') : undefined, now);
     case 'services': return describeService(o, showEvents ? await eventsFor(f, o, 'Service') : undefined, now);
     case 'namespaces': return describeNamespace(o);
+    case 'nodes': return describeNodeWithExtras(f, o, showEvents, now);
     case 'configmaps': return describeConfigMap(o, showEvents ? await eventsFor(f, o, 'ConfigMap') : undefined, now);
     default: {
       const withType: KubeObject = { ...o, apiVersion: o.apiVersion ?? r.groupVersion, kind: o.kind ?? r.kind };

@@ -19,3 +19,13 @@ test('describe namespace: aligned fields, sorted labels, <none>', () => {
   const text = describeNamespace({ metadata: { name: 'team', labels: { b: '2', a: '1' } }, status: { phase: 'Active' } });
   assert.equal(text, 'Name:         team\nLabels:       a=1\n              b=2\nAnnotations:  <none>\nStatus:       Active\n');
 });
+
+test('quantities: parsing and canonical totals', async () => {
+  const { parseQuantity, formatCpu, formatBytes } = await import('./quantity.js');
+  assert.equal(parseQuantity('250m'), 0.25);
+  assert.equal(parseQuantity('1Gi'), 2 ** 30);
+  assert.equal(formatCpu(0.25 + 1), '1250m');
+  assert.equal(formatCpu(2), '2');
+  assert.equal(formatBytes(64 * 2 ** 20 + 64 * 2 ** 20), '128Mi');
+  assert.equal(formatBytes(0), '0');
+});

@@ -4,3 +4,5 @@ export { describeDeployment, describeService, describeNamespace, describeConfigM
 export { describeGeneric, smartLabelFor } from './generic.js';
 export { humanDuration, rfc1123z } from './common.js';
 export { DescribeWriter } from './writer.js';
+export { describeNode } from './node.js';
+export type { NodeExtras } from './node.js';
