@@ -101,6 +101,25 @@ describe('real kubectl: basics', () => {
     }
   });
 
+  test('get pod NAME -w prints the pod, then its changes', async () => {
+    const w = k.start(['get', 'pod', 'web', '-w', '-L', 'stage']);
+    try {
+      await eventually(() => /^web\s+0\/1/m.test(w.output()));
+      const labeled = await k.run(['label', 'pod', 'web', 'stage=two']);
+      assert.equal(labeled.code, 0, labeled.stderr);
+      await eventually(() => /^web\s+0\/1\s+Pending\s+0\s+\S+\s+two$/m.test(w.output()));
+    } finally {
+      await w.kill();
+    }
+  });
+
+  test('get all lists pods, services and deployments by category', async () => {
+    const r = await k.run(['get', 'all']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^pod\/web\s+/m);
+    assert.match(r.stdout, /^service\/kubernetes\s+ClusterIP\s+10\.43\.0\.1\s+/m);
+  });
+
   test('delete -f removes the pod', async () => {
     const r = await k.run(['delete', '-f', podFile]);
     assert.equal(r.code, 0, r.stderr);
