@@ -1,8 +1,8 @@
 /**
  * Garbage collection: blobs and snapshots that no named or dangling image reaches are
- * deleted. Runs under the reference lock so no name can appear meanwhile; blobs younger than
- * the grace period are kept because another process may be writing an image that will name
- * them (the content store refreshes a blob's mtime when it is written again).
+ * deleted. Runs under the reference lock so no name can appear meanwhile; blobs and snapshots
+ * younger than the grace period are kept because another process may be writing an image
+ * that will name them (the content store refreshes a blob's mtime when it is written again).
  */
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -19,6 +19,15 @@ export interface GcResult {
 const DEFAULT_GRACE_MS = 5 * 60_000;
 /** Temp files and folders older than this were left by a process that died mid-write. */
 const ABANDONED_MS = 60 * 60_000;
+
+async function youngerThan(path: string, cutoff: number): Promise<boolean> {
+  try {
+    return (await stat(path)).mtimeMs > cutoff;
+  } catch (err: unknown) {
+    if (isErrno(err, 'ENOENT')) return false;
+    throw err;
+  }
+}
 
 async function removeAbandoned(dir: string, match: (name: string) => boolean): Promise<void> {
   let names: string[];
@@ -84,6 +93,8 @@ export async function collectGarbage(store: ImageStore, options: GcOptions = {})
     }
     for (const chain of snapshots) {
       if (keepSnapshots.has(chain)) continue;
+      // Young snapshots may belong to a build in progress whose image is not named yet.
+      if (grace > 0 && (await youngerThan(join(store.snapshots.fsPath(chain), '..'), cutoff))) continue;
       await store.snapshots.remove(chain);
       result.snapshotsRemoved++;
     }

@@ -121,3 +121,14 @@ test('parallel prepares of one image unpack each layer once and agree', async (t
   assert.equal(existsSync(old), false);
   assert.equal(existsSync(young), true);
 });
+
+test('gc keeps young orphans (a build may be about to name them) and collects old ones', async (t) => {
+  const { store } = setup(t);
+  const orphan = await store.content.put('{"orphan":true}');
+  const chain = `sha256:${'e'.repeat(64)}`;
+  await store.snapshots.unpack(chain, Readable.from([Buffer.alloc(1024)]));
+  assert.deepEqual(await store.gc(), { blobsRemoved: 0, bytesFreed: 0, snapshotsRemoved: 0 });
+  assert.deepEqual(await store.gc({ graceMs: 0 }), { blobsRemoved: 1, bytesFreed: orphan.size, snapshotsRemoved: 1 });
+  assert.equal(await store.content.has(orphan.digest), false);
+  assert.deepEqual(await store.snapshots.list(), []);
+});
