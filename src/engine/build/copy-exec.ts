@@ -6,6 +6,7 @@ import { detectArchive, writeArchiveLayer } from './copy/archive.js';
 import { placeItems, type CollectedSource } from './copy/plan.js';
 import { writeCopyLayer } from './copy/write.js';
 import { resolveScoped } from './context/scoped.js';
+import { layeredFs } from './layered.js';
 import type { CopyInstruction, PreparedCopy } from './copy-prepare.js';
 import type { LayerRef } from './layers.js';
 import type { BuildSession } from './session.js';
@@ -32,7 +33,8 @@ export function parseChmod(text: string | undefined): number | undefined {
 
 /** Writes the layer (only on a cache miss: this is where the image's files are looked at). */
 export async function executeCopy(session: BuildSession, state: StageState, ins: CopyInstruction, prepared: PreparedCopy): Promise<LayerRef> {
-  const imageRoot = await session.layers.view(state.layers);
+  // The image is looked at path by path through its layers, without mounting them.
+  const imageRoot = layeredFs(await session.layers.lowerDirs(state.layers));
   // The destination's folders are resolved inside the image, following its symlinks there.
   const resolveDir = async (path: string): Promise<string> => {
     const found = await resolveScoped(imageRoot, path, { followFinal: true });
@@ -59,7 +61,7 @@ export async function executeCopy(session: BuildSession, state: StageState, ins:
     : [];
   const heredocs = prepared.heredocs.map((h) => ({ ...h, dest: h.dest.startsWith(posix.resolve(prepared.dest)) ? posix.join(posix.resolve(dest), posix.relative(posix.resolve(prepared.dest), h.dest)) : h.dest }));
   const stored = await storeLayer(session.store.content, lazyTar(async (writer) => {
-    await writeCopyLayer(writer, items, heredocs, { owner, ...(chmod !== undefined ? { chmod } : {}), imageRoot });
+    await writeCopyLayer(writer, items, heredocs, { owner, ...(chmod !== undefined ? { chmod } : {}), image: imageRoot });
     for (const archive of archives) await writeArchiveLayer(writer, archive.abs, archive.compression, posix.resolve(dest), imageRoot);
   }));
   return { descriptor: stored.descriptor, diffId: stored.diffId };

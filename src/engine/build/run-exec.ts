@@ -2,35 +2,19 @@
  * Running a RUN step in a container on the stage's layers (runc on overlayfs, no network).
  * The container's changes (the overlay upper dir) become the step's layer.
  */
-import { chown, mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { diffDirectory } from '../snapshot/index.js';
-import { resolveScoped } from './context/scoped.js';
 import { BuildError } from './errors.js';
 import type { LayerRef } from './layers.js';
 import type { ProgressVertex } from './progress.js';
 import { SCRIPT_DIR, type RunCommand, type RunInstruction } from './run-command.js';
-import { mountOverlay } from './runner/overlay.js';
-import { runInBundle } from './runner/runc.js';
+import { layeredFs } from './layered.js';
+import { isMounted, prepareOverlay, unmount } from './runner/overlay.js';
+import { runStep } from './runner/runc.js';
 import type { BuildSession } from './session.js';
 import type { StageState } from './state.js';
 import { resolveUser } from './users.js';
-
-/** Creates the working directory (and missing parents) inside the root, owned by root. */
-async function ensureWorkdir(rootfs: string, workdir: string): Promise<void> {
-  const found = await resolveScoped(rootfs, workdir, { followFinal: true });
-  if (found.stats?.isDirectory()) return;
-  if (found.stats) throw new Error(`working directory ${workdir} is not a directory`);
-  // Missing components were not links (resolveScoped stopped at the first missing one).
-  let current = rootfs;
-  for (const part of found.rel.split('/').filter((p) => p !== '')) {
-    current = join(current, part);
-    await mkdir(current, { mode: 0o755 }).catch((err: unknown) => {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    });
-  }
-  await chown(current, 0, 0);
-}
 
 export async function executeRun(session: BuildSession, state: StageState, ins: RunInstruction, command: RunCommand, vertex: ProgressVertex): Promise<LayerRef> {
   if (ins.mounts.length > 0) throw new BuildError('RUN --mount is not supported by this builder', { file: session.program.file, line: ins.line });
@@ -39,33 +23,34 @@ export async function executeRun(session: BuildSession, state: StageState, ins: 
   }
   const lowerDirs = await session.layers.lowerDirs(state.layers);
   const dir = await mkdtemp(join(session.tmpDir, 'run-'));
-  const mounted = await mountOverlay(dir, lowerDirs);
+  const overlay = await prepareOverlay(dir, lowerDirs);
+  // USER names are looked up in the image's own passwd; runc creates a missing WORKDIR.
+  const user = await resolveUser(layeredFs(lowerDirs), state.runtime.User ?? '');
+  const binds: { source: string; destination: string }[] = [];
+  if (command.script) {
+    const scriptDir = join(dir, 'scripts');
+    await mkdir(scriptDir);
+    await writeFile(join(scriptDir, command.script.name), command.script.content, { mode: 0o755 });
+    binds.push({ source: join(scriptDir, command.script.name), destination: posix.join(SCRIPT_DIR, command.script.name) });
+  }
   const output: string[] = [];
   let exitCode: number;
   try {
-    const user = await resolveUser(mounted.path, state.runtime.User ?? '');
-    const cwd = state.runtime.WorkingDir || '/';
-    await ensureWorkdir(mounted.path, cwd);
-    const binds: { source: string; destination: string }[] = [];
-    if (command.script) {
-      const scriptDir = join(dir, 'scripts');
-      await mkdir(scriptDir);
-      await writeFile(join(scriptDir, command.script.name), command.script.content, { mode: 0o755 });
-      binds.push({ source: join(scriptDir, command.script.name), destination: posix.join(SCRIPT_DIR, command.script.name) });
-    }
-    exitCode = await runInBundle(dir, { args: command.argv, env: state.runEnv(), cwd, ...user, binds }, (line) => {
+    exitCode = await runStep(dir, overlay.options, { args: command.argv, env: state.runEnv(), cwd: state.runtime.WorkingDir || '/', ...user, binds }, (line) => {
       output.push(line);
       if (output.length > 200) output.shift();
       vertex.log(line);
     }, session.signal);
   } finally {
-    await mounted.unmount();
+    // The step's shell unmounts; if it was killed first, the mount is still there.
+    if (await isMounted(join(dir, 'rootfs'))) await unmount(join(dir, 'rootfs'));
   }
   if (session.signal?.aborted) throw new BuildError('build cancelled', { file: session.program.file, line: ins.line });
   if (exitCode !== 0) {
     throw new BuildError(`process "${command.argv.join(' ')}" did not complete successfully: exit code: ${exitCode}`, { file: session.program.file, line: ins.line }, output);
   }
-  const stored = await diffDirectory(mounted.upperDir, session.store.content);
-  session.layers.provide(stored.diffId, mounted.upperDir);
+  const upperDir = join(dir, 'upper');
+  const stored = await diffDirectory(upperDir, session.store.content);
+  session.layers.provide(stored.diffId, upperDir);
   return { descriptor: stored.descriptor, diffId: stored.diffId };
 }

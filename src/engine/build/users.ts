@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isErrno } from '../util/index.js';
-import { resolveScoped } from './context/scoped.js';
+import { resolveScoped, type RootFs } from './context/scoped.js';
 
 export interface ResolvedUser {
   readonly uid: number;
@@ -14,7 +14,7 @@ export interface ResolvedUser {
 
 interface Entry { name: string; id: number; gid: number; members: string[] }
 
-async function readTable(root: string, path: string): Promise<Entry[]> {
+async function readTable(root: string | RootFs, path: string): Promise<Entry[]> {
   try {
     const file = await resolveScoped(root, path, { followFinal: true });
     if (!file.stats?.isFile()) return [];
@@ -33,7 +33,7 @@ async function readTable(root: string, path: string): Promise<Entry[]> {
 const isNumeric = (s: string): boolean => /^\d+$/.test(s);
 
 /** `USER` semantics: `name`, `uid`, `name:group`, `uid:gid`; unknown names are errors. */
-export async function resolveUser(root: string, spec: string, options: { supplementary: boolean } = { supplementary: true }): Promise<ResolvedUser> {
+export async function resolveUser(root: string | RootFs, spec: string, options: { supplementary: boolean } = { supplementary: true }): Promise<ResolvedUser> {
   if (spec === '') return { uid: 0, gid: 0, additionalGids: [] };
   const [userPart, groupPart] = spec.split(':', 2) as [string, string | undefined];
   const passwd = await readTable(root, '/etc/passwd');
@@ -69,7 +69,7 @@ export async function resolveUser(root: string, spec: string, options: { supplem
 }
 
 /** `--chown=user[:group]`: like USER, but a bare numeric uid keeps the same number as gid. */
-export async function resolveChown(root: string, spec: string): Promise<{ uid: number; gid: number }> {
+export async function resolveChown(root: string | RootFs, spec: string): Promise<{ uid: number; gid: number }> {
   const [userPart, groupPart] = spec.split(':', 2) as [string, string | undefined];
   if (isNumeric(userPart) && (groupPart === undefined || groupPart === '')) return { uid: Number(userPart), gid: Number(userPart) };
   const resolved = await resolveUser(root, spec, { supplementary: false });

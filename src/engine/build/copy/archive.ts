@@ -11,6 +11,7 @@ import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { readTar, type TarWriter } from '../../util/index.js';
+import type { RootFs } from '../context/scoped.js';
 import { writeParents } from './write.js';
 
 export type Compression = 'none' | 'gzip' | 'bzip2' | 'xz';
@@ -81,10 +82,10 @@ function inside(destDir: string, name: string, what: string): string {
 }
 
 /** Unpacks the archive's entries under `destDir` (absolute, in the image) into the layer. */
-export async function writeArchiveLayer(writer: TarWriter, abs: string, compression: Compression, destDir: string, imageRoot: string): Promise<void> {
+export async function writeArchiveLayer(writer: TarWriter, abs: string, compression: Compression, destDir: string, image: RootFs): Promise<void> {
   const own = new Set<string>();
   const symlinks = new Set<string>();
-  await writeParents(writer, [posix.join(destDir, 'x')], own, imageRoot);
+  await writeParents(writer, [posix.join(destDir, 'x')], own, image);
   for await (const entry of readTar(compression === 'gzip' || compression === 'none' ? createReadStream(abs) : decompressed(abs, compression))) {
     const target = inside(destDir, entry.path, 'archive entry');
     if (target === destDir) continue;
@@ -92,7 +93,7 @@ export async function writeArchiveLayer(writer: TarWriter, abs: string, compress
       if (symlinks.has(dir)) throw new ArchiveEscapeError(`archive entry "${entry.path}" passes through the symlink "${posix.relative(destDir, dir)}" it made; refusing to follow it`);
     }
     symlinks.delete(target);
-    await writeParents(writer, [target], own, imageRoot);
+    await writeParents(writer, [target], own, image);
     const { body, ...header } = entry;
     const path = target.slice(1);
     if (entry.type === 'hardlink') {

@@ -4,11 +4,10 @@
  * the metadata they already have in the image (so unpacking the layer does not change them),
  * or as root-owned 0755 folders when they are new.
  */
-import { lstat, readlink } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
-import { join, posix } from 'node:path';
+import { readlink } from 'node:fs/promises';
+import { posix } from 'node:path';
 import type { TarHeader, TarWriter } from '../../util/index.js';
-import { isErrno } from '../../util/index.js';
+import type { RootFs } from '../context/scoped.js';
 import type { CopyItem } from './plan.js';
 
 export interface Ownership {
@@ -16,8 +15,8 @@ export interface Ownership {
   readonly owner: { uid: number; gid: number };
   /** --chmod (octal), applied to copied files and folders. */
   readonly chmod?: number;
-  /** The image's merged files, for the metadata of existing parents. */
-  readonly imageRoot: string;
+  /** The image's files, for the metadata of existing parents. */
+  readonly image: RootFs;
 }
 
 /** A file made from text (COPY heredoc). */
@@ -31,17 +30,8 @@ function tarPath(dest: string): string {
   return dest.replace(/^\/+/, '');
 }
 
-async function existing(path: string): Promise<Stats | undefined> {
-  try {
-    return await lstat(path);
-  } catch (err: unknown) {
-    if (isErrno(err, 'ENOENT') || isErrno(err, 'ENOTDIR')) return undefined;
-    throw err;
-  }
-}
-
 /** Adds the parent folders of `paths` that the layer does not already contain. */
-export async function writeParents(writer: TarWriter, paths: readonly string[], own: Set<string>, imageRoot: string): Promise<void> {
+export async function writeParents(writer: TarWriter, paths: readonly string[], own: Set<string>, image: RootFs): Promise<void> {
   const needed = new Set<string>();
   for (const p of paths) {
     for (let dir = posix.dirname(p); dir !== '/' && dir !== '.'; dir = posix.dirname(dir)) {
@@ -51,7 +41,7 @@ export async function writeParents(writer: TarWriter, paths: readonly string[], 
   }
   const now = Math.floor(Date.now() / 1000);
   for (const dir of [...needed].sort()) {
-    const st = await existing(join(imageRoot, dir));
+    const st = (await image.lstat(dir.slice(1)))?.stats;
     const header: TarHeader = st?.isDirectory()
       ? { path: tarPath(dir), type: 'directory', mode: st.mode & 0o7777, uid: st.uid, gid: st.gid, mtime: Math.floor(st.mtimeMs / 1000), size: 0 }
       : { path: tarPath(dir), type: 'directory', mode: 0o755, uid: 0, gid: 0, mtime: now, size: 0 };
@@ -67,10 +57,10 @@ export async function writeCopyLayer(writer: TarWriter, items: readonly CopyItem
     ...inline.map((file) => ({ dest: file.dest, file })),
   ].sort((a, b) => (a.dest < b.dest ? -1 : a.dest > b.dest ? 1 : 0));
   const own = new Set<string>();
-  await writeParents(writer, all.map((e) => e.dest), own, options.imageRoot);
+  await writeParents(writer, all.map((e) => e.dest), own, options.image);
   const { uid, gid } = options.owner;
   for (const entry of all) {
-    await writeParents(writer, [entry.dest], own, options.imageRoot);
+    await writeParents(writer, [entry.dest], own, options.image);
     if ('file' in entry) {
       const mode = options.chmod ?? entry.file.mode;
       await writer.add({ path: tarPath(entry.dest), type: 'file', mode, uid, gid, mtime: Math.floor(Date.now() / 1000), size: entry.file.content.length }, entry.file.content);

@@ -5,7 +5,7 @@
  * the kernel's one-page limit on mount options (Docker's overlay2 does the same).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, symlink } from 'node:fs/promises';
+import { mkdir, readFile, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 function run(file: string, args: readonly string[], cwd?: string): Promise<void> {
@@ -31,6 +31,23 @@ export interface MountedRootfs {
 export async function mountOverlay(dir: string, lowerDirs: readonly string[], options: { readOnly?: boolean } = {}): Promise<MountedRootfs> {
   const rootfs = join(dir, 'rootfs');
   const upper = join(dir, 'upper');
+  const prepared = await prepareOverlay(dir, lowerDirs, options);
+  if (prepared.bindSource !== undefined) {
+    // A single lower dir cannot be mounted without an upper: bind it read-only instead.
+    await run('mount', ['--bind', '-o', 'ro', prepared.bindSource, rootfs]);
+  } else {
+    await run('mount', ['-t', 'overlay', 'overlay', '-o', prepared.options, 'rootfs'], dir);
+  }
+  return { path: rootfs, upperDir: upper, unmount: unmountOnce(rootfs) };
+}
+
+/**
+ * Makes `<dir>/{l,rootfs,upper,work}` and returns the overlayfs mount options, relative to
+ * `dir` (mount from there), or the one folder to bind when read-only over a single layer.
+ */
+export async function prepareOverlay(dir: string, lowerDirs: readonly string[], options: { readOnly?: boolean } = {}): Promise<{ options: string; bindSource?: string }> {
+  const rootfs = join(dir, 'rootfs');
+  const upper = join(dir, 'upper');
   await mkdir(join(dir, 'l'), { recursive: true });
   await mkdir(rootfs, { recursive: true });
   const lowers = [...lowerDirs];
@@ -47,17 +64,21 @@ export async function mountOverlay(dir: string, lowerDirs: readonly string[], op
     await mkdir(join(dir, 'work'), { recursive: true });
     option += ',upperdir=upper,workdir=work';
   } else if (lowers.length === 1) {
-    // A single lower dir cannot be mounted without an upper: bind it read-only instead.
-    await run('mount', ['--bind', '-o', 'ro', lowers[0]!, rootfs]);
-    return { path: rootfs, upperDir: upper, unmount: unmountOnce(rootfs) };
+    return { options: option, bindSource: lowers[0]! };
   }
-  await run('mount', ['-t', 'overlay', 'overlay', '-o', option, 'rootfs'], dir);
-  return { path: rootfs, upperDir: upper, unmount: unmountOnce(rootfs) };
+  return { options: option };
+}
+
+/** Whether something is mounted at `path` (read from /proc/self/mounts, no process started). */
+export async function isMounted(path: string): Promise<boolean> {
+  const text = await readFile('/proc/self/mounts', 'utf8');
+  return text.split('\n').some((line) => line.split(' ')[1] === path);
 }
 
 /** Unmounts a path; `lazy` detaches it even when busy (cleaning up after a dead build). */
-export async function unmount(path: string, options: { lazy?: boolean } = {}): Promise<void> {
-  await run('umount', options.lazy ? ['-l', path] : [path]);
+export async function unmount(paths: string | readonly string[], options: { lazy?: boolean } = {}): Promise<void> {
+  const list = typeof paths === 'string' ? [paths] : [...paths];
+  await run('umount', options.lazy ? ['-l', ...list] : list);
 }
 
 /** An unmount function that runs `umount` only the first time it is called. */
