@@ -200,12 +200,15 @@ export function findResource(all: readonly ApiResource[], arg: string): ApiResou
   if (plain.length > 0) return pickPreferred(plain);
   const parts = lower.split('.');
   const name = parts[0] ?? '';
+  const shortName = arg.split('.')[0] ?? '';
   const rest = parts.slice(1).join('.');
-  const withGroup = all.filter((r) => matchesName(r, name) && r.group === rest);
+  // In qualified forms (`deploy.apps`) the first part may also be a short name.
+  const matchesQualified = (r: ApiResource): boolean => matchesName(r, name) || r.shortNames.includes(shortName);
+  const withGroup = all.filter((r) => matchesQualified(r) && r.group === rest);
   if (withGroup.length > 0) return pickPreferred(withGroup);
   const version = parts[1] ?? '';
   const group = parts.slice(2).join('.');
-  return all.find((r) => matchesName(r, name) && r.version === version && r.group === group);
+  return all.find((r) => matchesQualified(r) && r.version === version && r.group === group);
 }
 
 /** URL path of a resource collection or object. */
