@@ -10,6 +10,9 @@ import { toTable } from './table.js';
 
 export async function getOne(ctx: ApiContext, rt: ResourceType, namespace: string | undefined, name: string, subresource: string | undefined, table: TableRequest | undefined): Promise<unknown> {
   const { object } = await ctx.storage.mustGet(rt, namespace, name);
+  // Objects are stored at the version they were written through; reads answer in the
+  // requested one (custom resources convert with strategy None, i.e. only apiVersion changes).
+  object.apiVersion = groupVersionString(rt.group, rt.version);
   if (subresource === 'scale') return toScale(rt, object);
   if (table && subresource === undefined) return toTable(rt, [object], table, ctx.now(), { resourceVersion: object.metadata?.resourceVersion ?? '' });
   return object;
