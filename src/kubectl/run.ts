@@ -48,7 +48,8 @@ export async function runKubectl(argv: readonly string[], io: IO = processIO): P
     io.out(usage);
     return 0;
   }
-  const command: Command | undefined = commands[verb];
+  const load = Object.hasOwn(commands, verb) ? commands[verb] : undefined;
+  const command: Command | undefined = load ? await load() : undefined;
   if (!command) {
     io.err(`error: unknown command "${verb}" for "kubectl"\n`);
     return 1;

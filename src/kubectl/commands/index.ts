@@ -1,32 +1,25 @@
-/** Every verb skiff kubectl knows, by the name users type. */
+/**
+ * Every verb skiff kubectl knows, by the name users type. Modules load on first use, so a
+ * quick `kubectl get` does not pay for describe's or apply's code.
+ */
 import type { Command } from '../command.js';
-import { apiResourcesCommand, apiVersionsCommand } from './api-resources.js';
-import { applyCommand } from './apply.js';
-import { configCommand } from './config.js';
-import { createCommand } from './create.js';
-import { deleteCommand } from './delete.js';
-import { describeCommand } from './describe.js';
-import { explainCommand } from './explain.js';
-import { getCommand } from './get.js';
-import { annotateCommand, labelCommand } from './label.js';
-import { patchCommand } from './patch.js';
-import { scaleCommand } from './scale.js';
-import { clusterInfoCommand, versionCommand } from './version.js';
 
-export const commands: Record<string, Command> = {
-  'api-resources': apiResourcesCommand,
-  'api-versions': apiVersionsCommand,
-  get: getCommand,
-  explain: explainCommand,
-  create: createCommand,
-  apply: applyCommand,
-  delete: deleteCommand,
-  describe: describeCommand,
-  patch: patchCommand,
-  label: labelCommand,
-  annotate: annotateCommand,
-  scale: scaleCommand,
-  version: versionCommand,
-  'cluster-info': clusterInfoCommand,
-  config: configCommand,
+type Loader = () => Promise<Command>;
+
+export const commands: Record<string, Loader> = {
+  'api-resources': async () => (await import('./api-resources.js')).apiResourcesCommand,
+  'api-versions': async () => (await import('./api-resources.js')).apiVersionsCommand,
+  get: async () => (await import('./get.js')).getCommand,
+  explain: async () => (await import('./explain.js')).explainCommand,
+  create: async () => (await import('./create.js')).createCommand,
+  apply: async () => (await import('./apply.js')).applyCommand,
+  delete: async () => (await import('./delete.js')).deleteCommand,
+  describe: async () => (await import('./describe.js')).describeCommand,
+  patch: async () => (await import('./patch.js')).patchCommand,
+  label: async () => (await import('./label.js')).labelCommand,
+  annotate: async () => (await import('./label.js')).annotateCommand,
+  scale: async () => (await import('./scale.js')).scaleCommand,
+  version: async () => (await import('./version.js')).versionCommand,
+  'cluster-info': async () => (await import('./version.js')).clusterInfoCommand,
+  config: async () => (await import('./config.js')).configCommand,
 };
