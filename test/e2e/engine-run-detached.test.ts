@@ -102,3 +102,26 @@ test('create then start, and start again after exit', async () => {
   assert.equal((await fx.skiff(['logs', 'twice'])).stdout, 'run\nrun\n');
   assert.equal((await fx.skiff(['rm', id])).code, 0);
 });
+
+test('-p publishes a container port on a host address without NAT; the publisher ends with the container', async () => {
+  const { createServer, connect } = await import('node:net');
+  const port = await new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+  const started = await fx.skiff(['run', '-d', '--name', 'pub', '-p', `127.0.0.1:${port}:8080`, 'busybox', 'sh', '-c', 'while true; do echo hi-from-ctr | nc -l -p 8080; done']);
+  assert.equal(started.code, 0, started.stderr);
+  assert.match((await fx.skiff(['ps'])).stdout, new RegExp(`127\\.0\\.0\\.1:${port}->8080/tcp\\s+pub`));
+  const fetchLine = (): Promise<string> => new Promise((resolve) => {
+    let got = '';
+    const socket = connect(port, '127.0.0.1');
+    socket.on('data', (d: Buffer) => { got += d.toString(); });
+    socket.on('close', () => resolve(got));
+    socket.on('error', () => resolve(''));
+  });
+  assert.ok(await eventually(async () => (await fetchLine()) === 'hi-from-ctr\n'), 'reached the container through the host port');
+  assert.equal((await fx.skiff(['rm', '-f', 'pub'])).code, 0);
+  assert.equal(await fetchLine(), '', 'nothing listens once the container is gone');
+});

@@ -79,7 +79,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     let code: number;
     try {
-      if (c.autoRemove || c.tty || c.openStdin) code = await runInForeground(rt, record);
+      // Published ports need the monitor path (the publisher follows conmon's container).
+      const direct = c.tty || c.openStdin || (c.autoRemove && (c.ports ?? []).length === 0);
+      if (direct) code = await runInForeground(rt, record);
       else code = await followToExit(rt, await rt.start(record.id));
     } finally {
       if (c.autoRemove) await rt.remove(record.id, { force: true });

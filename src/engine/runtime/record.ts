@@ -23,6 +23,8 @@ export interface ContainerState {
   monitor?: 'conmon' | 'direct';
   /** The process that watches the container: conmon, or the foreground skiff process. */
   monitorPid?: number;
+  /** The port publisher's pid (process group) while published ports are served. */
+  proxyPid?: number;
 }
 
 export interface VolumeMount {

@@ -34,5 +34,10 @@ export async function mountRootfs(spec: RootfsSpec, target: string, options: Mou
 /** Unmounts if mounted; a lazy detach, so a straggling reader cannot keep the container around. */
 export async function unmountRootfs(target: string): Promise<void> {
   if (!(await isMounted(target))) return;
-  await runTool('umount', ['-l', target]);
+  try {
+    await runTool('umount', ['-l', target]);
+  } catch (err: unknown) {
+    // Another process finalizing the same container got there first.
+    if (!/not mounted|no mount point/i.test(String((err as Error).message))) throw err;
+  }
 }

@@ -10,7 +10,7 @@ import { containerPaths, socketDir } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { writeRecord } from './record.js';
 import { prepareBundle } from './bundle.js';
-import { ociDelete, ociRuntime, ociStart } from './oci.js';
+import { ociDelete, ociKill, ociRuntime, ociStart } from './oci.js';
 import type { RuntimeName } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
 import { finalizeRun } from './state.js';
@@ -55,7 +55,25 @@ export async function startWithConmon(root: string, record: ContainerRecord, opt
     state: { status: 'running', pid, exitCode: 0, oomKilled: false, startedAt: new Date().toISOString(), monitor: 'conmon' },
   };
   await writeRecord(root, running);
-  return running;
+  if (record.hostConfig.ports.length === 0 || record.hostConfig.network.kind === 'host') return running;
+  try {
+    const published = { ...running, state: { ...running.state, proxyPid: await publishPorts(root, running) } };
+    await writeRecord(root, published);
+    return published;
+  } catch (err: unknown) {
+    await ociKill(rt, record.id, 'SIGKILL').catch(() => undefined);
+    return failStart(root, running, err);
+  }
+}
+
+/** Serves `-p` ports: host listeners forwarding into the container's network namespace. */
+async function publishPorts(root: string, record: ContainerRecord): Promise<number> {
+  const { startPortProxy } = await import('../network/index.js');
+  const network = record.hostConfig.network;
+  const netns = network.kind === 'path' ? network.path : `/proc/${record.state.pid}/ns/net`;
+  const udp = record.hostConfig.ports.find((p) => p.protocol !== 'tcp');
+  if (udp) throw new RuntimeError('INVALID_ARGUMENT', `publishing ${udp.protocol} ports is not supported`);
+  return startPortProxy(netns, `${containerPaths(root, record.id).dir}/ports.sock`, record.hostConfig.ports);
 }
 
 export interface DirectRunOptions {
@@ -69,6 +87,9 @@ export interface DirectRunOptions {
  * with the container's code (128+N for a signal). Returns the finalized record.
  */
 export async function runDirect(root: string, record: ContainerRecord, options: DirectRunOptions = {}): Promise<ContainerRecord> {
+  if (record.hostConfig.ports.length > 0 && record.hostConfig.network.kind !== 'host') {
+    throw new RuntimeError('INVALID_ARGUMENT', 'published ports (-p) need a container started under the monitor: use -d, or drop -i/-t/--rm');
+  }
   const rt = ociRuntime(root, record.runtime as RuntimeName);
   await prepareBundle(root, record);
   const paths = containerPaths(root, record.id);

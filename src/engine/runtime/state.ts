@@ -51,15 +51,24 @@ async function readPid(path: string): Promise<number> {
 /** Records the end of a run and releases what the run held (runtime state, cgroup, mount). */
 export async function finalizeRun(root: string, record: ContainerRecord, exit: { code: number; at: string; oomKilled?: boolean; runtimeStateGone?: boolean }): Promise<ContainerRecord> {
   const paths = containerPaths(root, record.id);
+  if (record.state.proxyPid) {
+    const { stopPortProxy } = await import('../network/index.js');
+    stopPortProxy(record.state.proxyPid);
+  }
   const oomKilled = exit.oomKilled ?? (await wasOomKilled(cgroupsPathFor(record.id)));
   // `runc run` deletes its own state when it returns; a conmon-run container needs a delete.
   if (!exit.runtimeStateGone) await ociDelete(ociRuntime(root, record.runtime as RuntimeName), record.id);
   await unmountRootfs(paths.rootfs);
   const done: ContainerRecord = {
     ...record,
-    state: { ...record.state, status: 'exited', pid: 0, exitCode: exit.code, oomKilled, finishedAt: exit.at },
+    state: { ...record.state, status: 'exited', pid: 0, exitCode: exit.code, oomKilled, finishedAt: exit.at, proxyPid: 0 },
   };
-  await writeRecord(root, done);
+  try {
+    await writeRecord(root, done);
+  } catch (err: unknown) {
+    // Removed (rm -f) while we were finishing the run: nothing left to record.
+    if (!isErrno(err, 'ENOENT')) throw err;
+  }
   return done;
 }
 
