@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { openImageStore } from '../../src/engine/image/index.js';
+import { pruneBuildCache } from '../../src/engine/build/index.js';
 import { runImageForTest } from '../../src/engine/build/testing.js';
 import { buildIn, leftoverBuildDirs, leftoverMounts, makeContext, makeFixture, recorder, skiff, type Fixture } from './build-fixture.js';
 
@@ -76,6 +77,11 @@ test('two-stage build: CLI progress, the image runs, a rebuild is all cached, on
   assert.equal(noCache.executedSteps, 4);
   assert.deepEqual(await leftoverMounts(fx.dir), []);
   assert.deepEqual(await leftoverBuildDirs(fx.root), []);
+
+  // Stale records (their blob collected) and then all records can be pruned.
+  assert.equal(await pruneBuildCache(fx.root, store.content), 0, 'every record still has its layer');
+  assert.ok(await pruneBuildCache(fx.root, store.content, { all: true }) >= 9);
+  assert.equal((await buildIn(fx, ctx, twoStage)).executedSteps, 4);
 });
 
 test('RUN heredocs, shebang scripts, build args in the environment, unused build-arg warning', async () => {

@@ -63,12 +63,14 @@ export async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const dockerfile = flagValue(args, 'file');
+    // `-f -` reads the Dockerfile from standard input.
+    const dockerfileText = dockerfile === '-' ? await readStdin() : undefined;
     const target = flagValue(args, 'target');
     const result = await build({
       root: args.root, contextDir: context, tags: args.flags.get('tag') ?? [], buildArgs, progress,
       noCache: flagBool(args, 'no-cache'), signal: controller.signal,
       // -f is relative to the current directory, as in docker build (not to the context).
-      ...(dockerfile !== undefined ? { dockerfile: resolve(dockerfile) } : {}),
+      ...(dockerfileText !== undefined ? { dockerfileText } : dockerfile !== undefined ? { dockerfile: resolve(dockerfile) } : {}),
       ...(target !== undefined ? { target } : {}),
     });
     if (mode === 'quiet') process.stdout.write(`${result.id}\n`);
@@ -91,4 +93,10 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }

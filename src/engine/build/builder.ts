@@ -25,6 +25,9 @@ import type { StageResult } from './state.js';
 
 export const MAX_LAYERS = 127;
 
+/** Build args Docker predefines (proxies): never reported as unused. */
+const PREDEFINED_ARGS = new Set(['HTTP_PROXY', 'HTTPS_PROXY', 'FTP_PROXY', 'NO_PROXY', 'ALL_PROXY'].flatMap((n) => [n, n.toLowerCase()]));
+
 export interface BuildOptions {
   /** Engine root (image store, snapshots, build cache). */
   readonly root: string;
@@ -217,7 +220,7 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     for (const name of names) v2.status(`naming to ${name} done`);
     v2.done();
 
-    const unused = [...buildArgs.keys()].filter((k) => !consumedArgs.has(k)).sort();
+    const unused = [...buildArgs.keys()].filter((k) => !consumedArgs.has(k) && !PREDEFINED_ARGS.has(k)).sort();
     if (unused.length > 0) {
       const message = `One or more build-args [${unused.join(' ')}] were not consumed`;
       warnings.push(message);

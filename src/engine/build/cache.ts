@@ -8,9 +8,10 @@
  * half-written record. A record whose layer blob was garbage-collected counts as a miss.
  */
 import { createHash } from 'node:crypto';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContentStore, Descriptor } from '../content/index.js';
-import { atomicWriteFile, readJsonFile } from '../util/index.js';
+import { atomicWriteFile, isErrno, readJsonFile } from '../util/index.js';
 
 export interface LayerRecord {
   readonly descriptor: Descriptor;
@@ -50,4 +51,29 @@ export class BuildCache {
   async put(key: string, record: CacheRecord): Promise<void> {
     await atomicWriteFile(join(this.dir, `${key}.json`), JSON.stringify(record));
   }
+}
+
+/**
+ * Drops cache records whose layer blob is gone (collected with the images that used it) and,
+ * with `all`, every record; returns how many were removed. For `system prune`-like commands.
+ */
+export async function pruneBuildCache(engineRoot: string, content: ContentStore, options: { all?: boolean } = {}): Promise<number> {
+  const dir = join(engineRoot, 'build-cache', 'keys');
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err: unknown) {
+    if (isErrno(err, 'ENOENT')) return 0;
+    throw err;
+  }
+  let removed = 0;
+  for (const name of names.filter((n) => n.endsWith('.json'))) {
+    const record = await readJsonFile<CacheRecord>(join(dir, name)).catch(() => undefined);
+    const stale = options.all || !record || (record.layer !== undefined && !(await content.has(record.layer.descriptor.digest)));
+    if (stale) {
+      await rm(join(dir, name), { force: true });
+      removed++;
+    }
+  }
+  return removed;
 }
