@@ -224,6 +224,25 @@ describe('apiserver: CRUD over HTTPS', () => {
     assert.equal(gone.status, 404);
   });
 
+  test('Foreground and Orphan deletes leave the object to the garbage collector with its finalizer', async () => {
+    for (const [policy, finalizer] of [['Foreground', 'foregroundDeletion'], ['Orphan', 'orphan']] as const) {
+      const name = `gc-${policy.toLowerCase()}`;
+      await api.request('POST', '/api/v1/namespaces/default/configmaps', { body: cm(name) });
+      const del = await api.request('DELETE', `/api/v1/namespaces/default/configmaps/${name}`, { body: { propagationPolicy: policy } });
+      assert.equal(del.status, 200, del.text);
+      const held = (await api.request('GET', `/api/v1/namespaces/default/configmaps/${name}`)).json<Obj>();
+      assert.deepEqual(held.metadata.finalizers, [finalizer]);
+      assert.ok(held.metadata.deletionTimestamp);
+      // The GC's last step: drop the finalizer, and the object goes.
+      await api.request('PATCH', `/api/v1/namespaces/default/configmaps/${name}`, { body: { metadata: { finalizers: null } }, contentType: 'application/merge-patch+json' });
+      assert.equal((await api.request('GET', `/api/v1/namespaces/default/configmaps/${name}`)).status, 404);
+    }
+    await api.request('POST', '/api/v1/namespaces/default/configmaps', { body: cm('gc-background') });
+    const bg = await api.request('DELETE', '/api/v1/namespaces/default/configmaps/gc-background', { body: { propagationPolicy: 'Background' } });
+    assert.equal(bg.status, 200);
+    assert.equal((await api.request('GET', '/api/v1/namespaces/default/configmaps/gc-background')).status, 404);
+  });
+
   test('delete preconditions: a wrong uid is 409', async () => {
     await api.request('POST', '/api/v1/namespaces/default/configmaps', { body: cm('pre') });
     const r = await api.request('DELETE', '/api/v1/namespaces/default/configmaps/pre', { body: { preconditions: { uid: 'nope' } } });

@@ -13,6 +13,7 @@ import { LostRace, withRetries } from './update.js';
 
 export interface DeleteOptions {
   readonly propagationPolicy?: 'Orphan' | 'Background' | 'Foreground';
+  readonly orphanDependents?: boolean;
   readonly gracePeriodSeconds?: number;
   readonly preconditions?: { uid?: string; resourceVersion?: string };
 }
@@ -33,7 +34,9 @@ export function parseDeleteOptions(body: Record<string, unknown> | undefined, qu
   if (pre !== undefined && (typeof pre !== 'object' || Array.isArray(pre) || (pre.uid !== undefined && typeof pre.uid !== 'string') || (pre.resourceVersion !== undefined && typeof pre.resourceVersion !== 'string'))) {
     throw errors.badRequest('DeleteOptions: preconditions must be an object with string uid and resourceVersion');
   }
-  return { ...(policy ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] } : {}), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), ...(pre ? { preconditions: pre } : {}) };
+  const orphan = b.orphanDependents;
+  if (orphan !== undefined && typeof orphan !== 'boolean') throw errors.badRequest('orphanDependents must be a boolean');
+  return { ...(policy ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] } : {}), ...(orphan !== undefined ? { orphanDependents: orphan } : {}), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), ...(pre ? { preconditions: pre } : {}) };
 }
 
 function checkPreconditions(rt: ResourceType, current: StoredObject, pre: DeleteOptions['preconditions']): void {
@@ -44,6 +47,23 @@ function checkPreconditions(rt: ResourceType, current: StoredObject, pre: Delete
   if (pre?.resourceVersion && pre.resourceVersion !== String(current.modRevision)) {
     throw errors.conflict(rt.plural, rt.group, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.modRevision}`);
   }
+}
+
+export const orphanFinalizer = 'orphan';
+export const foregroundFinalizer = 'foregroundDeletion';
+
+/**
+ * The garbage-collector finalizers a delete asks for, as upstream's generic store: Orphan
+ * adds `orphan` (dependents are released), Foreground adds `foregroundDeletion` (dependents
+ * go first), Background removes both. The GC controller removes them when it is done.
+ */
+function gcFinalizers(current: readonly string[], del: DeleteOptions): string[] | undefined {
+  const policy = del.propagationPolicy ?? (del.orphanDependents === true ? 'Orphan' : del.orphanDependents === false ? 'Background' : undefined);
+  if (!policy) return undefined;
+  const rest = current.filter((f) => f !== orphanFinalizer && f !== foregroundFinalizer);
+  if (policy === 'Orphan') return [...rest, orphanFinalizer];
+  if (policy === 'Foreground') return [...rest, foregroundFinalizer];
+  return rest;
 }
 
 function waitsForFinalizers(rt: ResourceType, obj: KubeObject): boolean {
@@ -57,11 +77,17 @@ export async function deleteObject(ctx: ApiContext, rt: ResourceType, namespace:
     const current = await ctx.storage.mustGet(rt, namespace, name);
     checkPreconditions(rt, current, del.preconditions);
     const obj = structuredClone(current.object);
+    const meta = obj.metadata ?? (obj.metadata = {});
+    const finalizers = gcFinalizers(meta.finalizers ?? [], del);
+    const finalizersChanged = finalizers !== undefined && JSON.stringify(finalizers) !== JSON.stringify(meta.finalizers ?? []);
+    if (finalizers !== undefined) {
+      if (finalizers.length > 0) meta.finalizers = finalizers;
+      else delete meta.finalizers;
+    }
     if (waitsForFinalizers(rt, obj)) {
-      const meta = obj.metadata ?? (obj.metadata = {});
-      if (meta.deletionTimestamp) return current.object;
-      meta.deletionTimestamp = timestamp(ctx.now());
-      meta.deletionGracePeriodSeconds = 0;
+      if (meta.deletionTimestamp && !finalizersChanged) return current.object;
+      meta.deletionTimestamp ??= timestamp(ctx.now());
+      meta.deletionGracePeriodSeconds ??= 0;
       if (rt.group === '' && rt.kind === 'Namespace') obj.status = { ...(obj.status as object | undefined), phase: 'Terminating' };
       if (opts.dryRun) return obj;
       const stored = await ctx.storage.update(rt, obj, current.modRevision);
