@@ -39,15 +39,6 @@ export async function removeCgroup(cgroupsPath: string): Promise<void> {
   }));
 }
 
-export async function cgroupExists(cgroupsPath: string, controller = 'memory'): Promise<boolean> {
-  try {
-    await readFile(join(cgroupRoot, controller, cgroupsPath, 'cgroup.procs'));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The hard RLIMIT_NOFILE of this process (a container may not be given more). */
 export async function nofileHardLimit(): Promise<number> {
   const text = await readFile('/proc/self/limits', 'utf8');

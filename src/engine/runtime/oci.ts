@@ -9,16 +9,23 @@ import { runtimeStateRoot } from './paths.js';
 
 export type RuntimeName = 'runc' | 'crun';
 
+const found = new Map<string, string>();
+
 export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const known = found.get(name);
+  if (known) return known;
   const dirs = (env.PATH ?? '').split(delimiter).concat(['/usr/sbin', '/usr/bin', '/sbin', '/bin', '/usr/local/bin', '/usr/local/sbin']);
   for (const dir of dirs) {
     if (dir === '') continue;
     const candidate = join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);
+      found.set(name, candidate);
       return candidate;
-    } catch {
-      // not in this directory; keep looking
+    } catch (err: unknown) {
+      // Not here (or not executable): keep looking; anything else is a real problem.
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'EACCES' && code !== 'ENOTDIR') throw err;
     }
   }
   throw new Error(`${name} not found on PATH`);
