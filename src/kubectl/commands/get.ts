@@ -13,7 +13,7 @@ import type { Factory } from '../factory.js';
 import { readManifests } from '../manifests.js';
 import { formatObjects, isMachineOutput, parseOutputFlag } from '../output.js';
 import type { OutputFormat } from '../output.js';
-import { formatColumns, tableCells } from '../printers/index.js';
+import { evaluate, formatColumns, parseTemplate, relaxedExpression, tableCells } from '../printers/index.js';
 import type { Table, TablePrintOptions } from '../printers/index.js';
 import { manifestNamespace, resolveTargets } from '../targets.js';
 import type { Target } from '../targets.js';
@@ -101,22 +101,50 @@ export const getCommand: Command = {
         const fieldSelector = flagString(f.args, 'field-selector');
         if (selector) query['labelSelector'] = selector;
         if (fieldSelector) query['fieldSelector'] = fieldSelector;
-        query['limit'] = '500';
+        const sortBy = flagString(f.args, 'sort-by');
+        if (sortBy && !machine) query['includeObject'] = 'Object';
+        else query['limit'] = '500';
         const body = await f.client().get<Table & { items?: KubeObject[]; metadata?: { resourceVersion?: string } }>(resourcePath(target.resource, namespace ? { namespace } : {}), query, accept);
         if (body.metadata?.resourceVersion) item.listResourceVersion = body.metadata.resourceVersion;
-        if (machine) item.objects.push(...(body.items ?? []).map((o) => withTypeMeta(o, target.resource)));
-        else item.tables.push(body);
+        if (machine) item.objects.push(...sortObjects((body.items ?? []).map((o) => withTypeMeta(o, target.resource)), flagString(f.args, 'sort-by')));
+        else item.tables.push(sortTable(body, flagString(f.args, 'sort-by')));
       }
     }
     const watching = flagBool(f.args, 'watch') || flagBool(f.args, 'watch-only');
     if (!flagBool(f.args, 'watch-only')) {
-      if (machine) printMachine(f, output, fetched, allNamespaces);
+      if (machine) printMachine(f, output, fetched);
       else printHuman(f, output, fetched, allNamespaces, watching);
     }
     if (watching) await watchTargets(f, output, fetched, allNamespaces);
     return exit;
   },
 };
+
+/** The value --sort-by compares, from a relaxed JSONPath (`.metadata.name`). */
+function sortKey(obj: unknown, expr: string): unknown {
+  const nodes = parseTemplate(relaxedExpression(expr));
+  const first = nodes[0];
+  return first && first.kind === 'path' ? evaluate(first.segments, obj, true)[0] : undefined;
+}
+
+function compareKeys(a: unknown, b: unknown): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (a === undefined) return b === undefined ? 0 : -1;
+  if (b === undefined) return 1;
+  const x = String(a), y = String(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function sortObjects(objects: KubeObject[], expr: string | undefined): KubeObject[] {
+  if (!expr) return objects;
+  return objects.map((o) => ({ o, k: sortKey(o, expr) })).sort((a, b) => compareKeys(a.k, b.k)).map((x) => x.o);
+}
+
+function sortTable(table: Table, expr: string | undefined): Table {
+  if (!expr || !table.rows) return table;
+  const rows = table.rows.map((r) => ({ r, k: sortKey(r.object, expr) })).sort((a, b) => compareKeys(a.k, b.k)).map((x) => x.r);
+  return { ...table, rows };
+}
 
 function withTypeMeta(obj: KubeObject, r: ApiResource): KubeObject {
   if (obj.kind && obj.apiVersion) return obj;
@@ -129,13 +157,9 @@ function noResourcesMessage(f: Factory, fetched: Fetched[], allNamespaces: boole
   return `No resources found in ${fetched.find((x) => x.namespace)?.namespace ?? f.namespace()} namespace.\n`;
 }
 
-function printMachine(f: Factory, output: OutputFormat, fetched: Fetched[], allNamespaces: boolean): void {
+function printMachine(f: Factory, output: OutputFormat, fetched: Fetched[]): void {
   const objects = fetched.flatMap((x) => x.objects);
   const single = fetched.length === 1 && (fetched[0]?.target.names.length ?? 0) === 1 && objects.length === 1;
-  if (objects.length === 0 && (output.kind === 'name' || output.kind === 'custom-columns')) {
-    f.io.err(noResourcesMessage(f, fetched, allNamespaces));
-    return;
-  }
   f.io.out(formatObjects(output, objects, single, { showManagedFields: flagBool(f.args, 'show-managed-fields'), noHeaders: flagBool(f.args, 'no-headers') }));
 }
 
