@@ -69,3 +69,22 @@ test('--target picks an earlier stage; FROM scratch with COPY --from makes a one
   const ran = await runImageForTest(fx.root, 'from-image');
   assert.deepEqual(ran.lines, ['65534']);
 });
+
+test('COPY --from sees the other stage as merged: deleted files are gone, a refilled folder shows only its new files', async () => {
+  const ctx = await makeContext(fx, {});
+  const dockerfile = `FROM busybox AS s
+RUN echo a > /f && mkdir -p /o /single && touch /o/old && echo one > /single/file
+RUN rm /f && rm -rf /o && mkdir /o && touch /o/new
+FROM scratch AS merged
+COPY --from=s /o /o/
+COPY --from=s /single /single/
+FROM scratch AS deleted
+COPY --from=s /f /
+`;
+  await buildIn(fx, ctx, dockerfile, { tags: ['merged'], target: 'merged' });
+  const { readdir, readFile } = await import('node:fs/promises');
+  const dirs = (await openImageStore(fx.root).prepare('merged')).lowerDirs;
+  assert.deepEqual(await readdir(`${dirs[1]}/o`), ['new']);
+  assert.equal(await readFile(`${dirs[0]}/single/file`, 'utf8'), 'one\n');
+  await assert.rejects(buildIn(fx, ctx, dockerfile, { target: 'deleted' }), /"\/f": not found/);
+});

@@ -5,6 +5,7 @@
  */
 import { posix } from 'node:path';
 import type { Heredoc, Instruction } from './dockerfile/index.js';
+import { collectFromLayers } from './copy/layer-sources.js';
 import { collectSources, destinationIsDirectory, fingerprintSources, type CollectedSource, type SourceRoot } from './copy/plan.js';
 import type { InlineItem } from './copy/write.js';
 import type { Expander } from './metadata.js';
@@ -19,6 +20,8 @@ export interface CopySource {
   /** Identifies the source's content for the cache without reading it (stage key, image ID). */
   readonly identity?: string;
   root(): Promise<SourceRoot>;
+  /** The source's unpacked layers, top first, to find simple sources without a mount. */
+  layers?(): Promise<string[]>;
 }
 
 export interface PreparedCopy {
@@ -56,7 +59,11 @@ export async function prepareCopy(session: BuildSession, state: StageState, ins:
   let found: Promise<CollectedSource[]> | undefined;
   const collect = (): Promise<CollectedSource[]> => {
     if (sources.length === 0) return Promise.resolve([]);
-    return (found ??= (async () => collectSources(from ? await from.root() : { root: session.contextDir, ignore: session.ignore }, sources))());
+    return (found ??= (async () => {
+      if (!from) return collectSources({ root: session.contextDir, ignore: session.ignore }, sources);
+      const direct = from.layers ? await collectFromLayers(await from.layers(), sources) : undefined;
+      return direct ?? collectSources(await from.root(), sources);
+    })());
   };
   // Context files are identified by content; another stage's or an image's files by that
   // stage's key or image ID, so a cache hit never needs to look at them.

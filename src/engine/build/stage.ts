@@ -161,10 +161,18 @@ async function copySource(ctx: StageContext, fromText: string, line: number): Pr
   const index = findStage(session.program, fromText, ctx.node.stage.index);
   if (index !== undefined) {
     const result = await ctx.stage(index);
-    return { description: fromText, identity: `stage:${result.key}`, root: async () => ({ root: await session.layers.view(result.layers) }) };
+    return {
+      description: fromText, identity: `stage:${result.key}`,
+      root: async () => ({ root: await session.layers.view(result.layers) }),
+      layers: () => session.layers.lowerDirs(result.layers),
+    };
   }
   const info = await ctx.resolveImage(fromText, line);
-  return { description: fromText, identity: `image:${info.id}`, root: async () => ({ root: await session.layers.view(layersOfImage(info)) }) };
+  return {
+    description: fromText, identity: `image:${info.id}`,
+    root: async () => ({ root: await session.layers.view(layersOfImage(info)) }),
+    layers: () => session.layers.lowerDirs(layersOfImage(info)),
+  };
 }
 
 /** Runs a RUN/COPY/ADD step; `open` starts its progress line once its inputs (other stages) are ready. */

@@ -40,7 +40,7 @@ export class CopyRuleError extends Error {}
 
 interface Match { rel: string; abs: string; stats: Stats }
 
-function kindOf(stats: Stats): CopyItem['type'] | undefined {
+export function kindOf(stats: Stats): CopyItem['type'] | undefined {
   if (stats.isDirectory()) return 'directory';
   if (stats.isSymbolicLink()) return 'symlink';
   if (stats.isFile()) return 'file';
