@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, copyFile, writeFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ContainerRuntime, RuntimeError, containersUsingImage, execInContainer, readLog } from '../../src/engine/runtime/index.js';
+import { ContainerRuntime, RuntimeError, containersUsingImage, readLog } from '../../src/engine/runtime/index.js';
 import type { ImageProvider, PreparedImage } from '../../src/engine/types.js';
 import { eventually, leftoverCgroups, mountsUnder } from './engine-run-fixture.js';
 
@@ -59,7 +59,7 @@ test('library: create, start under conmon, exec with captured output, logs, stop
   const out = join(dir, 'exec.out');
   const { openSync, closeSync } = await import('node:fs');
   const fd = openSync(out, 'w');
-  const code = await execInContainer(rt.root, await rt.inspect('lib1'), { args: ['sh', '-c', 'id -u; exit 3'], user: 'nobody', stdio: ['ignore', fd, 'inherit'] });
+  const code = await rt.exec('lib1', { args: ['sh', '-c', 'id -u; exit 3'], user: 'nobody', stdio: ['ignore', fd, 'inherit'] });
   closeSync(fd);
   assert.equal(code, 3);
   assert.equal(await readFile(out, 'utf8'), '65534\n');
@@ -67,7 +67,7 @@ test('library: create, start under conmon, exec with captured output, logs, stop
   const lines: string[] = [];
   assert.ok(await eventually(async () => {
     lines.length = 0;
-    await readLog(rt.logPath(created.id), { onEntry: (e) => lines.push(`${e.stream}:${e.text}`) });
+    await readLog(await rt.logPath(created.id), { onEntry: (e) => lines.push(`${e.stream}:${e.text}`) });
     return lines.length > 0;
   }));
   assert.deepEqual(lines, ['stdout:env=yes\n']);
@@ -88,12 +88,14 @@ test('library: containers join an existing network namespace by path', async (t)
   t.after(async () => { await run('ip', ['netns', 'delete', ns]); });
   await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   await run('ip', ['-n', ns, 'addr', 'add', '10.99.0.1/32', 'dev', 'lo']);
-  const c = await rt.create({ image: 'bb', network: { kind: 'path', path: `/run/netns/${ns}` }, cmd: ['sh', '-c', 'ip -o addr show lo'] });
+  const logPath = join(dir, 'pod-logs', 'c.log');
+  const c = await rt.create({ image: 'bb', network: { kind: 'path', path: `/run/netns/${ns}` }, cmd: ['sh', '-c', 'ip -o addr show lo'], logPath });
+  assert.equal(await rt.logPath(c.id), logPath);
   await rt.start(c.id);
   const done = await rt.wait(c.id);
   assert.equal(done.state.exitCode, 0);
   let text = '';
-  await readLog(rt.logPath(c.id), { onEntry: (e) => { text += e.text; } });
+  await readLog(await rt.logPath(c.id), { onEntry: (e) => { text += e.text; } });
   assert.match(text, /10\.99\.0\.1/, 'the container saw the namespace the test made');
   await rt.remove(c.id);
 });

@@ -9,7 +9,7 @@ export async function main(argv: string[]): Promise<number> {
     const rt = new ContainerRuntime(args.root);
     const record = await rt.inspect(ref);
     const timestamps = hasFlag(args, 'timestamps');
-    await readLog(rt.logPath(record.id), {
+    await readLog(await rt.logPath(record.id), {
       follow: hasFlag(args, 'follow'),
       isDone: async () => (await rt.inspect(record.id)).state.status !== 'running',
       onEntry: (e) => { (e.stream === 'stderr' ? process.stderr : process.stdout).write(timestamps ? `${e.time} ${e.text}` : e.text); },

@@ -32,7 +32,7 @@ async function followToExit(rt: ContainerRuntime, record: ContainerRecord): Prom
   process.on('SIGTERM', onSignal);
   let finished: ContainerRecord | undefined;
   const { readLog } = await import('../../engine/runtime/logs.js');
-  await readLog(rt.logPath(record.id), {
+  await readLog(await rt.logPath(record.id), {
     follow: true,
     isDone: async () => {
       finished = await rt.inspect(record.id);

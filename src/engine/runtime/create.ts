@@ -37,6 +37,8 @@ export interface CreateOptions {
   labels?: Record<string, string>;
   dns?: DnsOptions;
   runtime?: RuntimeName;
+  /** Log file path (the node agent keeps pod logs under its own folder). */
+  logPath?: string;
 }
 
 const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -101,6 +103,7 @@ export async function createContainer(root: string, images: ImageProvider, runti
       runtime,
       state: { status: 'created', pid: 0, exitCode: 0, oomKilled: false },
     };
+    if (options.logPath) record.logPath = options.logPath;
     if (image.shortLowerDirs) record.shortLowerDirs = { cwd: image.shortLowerDirs.cwd, dirs: [...image.shortLowerDirs.dirs] };
     await writeEtcFiles(paths, network, hostname, options.dns);
     await writeRecord(root, record);

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { findOnPath } from './oci.js';
 import type { OciRuntime } from './oci.js';
 import type { ContainerPaths } from './paths.js';
@@ -17,6 +18,7 @@ export interface MonitorOptions {
   paths: ContainerPaths;
   runtime: OciRuntime;
   socketDir: string;
+  logPath: string;
   /** Run when the container exits (e.g. `skiff rm` for --rm), with its arguments. */
   exitCommand?: { path: string; args: string[] };
 }
@@ -26,10 +28,10 @@ interface SyncMessage { data?: number; pid?: number; message?: string }
 /** Creates the container under conmon and resolves with the container's pid (not yet started). */
 export async function createUnderConmon(options: MonitorOptions): Promise<number> {
   const { id, paths, runtime } = options;
-  await Promise.all([mkdir(paths.exitDir, { recursive: true }), mkdir(paths.persistDir, { recursive: true }), mkdir(options.socketDir, { recursive: true })]);
+  await Promise.all([mkdir(paths.exitDir, { recursive: true }), mkdir(paths.persistDir, { recursive: true }), mkdir(options.socketDir, { recursive: true }), mkdir(dirname(options.logPath), { recursive: true })]);
   const args = [
     '--api-version', '1', '-c', id, '-u', id, '-n', options.name, '-r', runtime.path, '-b', paths.dir,
-    '-p', paths.pidFile, '-P', paths.conmonPid, '-l', `k8s-file:${paths.log}`, '--exit-dir', paths.exitDir,
+    '-p', paths.pidFile, '-P', paths.conmonPid, '-l', `k8s-file:${options.logPath}`, '--exit-dir', paths.exitDir,
     '--persist-dir', paths.persistDir, '--socket-dir-path', options.socketDir, '--log-level', 'error',
     ...runtime.globalArgs.flatMap((a) => ['--runtime-arg', a]),
   ];

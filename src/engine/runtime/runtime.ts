@@ -7,7 +7,8 @@ import { rm } from 'node:fs/promises';
 import type { ImageProvider } from '../types.js';
 import { containerPaths } from './paths.js';
 import type { ContainerRecord } from './record.js';
-import { listIds } from './record.js';
+import { listIds, readRecord } from './record.js';
+import type { ExecOptions } from './exec.js';
 import { createContainer } from './create.js';
 import type { CreateOptions } from './create.js';
 import { refreshRecord } from './state.js';
@@ -162,8 +163,16 @@ export class ContainerRuntime {
     return record.id;
   }
 
-  logPath(id: string): string {
-    return containerPaths(this.root, id).log;
+  /** The container's k8s-file (CRI format) log. */
+  async logPath(ref: string): Promise<string> {
+    const record = await readRecord(this.root, await this.resolve(ref));
+    return record.logPath ?? containerPaths(this.root, record.id).log;
+  }
+
+  /** Runs a command in the running container; resolves with its exit code. */
+  async exec(ref: string, options: ExecOptions): Promise<number> {
+    const { execInContainer } = await import('./exec.js');
+    return execInContainer(this.root, await this.inspect(ref), options);
   }
 
   /** Ids of containers (any state) made from an image; the image store asks before deleting. */

@@ -45,7 +45,7 @@ export async function startWithConmon(root: string, record: ContainerRecord, opt
   let pid: number;
   try {
     const { createUnderConmon } = await import('./monitor.js');
-    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), ...(options.exitCommand ? { exitCommand: options.exitCommand } : {}) });
+    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), logPath: record.logPath ?? paths.log, ...(options.exitCommand ? { exitCommand: options.exitCommand } : {}) });
     await ociStart(rt, record.id);
   } catch (err: unknown) {
     return failStart(root, record, err);

@@ -36,7 +36,7 @@ export function inspectView(root: string, r: ContainerRecord): Record<string, un
     ResolvConfPath: paths.resolvConf,
     HostnamePath: paths.hostname,
     HostsPath: paths.hosts,
-    LogPath: paths.log,
+    LogPath: r.logPath ?? paths.log,
     Name: r.name,
     Driver: 'overlay',
     OCIRuntime: r.runtime,
