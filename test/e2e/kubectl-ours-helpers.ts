@@ -117,6 +117,14 @@ export async function same(k: Pair, args: string[], message?: string): Promise<v
   assert.equal(ours.code, real.code, `exit code of: ${label}`);
 }
 
+/** `same` for many read-only commands, a few at a time (they do not change anything). */
+export async function sameAll(k: Pair, list: string[][], concurrency = 4): Promise<void> {
+  const queue = [...list];
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    for (let args = queue.shift(); args; args = queue.shift()) await same(k, args);
+  }));
+}
+
 /** Runs a state-changing sequence with the real kubectl, resets, then with ours; compares. */
 export async function sameSequence(k: Pair, reset: () => Promise<void>, steps: Array<{ args: string[]; before?: () => void }>): Promise<void> {
   const outputs: Array<Array<{ stdout: string; stderr: string; code: number }>> = [];
