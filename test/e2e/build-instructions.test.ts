@@ -130,3 +130,29 @@ test('ADD extracts local tar archives (plain, gzip, xz) and copies other files',
   assert.equal(await readFile(join(xz!, 'xz/etc/conf'), 'utf8'), 'conf');
   assert.equal(await readFile(join(copied!, 'copied.txt'), 'utf8'), 'not an archive');
 });
+
+test('RUN --mount: cache folders persist between builds, tmpfs, read-only binds of the context keyed by content; none of them lands in the layer', async () => {
+  const ctx = await makeContext(fx, { 'src/input.txt': 'v1' });
+  const dockerfile = `FROM busybox
+RUN --mount=type=cache,target=/var/cache/app,id=app-cache \\
+    --mount=type=tmpfs,target=/scratch \\
+    --mount=type=bind,source=src,target=/mnt/src \\
+    echo run >> /var/cache/app/runs && touch /scratch/t && \\
+    cat /mnt/src/input.txt > /result && wc -l < /var/cache/app/runs > /runs-seen && \\
+    (touch /mnt/src/write-attempt 2>/dev/null && echo writable || echo read-only) > /bind-mode
+`;
+  await buildIn(fx, ctx, dockerfile, { tags: ['mounts'] });
+  await buildIn(fx, ctx, dockerfile, { tags: ['mounts'], noCache: true });
+  const top = await topLayer('mounts');
+  assert.equal(await readFile(join(top, 'result'), 'utf8'), 'v1');
+  assert.equal((await readFile(join(top, 'runs-seen'), 'utf8')).trim(), '2', 'the cache folder kept the first run file');
+  assert.equal((await readFile(join(top, 'bind-mode'), 'utf8')).trim(), 'read-only');
+  for (const absent of ['var/cache/app', 'scratch', 'mnt']) {
+    await assert.rejects(lstat(join(top, absent)), `${absent} must not be in the layer`);
+  }
+  await assert.rejects(lstat(join(ctx, 'src', 'write-attempt')));
+  // The bound files are part of the step's cache key.
+  assert.equal((await buildIn(fx, ctx, dockerfile)).executedSteps, 0);
+  await writeFile(join(ctx, 'src', 'input.txt'), 'v2');
+  assert.equal((await buildIn(fx, ctx, dockerfile)).executedSteps, 1);
+});

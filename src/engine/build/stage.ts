@@ -15,6 +15,10 @@ import type { LayerRef } from './layers.js';
 import { applyMetadata } from './metadata.js';
 import type { ProgressVertex } from './progress.js';
 import { runCommand, runHistory } from './run-command.js';
+import type { PreparedMount } from './run-exec.js';
+import { parseRunMounts } from './run-mounts.js';
+import { resolveScoped } from './context/scoped.js';
+import { collectSources, fingerprintSources } from './copy/plan.js';
 import type { BuildSession } from './session.js';
 import { StageState, type StageResult } from './state.js';
 
@@ -179,10 +183,11 @@ async function copySource(ctx: StageContext, fromText: string, line: number): Pr
 async function fileStep(ctx: StageContext, state: StageState, ins: Instruction, open: () => ProgressVertex): Promise<void> {
   const { session } = ctx;
   if (ins.kind === 'run') {
+    const mounts = await prepareMounts(ctx, state, ins);
     const vertex = open();
     const command = runCommand(ins, state);
-    state.key = cacheKey(state.key, ['run', command.argv, command.script ?? null, state.runEnv(), state.runtime.WorkingDir ?? '', state.runtime.User ?? '']);
-    const record = await cached(session, state.key, async () => (await import('./run-exec.js')).executeRun(session, state, ins, command, vertex), vertex);
+    state.key = cacheKey(state.key, ['run', command.argv, command.script ?? null, state.runEnv(), state.runtime.WorkingDir ?? '', state.runtime.User ?? '', mounts.map((m) => m.key)]);
+    const record = await cached(session, state.key, async () => (await import('./run-exec.js')).executeRun(session, state, ins, command, vertex, mounts), vertex);
     addHistory(state, record.created, runHistory(command, state), record.layer);
     return;
   }
@@ -194,4 +199,23 @@ async function fileStep(ctx: StageContext, state: StageState, ins: Instruction, 
   state.key = cacheKey(state.key, prepared.keyParts);
   const record = await cached(session, state.key, async () => (await import('./copy-exec.js')).executeCopy(session, state, ins, prepared), vertex);
   addHistory(state, record.created, prepared.createdBy, record.layer);
+}
+
+/** RUN --mount specs with their cache key parts (a bind mount is keyed by its files' content). */
+async function prepareMounts(ctx: StageContext, state: StageState, ins: Extract<Instruction, { kind: 'run' }>): Promise<(PreparedMount & { key: unknown })[]> {
+  if (ins.mounts.length === 0) return [];
+  const { session } = ctx;
+  const mounts = parseRunMounts(ins.mounts, state.runtime.WorkingDir ?? '/', state.lookup, session.program.escape);
+  return Promise.all(mounts.map(async (mount) => {
+    if (mount.type !== 'bind') return { mount, key: mount };
+    if (mount.from !== undefined) {
+      const from = await copySource(ctx, state.expander().word(mount.from), ins.line);
+      const hostSource = async (): Promise<string> => (await resolveScoped((await from.root()).root, mount.source, { followFinal: true })).abs;
+      return { mount, hostSource, key: [mount, from.identity] };
+    }
+    const found = await resolveScoped(session.contextDir, mount.source, { followFinal: true });
+    if (!found.stats || (found.rel !== '' && session.ignore.excludes(found.rel))) throw new Error(`"/${mount.source}": not found`);
+    const fingerprint = await fingerprintSources(await collectSources({ root: session.contextDir, ignore: session.ignore }, [mount.source]), (abs, st) => session.hasher.digest(abs, st));
+    return { mount, hostSource: async () => found.abs, key: [mount, fingerprint] };
+  }));
 }

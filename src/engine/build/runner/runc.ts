@@ -17,8 +17,15 @@ export interface RunProcessSpec {
   readonly uid: number;
   readonly gid: number;
   readonly additionalGids: readonly number[];
-  /** Read-only bind mounts (heredoc scripts). */
-  readonly binds?: readonly { source: string; destination: string }[];
+  /** Extra OCI mounts (heredoc scripts, RUN --mount). */
+  readonly mounts?: readonly OciMount[];
+}
+
+export interface OciMount {
+  readonly destination: string;
+  readonly type: string;
+  readonly source: string;
+  readonly options: readonly string[];
 }
 
 const CAPABILITIES = [
@@ -47,7 +54,7 @@ function ociConfig(spec: RunProcessSpec, hostname: string): object {
       { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
       { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
       { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
-      ...(spec.binds ?? []).map((b) => ({ destination: b.destination, type: 'bind', source: b.source, options: ['rbind', 'ro'] })),
+      ...(spec.mounts ?? []),
     ],
     linux: {
       namespaces: [{ type: 'pid' }, { type: 'ipc' }, { type: 'uts' }, { type: 'mount' }, { type: 'network' }],
