@@ -90,6 +90,10 @@ test('run -d --rm removes the container when it exits, without any skiff process
   assert.ok(await exists(join(fx.root, 'containers', id)));
   assert.ok(await eventually(async () => !(await exists(join(fx.root, 'containers', id))), 15_000), 'conmon exit command removed it');
   assert.deepEqual(await mountsUnder(fx.root), []);
+  // The same for `create --rm` started later.
+  const later = (await fx.skiff(['create', '--rm', 'busybox', 'true'])).stdout.trim();
+  assert.equal((await fx.skiff(['start', later])).code, 0);
+  assert.ok(await eventually(async () => !(await exists(join(fx.root, 'containers', later))), 15_000), 'removed after start');
 });
 
 test('create then start, and start again after exit', async () => {

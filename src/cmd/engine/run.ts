@@ -7,7 +7,6 @@
  *    and its logs and exit code stay behind like Docker's.
  * Exits with the container's code (125 when skiff itself fails).
  */
-import { fileURLToPath } from 'node:url';
 // Straight to the modules this command needs rather than the runtime's index: `skiff run
 // --rm` is measured in milliseconds and every module loaded counts.
 import { ContainerRuntime } from '../../engine/runtime/runtime.js';
@@ -19,12 +18,6 @@ const usage = `Usage: skiff run [-d] [--rm] [--name NAME] [-e K=V] [-v HOST:CTR[
                  [--memory 64m] [--cpus 0.5] [--network none|host|ns:PATH] [-p H:C]
                  [--entrypoint X] [-i] [-t] IMAGE [CMD...]
 `;
-
-/** `node bin/skiff rm -f ID` for conmon to run when a detached --rm container exits. */
-function autoRemoveCommand(root: string, id: string): { path: string; args: string[] } {
-  const skiffBin = fileURLToPath(new URL('../../../../bin/skiff', import.meta.url));
-  return { path: process.execPath, args: [skiffBin, 'rm', '-f', '--root', root, id] };
-}
 
 async function followToExit(rt: ContainerRuntime, record: ContainerRecord): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => { void rt.kill(record.id, signal).catch(() => undefined); };
@@ -73,7 +66,7 @@ export async function main(argv: string[]): Promise<number> {
     const record = await rt.create(flags.create);
     const c = flags.create;
     if (flags.detach) {
-      await rt.start(record.id, c.autoRemove ? { exitCommand: autoRemoveCommand(flags.root, record.id) } : {});
+      await rt.start(record.id);
       process.stdout.write(`${record.id}\n`);
       return 0;
     }
@@ -82,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
       // Published ports need the monitor path (the publisher follows conmon's container).
       const direct = c.tty || c.openStdin || (c.autoRemove && (c.ports ?? []).length === 0);
       if (direct) code = await runInForeground(rt, record);
-      else code = await followToExit(rt, await rt.start(record.id));
+      else code = await followToExit(rt, await rt.start(record.id, { autoRemoveOnExit: false }));
     } finally {
       if (c.autoRemove) await rt.remove(record.id, { force: true });
     }

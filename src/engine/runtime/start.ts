@@ -5,12 +5,13 @@
  *    runs, where the caller waits anyway. The caller records the exit itself.
  */
 import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import type { StdioOptions } from 'node:child_process';
 import { containerPaths, socketDir } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { writeRecord } from './record.js';
 import { prepareBundle } from './bundle.js';
-import { ociDelete, ociKill, ociRuntime, ociStart } from './oci.js';
+import { ociDelete, ociRuntime, ociStart } from './oci.js';
 import type { RuntimeName } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
 import { finalizeRun } from './state.js';
@@ -18,8 +19,10 @@ import { RuntimeError } from './errors.js';
 import { signalNumber } from './signals.js';
 
 export interface StartOptions {
-  /** Command conmon runs when the container exits (used for `run -d --rm`). */
+  /** Command conmon runs when the container exits; auto-remove containers default to `skiff rm -f`. */
   exitCommand?: { path: string; args: string[] };
+  /** False when the caller waits and removes the container itself (foreground `run --rm`). */
+  autoRemoveOnExit?: boolean;
 }
 
 /** Docker's exit codes for a process that could not be started. */
@@ -36,41 +39,49 @@ async function failStart(root: string, record: ContainerRecord, err: unknown): P
   throw new RuntimeError('RUNTIME_FAILED', message, { cause: err });
 }
 
+/**
+ * `skiff rm -f --root ROOT ID`, for conmon to run when an auto-remove (--rm) container exits:
+ * nothing of ours may be running by then.
+ */
+export function autoRemoveCommand(root: string, id: string): { path: string; args: string[] } {
+  const skiffBin = fileURLToPath(new URL('../../../../bin/skiff', import.meta.url));
+  return { path: process.execPath, args: [skiffBin, 'rm', '-f', '--root', root, id] };
+}
+
 export async function startWithConmon(root: string, record: ContainerRecord, options: StartOptions = {}): Promise<ContainerRecord> {
+  const autoRemove = options.autoRemoveOnExit ?? record.hostConfig.autoRemove;
+  const exitCommand = options.exitCommand ?? (autoRemove ? autoRemoveCommand(root, record.id) : undefined);
   const rt = ociRuntime(root, record.runtime as RuntimeName);
   // A previous run's runtime state would make create fail with "already exists".
   await ociDelete(rt, record.id);
   await prepareBundle(root, record);
   const paths = containerPaths(root, record.id);
   let pid: number;
+  let proxyPid = 0;
   try {
     const { createUnderConmon } = await import('./monitor.js');
-    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), logPath: record.logPath ?? paths.log, ...(options.exitCommand ? { exitCommand: options.exitCommand } : {}) });
+    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), logPath: record.logPath ?? paths.log, ...(exitCommand ? { exitCommand } : {}) });
+    // Ports are served before the process runs (its namespace exists once created), so even
+    // a short-lived container is reachable from its first instruction, as with Docker.
+    if (record.hostConfig.ports.length > 0 && record.hostConfig.network.kind !== 'host') proxyPid = await publishPorts(root, record, pid);
     await ociStart(rt, record.id);
   } catch (err: unknown) {
-    return failStart(root, record, err);
+    const withProxy = { ...record, state: { ...record.state, proxyPid } };
+    return failStart(root, withProxy, err);
   }
   const running: ContainerRecord = {
     ...record,
-    state: { status: 'running', pid, exitCode: 0, oomKilled: false, startedAt: new Date().toISOString(), monitor: 'conmon' },
+    state: { status: 'running', pid, exitCode: 0, oomKilled: false, startedAt: new Date().toISOString(), monitor: 'conmon', ...(proxyPid ? { proxyPid } : {}) },
   };
   await writeRecord(root, running);
-  if (record.hostConfig.ports.length === 0 || record.hostConfig.network.kind === 'host') return running;
-  try {
-    const published = { ...running, state: { ...running.state, proxyPid: await publishPorts(root, running) } };
-    await writeRecord(root, published);
-    return published;
-  } catch (err: unknown) {
-    await ociKill(rt, record.id, 'SIGKILL').catch(() => undefined);
-    return failStart(root, running, err);
-  }
+  return running;
 }
 
 /** Serves `-p` ports: host listeners forwarding into the container's network namespace. */
-async function publishPorts(root: string, record: ContainerRecord): Promise<number> {
+async function publishPorts(root: string, record: ContainerRecord, pid: number): Promise<number> {
   const { startPortProxy } = await import('../network/index.js');
   const network = record.hostConfig.network;
-  const netns = network.kind === 'path' ? network.path : `/proc/${record.state.pid}/ns/net`;
+  const netns = network.kind === 'path' ? network.path : `/proc/${pid}/ns/net`;
   const udp = record.hostConfig.ports.find((p) => p.protocol !== 'tcp');
   if (udp) throw new RuntimeError('INVALID_ARGUMENT', `publishing ${udp.protocol} ports is not supported`);
   return startPortProxy(netns, `${containerPaths(root, record.id).dir}/ports.sock`, record.hostConfig.ports);
