@@ -19,7 +19,7 @@ describe('registry: basic auth (htpasswd)', () => {
   let registry: RegistryProcess;
   before(async () => {
     fx = await makeEngineFixture('registry-basic');
-    registry = await startRegistry({ kind: 'htpasswd', users: { alice: 's3cret:with:colons' } });
+    registry = await startRegistry({ auth: { kind: 'htpasswd', users: { alice: 's3cret:with:colons' } } });
   });
   after(async () => {
     await registry?.stop();
@@ -57,7 +57,7 @@ describe('registry: bearer token auth', () => {
   before(async () => {
     fx = await makeEngineFixture('registry-token');
     tokens = await startTokenServer({ bob: 'hunter2' });
-    registry = await startRegistry({ kind: 'token', realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, certPem: tokens.certPem });
+    registry = await startRegistry({ auth: { kind: 'token', realm: tokens.realm, service: tokens.service, issuer: tokens.issuer, certPem: tokens.certPem } });
   });
   after(async () => {
     await registry?.stop();

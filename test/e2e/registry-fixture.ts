@@ -7,7 +7,7 @@
  * stopped by PID / closed and its temp dir removed by the returned stop().
  */
 import { execFile, spawn } from 'node:child_process';
-import { createSign, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createSign, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,7 +30,14 @@ export type RegistryAuth =
   | { kind: 'htpasswd'; users: Record<string, string> }
   | { kind: 'token'; realm: string; service: string; issuer: string; certPem: string };
 
-export async function startRegistry(auth?: RegistryAuth): Promise<RegistryProcess> {
+export interface RegistryStartOptions {
+  auth?: RegistryAuth;
+  /** Serve https with this certificate (PEM) and key. */
+  tls?: { certPem: string; keyPem: string };
+}
+
+export async function startRegistry(options: RegistryStartOptions = {}): Promise<RegistryProcess> {
+  const { auth, tls } = options;
   const dir = await mkdtemp(join(tmpdir(), 'skiff-registry-'));
   const lines = [
     'version: 0.1',
@@ -38,6 +45,11 @@ export async function startRegistry(auth?: RegistryAuth): Promise<RegistryProces
     'storage:', `  filesystem:`, `    rootdirectory: ${join(dir, 'data')}`, '  delete:', '    enabled: true',
     'http:', '  addr: 127.0.0.1:0', `  secret: ${randomBytes(16).toString('hex')}`,
   ];
+  if (tls) {
+    await writeFile(join(dir, 'tls.crt'), tls.certPem);
+    await writeFile(join(dir, 'tls.key'), tls.keyPem);
+    lines.push('  tls:', `    certificate: ${join(dir, 'tls.crt')}`, `    key: ${join(dir, 'tls.key')}`);
+  }
   if (auth?.kind === 'htpasswd') {
     const file = join(dir, 'htpasswd');
     await writeFile(file, '');
@@ -81,6 +93,38 @@ export async function startRegistry(auth?: RegistryAuth): Promise<RegistryProces
   }
 }
 
+export interface SelfSigned {
+  privateKey: KeyObject;
+  keyPem: string;
+  certPem: string;
+  /** The certificate as base64 DER (a JWT x5c entry). */
+  certDer: string;
+}
+
+/** A self-signed RSA certificate valid for a day, also for 127.0.0.1 (an IP SAN) so TLS clients accept the name. */
+export function selfSignedCertificate(commonName: string): SelfSigned {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
+  cert.serialNumber = randomBytes(8).toString('hex').replace(/^[89a-f]/, '1');
+  cert.validity.notBefore = new Date(Date.now() - 3_600_000);
+  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
+  const subject = [{ name: 'commonName', value: commonName }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true },
+    { name: 'keyUsage', keyCertSign: true, digitalSignature: true, keyEncipherment: true },
+    { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+  ]);
+  const keyPem = privateKey.export({ type: 'pkcs1', format: 'pem' }).toString();
+  cert.sign(forge.pki.privateKeyFromPem(keyPem), forge.md.sha256.create());
+  return {
+    privateKey, keyPem, certPem: forge.pki.certificateToPem(cert),
+    certDer: Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary').toString('base64'),
+  };
+}
+
 async function listen(server: Server): Promise<number> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return (server.address() as AddressInfo).port;
@@ -103,19 +147,7 @@ export interface TokenServer {
 
 /** A token server granting every asked-for scope to `users` (user -> password); anonymous callers are refused. */
 export async function startTokenServer(users: Record<string, string>): Promise<TokenServer> {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.publicKeyFromPem(publicKey.export({ type: 'spki', format: 'pem' }).toString());
-  cert.serialNumber = '01';
-  cert.validity.notBefore = new Date(Date.now() - 3_600_000);
-  cert.validity.notAfter = new Date(Date.now() + 86_400_000);
-  const subject = [{ name: 'commonName', value: 'skiff test token issuer' }];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  cert.setExtensions([{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, digitalSignature: true }]);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey.export({ type: 'pkcs1', format: 'pem' }).toString()), forge.md.sha256.create());
-  const certPem = forge.pki.certificateToPem(cert);
-  const certDer = Buffer.from(forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes(), 'binary').toString('base64');
+  const { privateKey, certPem, certDer } = selfSignedCertificate('skiff test token issuer');
   const service = 'skiff-test-registry';
   const issuer = 'skiff-test-issuer';
   const requests: { user: string; scopes: string[] }[] = [];

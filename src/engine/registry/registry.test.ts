@@ -73,6 +73,7 @@ describe('endpoints', () => {
     assert.ok(!isLoopbackHost('127.example.com') && !isLoopbackHost('10.0.0.1:5000'));
     assert.deepEqual(planEndpoint('127.0.0.1:5000', undefined).bases.map(String), ['http://127.0.0.1:5000/']);
     assert.deepEqual(planEndpoint('localhost:5000', true).bases.map(String), ['https://localhost:5000/']);
+    assert.deepEqual(planEndpoint('localhost:5000', false).bases.map(String), ['https://localhost:5000/', 'http://localhost:5000/']);
     assert.deepEqual(planEndpoint('docker.io', undefined), { bases: [new URL('https://registry-1.docker.io')], tlsVerify: true });
     assert.deepEqual(planEndpoint('r.example', false), { bases: [new URL('https://r.example'), new URL('http://r.example')], tlsVerify: false });
   });
