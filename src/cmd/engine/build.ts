@@ -14,7 +14,8 @@ Options:
       --build-arg list     Set build-time variables
   -f, --file string        Name of the Dockerfile (default: "PATH/Dockerfile")
       --no-cache           Do not use cache when building the image
-      --progress string    Set type of progress output (plain, tty, quiet) (default "plain")
+      --progress string    Set type of progress output (auto, plain, tty, quiet) (default "auto":
+                           tty on a terminal, plain otherwise)
   -q, --quiet              Suppress the build output and print image ID on success
   -t, --tag list           Name and optionally a tag in the "name:tag" format
       --target string      Set the target build stage to build
@@ -44,14 +45,15 @@ export async function main(argv: string[]): Promise<number> {
     if (eq > 0) buildArgs[pair.slice(0, eq)] = pair.slice(eq + 1);
     else if (process.env[pair] !== undefined) buildArgs[pair] = process.env[pair]!; // `--build-arg NAME` takes it from the environment
   }
-  const mode = flagBool(args, 'quiet') ? 'quiet' : flagValue(args, 'progress') ?? 'plain';
+  const mode = flagBool(args, 'quiet') ? 'quiet' : flagValue(args, 'progress') ?? 'auto';
   if (!['plain', 'tty', 'auto', 'quiet'].includes(mode)) {
     process.stderr.write(`Error: invalid progress mode "${mode}" (plain, tty, quiet)\n`);
     return 125;
   }
-  const { build, BuildError, PlainProgress, silentProgress } = await import('../../engine/build/index.js');
-  // The tty view is the plain one too (a compact live view is not implemented); it goes to stderr as BuildKit's does.
-  const progress = mode === 'quiet' ? silentProgress : new PlainProgress(process.stderr);
+  const { build, BuildError, PlainProgress, TtyProgress, silentProgress } = await import('../../engine/build/index.js');
+  // Progress goes to stderr, as BuildKit's does; `auto` is the compact view on a terminal, plain otherwise.
+  const tty = mode === 'tty' || (mode === 'auto' && process.stderr.isTTY);
+  const progress = mode === 'quiet' ? silentProgress : tty ? new TtyProgress(process.stderr) : new PlainProgress(process.stderr);
   // Ctrl-C cancels: the running step is killed and the build cleans up; a second one exits at once.
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals): void => {

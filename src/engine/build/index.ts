@@ -7,7 +7,7 @@ export { build, MAX_LAYERS } from './builder.js';
 export type { BuildOptions, BuildResult } from './builder.js';
 export { BuildError } from './errors.js';
 export { pruneBuildCache } from './cache.js';
-export { PlainProgress, silentProgress } from './progress.js';
+export { PlainProgress, TtyProgress, silentProgress } from './progress.js';
 export type { ProgressSink, ProgressVertex } from './progress.js';
 export { IgnoreMatcher } from './context/ignore.js';
 export { loadDockerfile, DockerfileError } from './dockerfile/index.js';

@@ -59,3 +59,59 @@ export class PlainProgress implements ProgressSink {
     this.out.write(`WARNING: ${message}\n`);
   }
 }
+
+/**
+ * A compact view for terminals: one line per finished step (`=> [build 2/3] RUN make  1.2s`,
+ * `=> CACHED [...]`) and a status line for what is running, redrawn in place; RUN output is
+ * shown only when the step fails.
+ */
+export class TtyProgress implements ProgressSink {
+  private readonly running = new Map<number, { name: string; started: number; lines: string[] }>();
+  private next = 1;
+  private statusShown = false;
+
+  constructor(private readonly out: Writable & { columns?: number }, private readonly clock: () => number = () => performance.now()) {}
+
+  private clearStatus(): void {
+    if (this.statusShown) this.out.write('\r\x1b[K');
+    this.statusShown = false;
+  }
+
+  private drawStatus(): void {
+    this.clearStatus();
+    const first = [...this.running.values()][0];
+    if (!first) return;
+    const width = Math.max(20, (this.out.columns ?? 80) - 1);
+    const more = this.running.size > 1 ? ` (+${this.running.size - 1} more)` : '';
+    this.out.write(`\x1b[2m${`=> ${first.name}${more}`.slice(0, width)}\x1b[0m`);
+    this.statusShown = true;
+  }
+
+  private finish(id: number, text: string): void {
+    this.clearStatus();
+    this.out.write(`${text}\n`);
+    this.running.delete(id);
+    this.drawStatus();
+  }
+
+  vertex(name: string): ProgressVertex {
+    const id = this.next++;
+    const entry = { name, started: this.clock(), lines: [] as string[] };
+    this.running.set(id, entry);
+    this.drawStatus();
+    const seconds = (): string => `${((this.clock() - entry.started) / 1000).toFixed(1)}s`;
+    return {
+      log: (line) => { entry.lines.push(line); if (entry.lines.length > 20) entry.lines.shift(); },
+      status: () => {},
+      cached: () => this.finish(id, `\x1b[34m=> CACHED ${name}\x1b[0m`),
+      done: () => this.finish(id, `=> ${name}  ${seconds()}`),
+      error: (message) => this.finish(id, `\x1b[31m=> ERROR ${name}: ${message}\x1b[0m${entry.lines.map((l) => `\n > ${l}`).join('')}`),
+    };
+  }
+
+  warn(message: string): void {
+    this.clearStatus();
+    this.out.write(`\x1b[33mWARNING: ${message}\x1b[0m\n`);
+    this.drawStatus();
+  }
+}
