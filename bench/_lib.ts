@@ -105,3 +105,62 @@ export function rssMiB(pid: number): number {
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** Median, 90th percentile and range of a sample (milliseconds or whatever unit it is in). */
+export interface Spread { readonly n: number; readonly median: number; readonly p90: number; readonly min: number; readonly max: number }
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  return { n: sorted.length, median: percentile(sorted, 50), p90: percentile(sorted, 90), min: sorted[0] ?? NaN, max: sorted.at(-1) ?? NaN };
+}
+
+export interface TimedRun {
+  /** Wall milliseconds from spawn to the process's exit (not to its pipes closing). */
+  readonly ms: number;
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export interface TimedSpawnOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cwd?: string;
+  /** Killed (SIGKILL, by its PID) after this long; the run then reports signal SIGKILL. */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * Runs a command as a whole process and times it from outside, as a user's shell would see
+ * it. Output is kept (the last 64 KiB of each stream) so callers can check what it did.
+ */
+export function timedSpawn(command: string, args: readonly string[], options: TimedSpawnOptions = {}): Promise<TimedRun> {
+  return new Promise((ok, fail) => {
+    const keep = (s: string, d: Buffer): string => (s + d.toString()).slice(-65536);
+    let stdout = '';
+    let stderr = '';
+    const start = performance.now();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, ...(options.cwd ? { cwd: options.cwd } : {}) });
+    let exitedAt = 0;
+    let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+    const timer = options.timeoutMs ? setTimeout(() => { child.kill('SIGKILL'); }, options.timeoutMs) : undefined;
+    child.stdout!.on('data', (d: Buffer) => { stdout = keep(stdout, d); });
+    child.stderr!.on('data', (d: Buffer) => { stderr = keep(stderr, d); });
+    child.once('error', (err) => { if (timer) clearTimeout(timer); fail(err); });
+    child.once('exit', (code, signal) => { exitedAt = performance.now(); exit = { code, signal }; });
+    // 'close' comes after 'exit' once the pipes are drained; a grandchild holding them open
+    // would delay it, which is why the time is taken at 'exit'.
+    child.once('close', () => {
+      if (timer) clearTimeout(timer);
+      ok({ ms: exitedAt - start, code: exit.code, signal: exit.signal, stdout, stderr });
+    });
+  });
+}
+
+/** Mount points at or below `dir`, deepest last as /proc lists them. */
+export function mountsUnder(dir: string): string[] {
+  const prefix = dir.endsWith('/') ? dir : `${dir}/`;
+  return readFileSync('/proc/self/mounts', 'utf8').split('\n')
+    .map((line) => (line.split(' ')[1] ?? '').replace(/\\040/g, ' '))
+    .filter((m) => m === dir || m.startsWith(prefix));
+}
