@@ -179,8 +179,8 @@ export async function startTokenServer(users: Record<string, string>): Promise<T
   return { realm: `http://127.0.0.1:${port}/token`, certPem, service, issuer, requests, stop: () => close(server) };
 }
 
-/** What the proxy does with a request: pass it on, or break it. */
-export type ProxyAction = 'forward' | 'drop-before' | 'drop-after';
+/** What the proxy does with a request: pass it on, break it, or flip the first byte of the answer. */
+export type ProxyAction = 'forward' | 'drop-before' | 'drop-after' | 'corrupt';
 
 export interface BreakingProxy {
   /** `127.0.0.1:PORT` */
@@ -193,7 +193,8 @@ export interface BreakingProxy {
 /**
  * A pass-through HTTP proxy in front of `target` that asks `decide` per request: 'drop-before'
  * closes the connection before the registry sees anything; 'drop-after' lets the registry
- * take the whole request, then closes the connection instead of answering.
+ * take the whole request, then closes the connection instead of answering; 'corrupt' passes
+ * the answer on with its first byte flipped (same length, wrong digest).
  */
 /** `count` is how many requests with this method the proxy has seen, this one included. */
 export async function startBreakingProxy(target: string, decide: (method: string, path: string, count: number) => ProxyAction): Promise<BreakingProxy> {
@@ -214,6 +215,15 @@ export async function startBreakingProxy(target: string, decide: (method: string
         return;
       }
       res.writeHead(up.statusCode ?? 502, up.headers);
+      if (action === 'corrupt') {
+        let first = true;
+        up.on('data', (chunk: Buffer) => {
+          if (first && chunk.length > 0) { chunk[0] = chunk[0]! ^ 0xff; first = false; }
+          res.write(chunk);
+        });
+        up.on('end', () => res.end());
+        return;
+      }
       up.pipe(res);
     });
     upstream.on('error', () => req.socket.destroy());

@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { openImageStore } from '../../src/engine/image/index.js';
 import { makeEngineFixture, runSkiff, type EngineFixture } from './engine-run-fixture.js';
-import { startRegistry, type RegistryProcess } from './registry-fixture.js';
+import { startBreakingProxy, startRegistry, type RegistryProcess } from './registry-fixture.js';
 
 const run = promisify(execFile);
 
@@ -66,6 +66,30 @@ describe('registry: push, pull, run, interop', () => {
     const repeat = await runSkiff(root, ['pull', dest]);
     assert.equal(repeat.code, 0, repeat.stderr);
     assert.match(repeat.stderr, /skipped: already exists/, 'blobs already stored are not fetched again');
+  });
+
+  it('pulls by digest, and refuses blobs whose content does not match their digest', async () => {
+    const local = await openImageStore(fx.root).resolve('busybox');
+    assert.equal((await fx.skiff(['push', '-q', 'busybox', `${registry.host}/bydigest/busybox:1`])).code, 0);
+    const byDigest = `${registry.host}/bydigest/busybox@${local.manifestDigest}`;
+    const root = emptyRoot();
+    const pull = await runSkiff(root, ['pull', byDigest]);
+    assert.equal(pull.code, 0, pull.stderr);
+    const hi = await runSkiff(root, ['run', '--rm', byDigest, 'echo', 'by-digest']);
+    assert.equal(hi.stdout, 'by-digest\n', hi.stderr);
+
+    // Through a proxy that flips a byte of every blob: same length, wrong content.
+    const proxy = await startBreakingProxy(registry.host, (method, path) => (method === 'GET' && path.includes('/blobs/sha256:') ? 'corrupt' : 'forward'));
+    try {
+      const badRoot = emptyRoot();
+      const bad = await runSkiff(badRoot, ['pull', `${proxy.host}/bydigest/busybox:1`]);
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /fetching blob sha256:[0-9a-f]{64} from 127\.0\.0\.1:\d+\/bydigest\/busybox: digest mismatch/);
+      const stored = await openImageStore(badRoot).content.list();
+      assert.deepEqual(stored, [], 'nothing unverified was kept');
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('a missing tag fails with the registry error', async () => {
