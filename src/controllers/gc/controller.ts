@@ -1,0 +1,188 @@
+/**
+ * The garbage collector (upstream pkg/controller/garbagecollector), for the kinds listed in
+ * `collectedResources`:
+ * - an object all of whose owners are gone is deleted (background cascading); one with some
+ *   owners gone loses the dangling references;
+ * - an owner being deleted with the `orphan` finalizer has its references removed from its
+ *   dependents, then the finalizer;
+ * - an owner being deleted with `foregroundDeletion` has its dependents deleted first; the
+ *   finalizer goes once no dependent with blockOwnerDeletion remains.
+ * The API server only marks objects (finalizers, deletionTimestamp); the dependents are ours.
+ * Absence of an owner in the caches is confirmed with a GET before anything is deleted.
+ */
+import type { KubeObject, OwnerReference } from '../../api/types.js';
+import { isNotFound, StatusError } from '../../client/index.js';
+import { keyOf } from '../../client/informers/index.js';
+import { ResourceClient, type GroupVersionResource } from '../../client/typed/index.js';
+import { QueueController, type ControllerContext } from '../base/controller.js';
+import { gvr } from '../base/resources.js';
+import { OwnerGraph } from './graph.js';
+
+const orphanFinalizer = 'orphan';
+const foregroundFinalizer = 'foregroundDeletion';
+
+/** Kinds whose objects own or are owned, by `apiVersion/kind`. */
+export const collectedResources: ReadonlyArray<{ apiVersion: string; kind: string; gvr: GroupVersionResource }> = [
+  { apiVersion: 'v1', kind: 'Pod', gvr: gvr.pods },
+  { apiVersion: 'v1', kind: 'Service', gvr: gvr.services },
+  { apiVersion: 'v1', kind: 'ConfigMap', gvr: { group: '', version: 'v1', resource: 'configmaps', namespaced: true } },
+  { apiVersion: 'v1', kind: 'Secret', gvr: { group: '', version: 'v1', resource: 'secrets', namespaced: true } },
+  { apiVersion: 'v1', kind: 'PersistentVolumeClaim', gvr: { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true } },
+  { apiVersion: 'v1', kind: 'Endpoints', gvr: { group: '', version: 'v1', resource: 'endpoints', namespaced: true } },
+  { apiVersion: 'apps/v1', kind: 'ReplicaSet', gvr: gvr.replicaSets },
+  { apiVersion: 'apps/v1', kind: 'Deployment', gvr: gvr.deployments },
+  { apiVersion: 'apps/v1', kind: 'DaemonSet', gvr: gvr.daemonSets },
+  { apiVersion: 'apps/v1', kind: 'StatefulSet', gvr: gvr.statefulSets },
+  { apiVersion: 'apps/v1', kind: 'ControllerRevision', gvr: gvr.controllerRevisions },
+  { apiVersion: 'batch/v1', kind: 'Job', gvr: gvr.jobs },
+  { apiVersion: 'batch/v1', kind: 'CronJob', gvr: gvr.cronJobs },
+  { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', gvr: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', namespaced: true } },
+];
+
+const byKind = new Map(collectedResources.map((r, i) => [r.kind, i] as const));
+
+type OwnerState = 'absent' | 'present' | 'waiting';
+
+export class GarbageCollector extends QueueController {
+  readonly name = 'garbage-collector';
+  readonly graph = new OwnerGraph();
+  private readonly clients = collectedResources.map((r) => new ResourceClient<KubeObject>(this.ctx.rest, r.gvr));
+
+  constructor(ctx: ControllerContext, workers = 2) {
+    super(ctx, workers);
+  }
+
+  setup(): void {
+    collectedResources.forEach((r, i) => {
+      const informer = this.ctx.informers.forResource(r.gvr);
+      const itemKey = (obj: KubeObject): string => `${i}|${keyOf(obj)}`;
+      const observe = (obj: KubeObject): void => {
+        const key = itemKey(obj);
+        this.graph.upsert(key, obj);
+        if ((obj.metadata?.ownerReferences ?? []).length > 0 || obj.metadata?.deletionTimestamp) this.queue.add(key);
+      };
+      informer.addEventHandler({
+        onAdd: observe,
+        onUpdate: (_old, obj) => observe(obj),
+        onDelete: (obj) => {
+          const key = itemKey(obj);
+          this.graph.remove(key);
+          // Dependents may now be orphans; owners waiting for this dependent may finish.
+          for (const dep of this.graph.dependentKeys(obj.metadata?.uid ?? '')) this.queue.add(dep);
+          for (const ref of obj.metadata?.ownerReferences ?? []) {
+            const owner = this.graph.byOwnerUid(ref.uid);
+            if (owner) this.queue.add(owner.key);
+          }
+        },
+      });
+    });
+  }
+
+  private clientFor(key: string): ResourceClient<KubeObject> | undefined {
+    return this.clients[Number(key.slice(0, key.indexOf('|')))];
+  }
+
+  protected async sync(key: string): Promise<void> {
+    const obj = this.graph.get(key);
+    const client = this.clientFor(key);
+    if (!obj || !client) return;
+    const finalizers = obj.metadata?.finalizers ?? [];
+    if (obj.metadata?.deletionTimestamp) {
+      if (finalizers.includes(orphanFinalizer)) await this.orphanDependents(obj, client);
+      else if (finalizers.includes(foregroundFinalizer)) await this.deleteDependentsFirst(obj, client);
+      return;
+    }
+    const refs = obj.metadata?.ownerReferences ?? [];
+    if (refs.length === 0) return;
+    const states = await Promise.all(refs.map((r) => this.ownerState(obj, r)));
+    const dangling = refs.filter((_, i) => states[i] === 'absent');
+    const solid = states.filter((s) => s === 'present').length;
+    const waiting = states.filter((s) => s === 'waiting').length;
+    if (solid > 0) {
+      if (dangling.length > 0) {
+        const keep = refs.filter((_, i) => states[i] !== 'absent');
+        await this.patchIgnoringGone(client, obj, { metadata: { ownerReferences: keep, resourceVersion: obj.metadata?.resourceVersion } });
+      }
+      return;
+    }
+    if (dangling.length === 0 && waiting === 0) return;
+    // Owners gone (or all deleting in the foreground): the dependent goes too.
+    const hasDependents = this.graph.dependentKeys(obj.metadata?.uid ?? '').length > 0;
+    const policy = waiting > 0 && hasDependents ? 'Foreground' : 'Background';
+    await this.deleteIgnoringGone(client, obj, policy);
+  }
+
+  /** Whether the owner exists; a cache miss is confirmed against the API. */
+  private async ownerState(dependent: KubeObject, ref: OwnerReference): Promise<OwnerState> {
+    const cached = this.graph.byOwnerUid(ref.uid);
+    if (cached) return cached.obj.metadata?.deletionTimestamp && (cached.obj.metadata.finalizers ?? []).includes(foregroundFinalizer) ? 'waiting' : 'present';
+    const index = byKind.get(ref.kind);
+    // Owners of kinds we do not watch are assumed to exist: never delete on a guess.
+    if (index === undefined) return 'present';
+    const client = this.clients[index];
+    if (!client) return 'present';
+    const r = collectedResources[index];
+    if (!r) return 'present';
+    try {
+      const owner = await client.get(r.gvr.namespaced ? dependent.metadata?.namespace : undefined, ref.name);
+      return owner.metadata?.uid === ref.uid ? 'present' : 'absent';
+    } catch (err: unknown) {
+      if (isNotFound(err)) return 'absent';
+      throw err;
+    }
+  }
+
+  private async orphanDependents(owner: KubeObject, client: ResourceClient<KubeObject>): Promise<void> {
+    const uid = owner.metadata?.uid ?? '';
+    for (const depKey of this.graph.dependentKeys(uid)) {
+      const dep = this.graph.get(depKey);
+      const depClient = this.clientFor(depKey);
+      if (!dep || !depClient) continue;
+      const keep = (dep.metadata?.ownerReferences ?? []).filter((r) => r.uid !== uid);
+      await this.patchIgnoringGone(depClient, dep, { metadata: { ownerReferences: keep.length > 0 ? keep : null, resourceVersion: dep.metadata?.resourceVersion } });
+    }
+    await this.removeFinalizer(client, owner, orphanFinalizer);
+  }
+
+  private async deleteDependentsFirst(owner: KubeObject, client: ResourceClient<KubeObject>): Promise<void> {
+    const uid = owner.metadata?.uid ?? '';
+    let blocking = 0;
+    for (const depKey of this.graph.dependentKeys(uid)) {
+      const dep = this.graph.get(depKey);
+      const depClient = this.clientFor(depKey);
+      if (!dep || !depClient) continue;
+      const ref = dep.metadata?.ownerReferences?.find((r) => r.uid === uid);
+      if (ref?.blockOwnerDeletion) blocking++;
+      if (dep.metadata?.deletionTimestamp) continue;
+      const policy = this.graph.dependentKeys(dep.metadata?.uid ?? '').length > 0 ? 'Foreground' : 'Background';
+      await this.deleteIgnoringGone(depClient, dep, policy);
+    }
+    // Dependents' delete events re-enqueue the owner; finish once none blocks it.
+    if (blocking === 0) await this.removeFinalizer(client, owner, foregroundFinalizer);
+  }
+
+  private async removeFinalizer(client: ResourceClient<KubeObject>, obj: KubeObject, finalizer: string): Promise<void> {
+    const rest = (obj.metadata?.finalizers ?? []).filter((f) => f !== finalizer);
+    await this.patchIgnoringGone(client, obj, { metadata: { finalizers: rest.length > 0 ? rest : null, resourceVersion: obj.metadata?.resourceVersion } });
+  }
+
+  private async patchIgnoringGone(client: ResourceClient<KubeObject>, obj: KubeObject, patch: unknown): Promise<void> {
+    try {
+      await client.patch(obj.metadata?.namespace, obj.metadata?.name ?? '', 'merge', patch);
+    } catch (err: unknown) {
+      if (isNotFound(err)) return;
+      // A conflict means the cache is behind: the newer version's event re-enqueues us.
+      if (err instanceof StatusError && err.code === 409) return;
+      throw err;
+    }
+  }
+
+  private async deleteIgnoringGone(client: ResourceClient<KubeObject>, obj: KubeObject, policy: 'Foreground' | 'Background'): Promise<void> {
+    try {
+      await client.delete(obj.metadata?.namespace, obj.metadata?.name ?? '', { propagationPolicy: policy, preconditions: { uid: obj.metadata?.uid ?? '' } });
+    } catch (err: unknown) {
+      if (isNotFound(err) || (err instanceof StatusError && err.code === 409)) return;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,15 @@
+/** Every controller the manager can run, by name, in one place (as kube-controller-manager's list). */
+import type { Controller, ControllerContext } from './base/controller.js';
+import { DeploymentController } from './deployment/controller.js';
+import { GarbageCollector } from './gc/controller.js';
+import { ReplicaSetController } from './replicaset/controller.js';
+import { ServiceAccountController } from './serviceaccount/controller.js';
+
+export const controllerFactories = {
+  replicaset: (ctx: ControllerContext): Controller => new ReplicaSetController(ctx),
+  deployment: (ctx: ControllerContext): Controller => new DeploymentController(ctx),
+  garbagecollector: (ctx: ControllerContext): Controller => new GarbageCollector(ctx),
+  serviceaccount: (ctx: ControllerContext): Controller => new ServiceAccountController(ctx),
+} as const;
+
+export type ControllerName = keyof typeof controllerFactories;
