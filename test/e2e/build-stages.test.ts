@@ -88,3 +88,16 @@ COPY --from=s /f /
   assert.equal(await readFile(`${dirs[0]}/single/file`, 'utf8'), 'one\n');
   await assert.rejects(buildIn(fx, ctx, dockerfile, { target: 'deleted' }), /"\/f": not found/);
 });
+
+test('RUN --mount=from=STAGE reads another stage, which the target then needs', async () => {
+  const ctx = await makeContext(fx, {});
+  const dockerfile = `FROM busybox AS data
+RUN echo data > /d.txt
+FROM busybox
+RUN --mount=from=data,target=/m cat /m/d.txt > /copied
+`;
+  const built = await buildIn(fx, ctx, dockerfile, { tags: ['mount-from'] });
+  const { readFile } = await import('node:fs/promises');
+  const top = (await openImageStore(fx.root).prepare(built.id)).lowerDirs[0]!;
+  assert.equal(await readFile(`${top}/copied`, 'utf8'), 'data\n');
+});

@@ -3,7 +3,7 @@
  * which stages its `COPY --from` reads, and so which stages a target needs. Only those are
  * built; the ones that do not depend on each other run at the same time.
  */
-import { processWord, type DockerfileProgram, type Stage } from './dockerfile/index.js';
+import { processWord, type DockerfileProgram, type Instruction, type Stage } from './dockerfile/index.js';
 import { BuildError } from './errors.js';
 
 export type BaseRef =
@@ -53,14 +53,18 @@ export function buildGraph(program: DockerfileProgram, globalArgs: (name: string
     else if (stageIndex !== undefined) base = { kind: 'stage', index: stageIndex };
     else base = { kind: 'image', reference: image };
     const copyFrom = new Set<number>();
-    for (const ins of stage.instructions) {
-      if ((ins.kind === 'copy') && ins.from !== undefined) {
-        const from = processWord(ins.from, globalArgs, lex);
-        const index = findStage(program, from, stage.index);
-        if (index !== undefined) copyFrom.add(index);
-        else if (findStage(program, from, Infinity) !== undefined) {
-          throw new BuildError(`COPY --from=${from}: stage "${from}" is defined later; a stage can only copy from stages before it`, { file: program.file, line: ins.line });
-        }
+    // COPY --from=X and RUN --mount=...,from=X both read stage X.
+    const fromRefs = stage.instructions.flatMap((ins): { ins: Instruction; text: string }[] => {
+      if (ins.kind === 'copy' && ins.from !== undefined) return [{ ins, text: ins.from }];
+      if (ins.kind === 'run') return ins.mounts.flatMap((m) => [...m.matchAll(/(?:^|,)\s*from=([^,]+)/g)].map((x) => ({ ins, text: x[1]!.trim() })));
+      return [];
+    });
+    for (const { ins, text } of fromRefs) {
+      const from = processWord(text, globalArgs, lex);
+      const index = findStage(program, from, stage.index);
+      if (index !== undefined) copyFrom.add(index);
+      else if (findStage(program, from, Infinity) !== undefined) {
+        throw new BuildError(`${ins.kind.toUpperCase()} from=${from}: stage "${from}" is defined later; a stage can only read stages before it`, { file: program.file, line: ins.line });
       }
     }
     return { stage, base, copyFrom };
