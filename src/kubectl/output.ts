@@ -42,9 +42,12 @@ export function objectName(obj: KubeObject): string {
   return `${kindPrefix({ group: group ?? '', kind: obj.kind ?? '' })}/${obj.metadata?.name ?? ''}`;
 }
 
-/** kubectl's v1 List wrapper for several objects. */
-export function asList(objects: KubeObject[]): KubeObject {
-  return { apiVersion: 'v1', items: objects, kind: 'List', metadata: { resourceVersion: '' } };
+/**
+ * kubectl's v1 List wrapper for several objects. `get` fills metadata.resourceVersion with
+ * an empty string; apply prints an empty metadata.
+ */
+export function asList(objects: KubeObject[], metadata: Record<string, string> = { resourceVersion: '' }): KubeObject {
+  return { apiVersion: 'v1', items: objects, kind: 'List', metadata };
 }
 
 /** The object without metadata.managedFields (kubectl hides them unless --show-managed-fields). */
@@ -55,9 +58,9 @@ export function withoutManagedFields(obj: KubeObject): KubeObject {
 }
 
 /** Prints objects in a machine format; `single` prints the lone object itself, not a List. */
-export function formatObjects(o: OutputFormat, all: KubeObject[], single: boolean, opts: { showManagedFields?: boolean; noHeaders?: boolean } = {}): string {
+export function formatObjects(o: OutputFormat, all: KubeObject[], single: boolean, opts: { showManagedFields?: boolean; noHeaders?: boolean; listMetadata?: Record<string, string> } = {}): string {
   const objects = opts.showManagedFields ? all : all.map(withoutManagedFields);
-  const data: KubeObject = single && objects.length === 1 ? objects[0] as KubeObject : asList(objects);
+  const data: KubeObject = single && objects.length === 1 ? objects[0] as KubeObject : asList(objects, opts.listMetadata);
   switch (o.kind) {
     case 'yaml': return toYaml(data);
     case 'json': return toGoJson(data);
@@ -66,4 +69,17 @@ export function formatObjects(o: OutputFormat, all: KubeObject[], single: boolea
     case 'custom-columns': return printCustomColumns(o.arg, objects, opts.noHeaders ?? false);
     default: throw new Error(`output ${o.kind} is not a machine format`);
   }
+}
+
+/**
+ * Prints objects one at a time as create/apply/patch do: YAML documents after the first are
+ * preceded by `---`, as kubectl's YAML printer does.
+ */
+export function objectPrinter(out: (text: string) => void, o: OutputFormat): (obj: KubeObject) => void {
+  let count = 0;
+  return (obj) => {
+    if (o.kind === 'yaml' && count > 0) out('---\n');
+    count++;
+    out(formatObjects(o, [obj], true));
+  };
 }

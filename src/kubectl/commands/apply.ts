@@ -11,9 +11,9 @@ import { fileFlags } from '../command.js';
 import type { Command } from '../command.js';
 import type { Factory } from '../factory.js';
 import { readManifests } from '../manifests.js';
-import { formatObjects, objectName, parseOutputFlag } from '../output.js';
+import { formatObjects, objectName, parseOutputFlag, withoutManagedFields } from '../output.js';
 import type { OutputFormat } from '../output.js';
-import { toCompactGoJson } from '../printers/index.js';
+import { toCompactGoJson, toGoJsonTopOrder } from '../printers/index.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import type { ResolvedManifest } from '../resolve-manifest.js';
 import { readLastApplied, threeWayPatch, withLastApplied } from '../apply/index.js';
@@ -82,13 +82,35 @@ export const applyCommand: Command = {
         f.fail(err, `error when ${serverSide ? 'patching' : 'creating'} "${m.source}"`);
       }
     }
+    const objects = collected.get(f) ?? [];
+    if (objects.length > 1 && output.kind === 'json') {
+      // kubectl prints a typed metav1.List here: struct field order at the top.
+      f.io.out(toGoJsonTopOrder({ kind: 'List', apiVersion: 'v1', metadata: {}, items: objects.map(withoutManagedFields) }, ['kind', 'apiVersion', 'metadata', 'items']));
+    } else if (objects.length > 0) {
+      f.io.out(formatObjects(output, objects, objects.length === 1, { listMetadata: {} }));
+    }
     return exit;
   },
 };
 
+/** Objects apply prints with -o: at the end, one as itself, several as a v1 List (as kubectl). */
+const collected = new WeakMap<Factory, KubeObject[]>();
+
 function printResult(f: Factory, output: OutputFormat, obj: KubeObject, verb: string): void {
-  if (output.kind === 'human' || output.kind === 'wide') f.io.out(`${objectName(obj)} ${verb}\n`);
-  else f.io.out(formatObjects(output, [obj], true));
+  const dryRun = flagString(f.args, 'dry-run');
+  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  if (output.kind === 'human' || output.kind === 'wide') { f.io.out(`${objectName(obj)} ${verb}${suffix}\n`); return; }
+  const list = collected.get(f) ?? [];
+  list.push(obj);
+  collected.set(f, list);
+}
+
+/** `--dry-run`: client skips the write, server sends it with dryRun=All. */
+function dryRunMode(f: Factory): 'none' | 'client' | 'server' {
+  const v = flagString(f.args, 'dry-run');
+  if (v === 'client' || v === 'server') return v;
+  if (v === undefined || v === 'none') return 'none';
+  throw new Error(`Invalid dry-run value (${v}). Must be "none", "server", or "client".`);
 }
 
 async function applyServerSide(f: Factory, r: ResolvedManifest, output: OutputFormat): Promise<void> {
@@ -97,6 +119,9 @@ async function applyServerSide(f: Factory, r: ResolvedManifest, output: OutputFo
     fieldValidation: validationMode(flagString(f.args, 'validate')),
     force: String(flagBool(f.args, 'force-conflicts')),
   };
+  const mode = dryRunMode(f);
+  if (mode === 'client') { printResult(f, output, r.object, 'serverside-applied'); return; }
+  if (mode === 'server') query['dryRun'] = 'All';
   const path = resourcePath(r.resource, { ...(r.namespace ? { namespace: r.namespace } : {}), name: r.name });
   const result = await f.client().patch<KubeObject>(path, r.object, 'application/apply-patch+yaml', query);
   printResult(f, output, result, 'serverside-applied');
@@ -109,12 +134,15 @@ async function applyClientSide(f: Factory, r: ResolvedManifest, output: OutputFo
     fieldManager: flagString(f.args, 'field-manager') ?? 'kubectl-client-side-apply',
     fieldValidation: validationMode(flagString(f.args, 'validate')),
   };
+  const mode = dryRunMode(f);
+  if (mode === 'server') query['dryRun'] = 'All';
   const { modified } = withLastApplied(r.object);
   let current: KubeObject;
   try {
     current = await client.get<KubeObject>(path);
   } catch (err: unknown) {
     if (!(err instanceof StatusError && err.code === 404)) throw err;
+    if (mode === 'client') { printResult(f, output, modified, 'created'); return; }
     const created = await client.create<KubeObject>(resourcePath(r.resource, r.namespace ? { namespace: r.namespace } : {}), modified, query);
     printResult(f, output, created, 'created');
     return;
@@ -130,6 +158,7 @@ async function applyClientSide(f: Factory, r: ResolvedManifest, output: OutputFo
     return;
   }
   const contentType = cursor ? 'application/strategic-merge-patch+json' : 'application/merge-patch+json';
+  if (mode === 'client') { printResult(f, output, current, 'configured'); return; }
   let patched: KubeObject;
   try {
     patched = await client.patch<KubeObject>(path, patch, contentType, query);

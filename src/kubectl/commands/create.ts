@@ -5,7 +5,7 @@ import { flagArray, flagBool, flagString, UsageError } from '../args.js';
 import { fileFlags } from '../command.js';
 import type { Command } from '../command.js';
 import { readManifests } from '../manifests.js';
-import { formatObjects, objectName, parseOutputFlag } from '../output.js';
+import { objectName, objectPrinter, parseOutputFlag } from '../output.js';
 import { resolveManifest } from '../resolve-manifest.js';
 
 export const createCommand: Command = {
@@ -28,6 +28,7 @@ export const createCommand: Command = {
     const output = parseOutputFlag(flagString(f.args, 'output'));
     const dryRun = flagString(f.args, 'dry-run');
     let exit = 0;
+    const print = objectPrinter((t) => f.io.out(t), output);
     for (const m of await readManifests(files, f.io, { recursive: flagBool(f.args, 'recursive'), verb: 'create' })) {
       try {
         const r = await resolveManifest(f, m);
@@ -41,7 +42,7 @@ export const createCommand: Command = {
         }
         const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
         if (output.kind === 'human' || output.kind === 'wide') f.io.out(`${objectName(created)} created${suffix}\n`);
-        else f.io.out(formatObjects(output, [created], true));
+        else print(created);
       } catch (err: unknown) {
         f.fail(err, `error when creating "${m.source}"`);
         exit = 1;

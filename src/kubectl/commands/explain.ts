@@ -2,7 +2,7 @@
 import { OpenApiV3 } from '../../client/index.js';
 import { flagBool, flagString, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { renderExplain } from '../explain/render.js';
+import { renderExplain } from '../explain/index.js';
 
 export const explainCommand: Command = {
   name: 'explain',

@@ -46,3 +46,13 @@ export function toCompactGoJson(value: unknown): string {
   const keys = Object.keys(m).filter((k) => m[k] !== undefined).sort(byteOrder);
   return `{${keys.map((k) => `${goString(k)}:${toCompactGoJson(m[k])}`).join(',')}}`;
 }
+
+/**
+ * Like toGoJson, but the top-level keys in the given order (a Go struct such as metav1.List
+ * marshals its fields in declaration order, while nested maps stay sorted).
+ */
+export function toGoJsonTopOrder(value: Record<string, unknown>, order: readonly string[]): string {
+  const keys = [...order.filter((k) => value[k] !== undefined), ...Object.keys(value).filter((k) => !order.includes(k) && value[k] !== undefined).sort(byteOrder)];
+  if (keys.length === 0) return '{}\n';
+  return `{\n${keys.map((k) => `    ${goString(k)}: ${encode(value[k], '    ', '    ')}`).join(',\n')}\n}\n`;
+}
