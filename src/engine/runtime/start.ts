@@ -5,6 +5,7 @@
  *    runs, where the caller waits anyway. The caller records the exit itself.
  */
 import { spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { StdioOptions } from 'node:child_process';
 import { containerPaths, socketDir } from './paths.js';
@@ -104,6 +105,7 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   const rt = ociRuntime(root, record.runtime as RuntimeName);
   await prepareBundle(root, record);
   const paths = containerPaths(root, record.id);
+  await rm(paths.pidFile, { force: true });
   const running: ContainerRecord = {
     ...record,
     state: { status: 'running', pid: 0, exitCode: 0, oomKilled: false, startedAt: new Date().toISOString(), monitor: 'direct', monitorPid: process.pid },
@@ -113,7 +115,7 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   const code = await new Promise<number>((resolve, reject) => {
     // stderr comes through us so a failure of the runtime itself (exec not found) can be told
     // apart from the container's own exit code; with a tty the container writes to the pty.
-    const child = spawn(rt.path, [...rt.globalArgs, 'run', '--bundle', paths.dir, record.id], { stdio: options.stdio ?? ['inherit', 'inherit', 'pipe'] });
+    const child = spawn(rt.path, [...rt.globalArgs, 'run', '--pid-file', paths.pidFile, '--bundle', paths.dir, record.id], { stdio: options.stdio ?? ['inherit', 'inherit', 'pipe'] });
     child.stderr?.on('data', (d: Buffer) => {
       // Keep only the tail: it is where the runtime's own error is.
       stderrText = (stderrText + d.toString()).slice(-4096);

@@ -80,7 +80,10 @@ export async function refreshRecord(root: string, id: string): Promise<Container
   if (record.state.monitor === 'direct') {
     // The skiff process running it in the foreground finalizes it; only if that process is
     // gone and left the record behind do we close it here.
-    if (processAlive(record.state.monitorPid ?? 0)) return record;
+    if (processAlive(record.state.monitorPid ?? 0)) {
+      // The runtime writes the container's pid once it is up; show it as soon as it is there.
+      return record.state.pid > 0 ? record : { ...record, state: { ...record.state, pid: await readPid(paths.pidFile) } };
+    }
     return finalizeRun(root, record, { code: unknownExitCode, at: new Date().toISOString() });
   }
   const exit = await readExitFile(paths.exitFile);
