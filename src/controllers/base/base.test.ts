@@ -1,0 +1,49 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Expectations } from './expectations.js';
+import { slowStartBatch } from './slow-start.js';
+import { scaledValue } from './int-or-percent.js';
+
+test('slow start doubles batches and stops after the first failing batch', async () => {
+  const batches: number[] = [];
+  let calls = 0;
+  let inFlight = 0;
+  let batchPeak = 0;
+  const r = await slowStartBatch(20, 1, async () => {
+    calls++;
+    inFlight++;
+    batchPeak = Math.max(batchPeak, inFlight);
+    await new Promise((res) => setImmediate(res));
+    inFlight--;
+    if (inFlight === 0) { batches.push(batchPeak); batchPeak = 0; }
+    if (calls > 7) throw new Error('quota');
+  });
+  assert.deepEqual(batches, [1, 2, 4, 8]);
+  assert.equal(r.successes, 7);
+  assert.equal((r.error as Error).message, 'quota');
+  const ok = await slowStartBatch(5, 1, async () => {});
+  assert.deepEqual(ok, { successes: 5 });
+});
+
+test('expectations hold a key until every expected event is observed or the TTL passes', () => {
+  let now = 0;
+  const e = new Expectations(1000, () => now);
+  assert.ok(e.satisfied('k'));
+  e.expectCreations('k', 2);
+  assert.ok(!e.satisfied('k'));
+  e.creationObserved('k');
+  assert.ok(!e.satisfied('k'));
+  e.creationObserved('k');
+  assert.ok(e.satisfied('k'));
+  e.expectDeletions('k', 1);
+  assert.ok(!e.satisfied('k'));
+  now = 1001;
+  assert.ok(e.satisfied('k'), 'expired');
+});
+
+test('intstr values scale percentages with the requested rounding', () => {
+  assert.equal(scaledValue('25%', 10, true, 0), 3);
+  assert.equal(scaledValue('25%', 10, false, 0), 2);
+  assert.equal(scaledValue(4, 10, false, 0), 4);
+  assert.equal(scaledValue(undefined, 10, false, 7), 7);
+});
