@@ -11,6 +11,7 @@ import { describeFailure, parseErrorBody } from './errors.js';
 import { selectPlatform } from './platform.js';
 import { textProgress } from './progress.js';
 import { manifestMediaType } from './repository.js';
+import { mapLimit } from './transfer.js';
 import { receivedBytes } from './upload.js';
 
 describe('parseChallenges', () => {
@@ -135,5 +136,29 @@ describe('textProgress', () => {
     sink.event({ type: 'done', kind: 'blob', digest, total: 2_000_000 });
     assert.ok(out.includes(`\r\x1b[KCopying blob ${'ab'.repeat(6)} 0B / 2MB`), JSON.stringify(out));
     assert.ok(out.endsWith(`\r\x1b[KCopying blob ${digest} done\n`), JSON.stringify(out));
+  });
+});
+
+describe('mapLimit', () => {
+  it('keeps at most `limit` in flight, keeps order, and starts nothing new after a failure', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const results = await mapLimit([1, 2, 3, 4, 5], 2, async (n) => {
+      started.push(n);
+      peak = Math.max(peak, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5 * (6 - n)));
+      inFlight--;
+      return n * 10;
+    });
+    assert.deepEqual(results, [10, 20, 30, 40, 50]);
+    assert.equal(peak, 2);
+    started.length = 0;
+    await assert.rejects(mapLimit([1, 2, 3, 4], 1, async (n) => {
+      started.push(n);
+      if (n === 2) throw new Error('boom');
+      return n;
+    }), /boom/);
+    assert.deepEqual(started, [1, 2]);
   });
 });
