@@ -1,0 +1,112 @@
+/**
+ * What the scheduler knows about one node: the Node, its allocatable resources, and the pods
+ * on it (bound or assumed) with their summed requests and host ports, so filters and scores
+ * are O(1) per node. PodInfo caches what is derived from a pod once (requests, ports).
+ */
+import type { ContainerPort, Node, Pod, PodAffinityTerm } from './api.js';
+import { podKey } from './api.js';
+import { nonZeroRequests, podRequests, Resources } from './resources.js';
+
+export class PodInfo {
+  readonly key: string;
+  readonly requests: Resources;
+  readonly nonZero: { milliCPU: number; memory: number };
+  readonly hostPorts: ContainerPort[];
+  readonly requiredAffinity: PodAffinityTerm[];
+  readonly requiredAntiAffinity: PodAffinityTerm[];
+
+  constructor(readonly pod: Pod) {
+    this.key = podKey(pod);
+    this.requests = podRequests(pod);
+    this.nonZero = nonZeroRequests(pod);
+    this.hostPorts = [];
+    for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? [])]) {
+      for (const p of c.ports ?? []) if (p.hostPort) this.hostPorts.push(p);
+    }
+    this.requiredAffinity = pod.spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    this.requiredAntiAffinity = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  }
+
+  get hasAffinity(): boolean {
+    const a = this.pod.spec.affinity;
+    return Boolean(a?.podAffinity || a?.podAntiAffinity);
+  }
+}
+
+export function portKey(p: ContainerPort): string {
+  return `${p.protocol ?? 'TCP'}/${p.hostPort ?? 0}`;
+}
+
+export class NodeInfo {
+  node: Node;
+  allocatable: Resources;
+  readonly requested = new Resources();
+  readonly nonZeroRequested = { milliCPU: 0, memory: 0 };
+  readonly pods = new Map<string, PodInfo>();
+  /** `protocol/port` -> host IPs using it ('0.0.0.0' for all). */
+  readonly usedPorts = new Map<string, string[]>();
+  /** Pods here with (anti-)affinity terms, for InterPodAffinity. */
+  readonly podsWithAffinity = new Set<PodInfo>();
+  imageSizes = new Map<string, number>();
+  /** Bumped on every change, so snapshots can tell what moved. */
+  generation = 0;
+
+  constructor(node: Node) {
+    this.node = node;
+    this.allocatable = Resources.fromList(node.status?.allocatable ?? node.status?.capacity);
+    this.refreshImages();
+  }
+
+  get name(): string {
+    return this.node.metadata?.name ?? '';
+  }
+
+  setNode(node: Node): void {
+    this.node = node;
+    this.allocatable = Resources.fromList(node.status?.allocatable ?? node.status?.capacity);
+    this.refreshImages();
+    this.generation++;
+  }
+
+  private refreshImages(): void {
+    this.imageSizes = new Map();
+    for (const img of this.node.status?.images ?? []) for (const n of img.names ?? []) this.imageSizes.set(n, img.sizeBytes ?? 0);
+  }
+
+  addPod(pi: PodInfo): void {
+    if (this.pods.has(pi.key)) this.removePod(pi.key);
+    this.pods.set(pi.key, pi);
+    this.requested.add(pi.requests);
+    this.requested.allowedPodNumber += 1;
+    this.nonZeroRequested.milliCPU += pi.nonZero.milliCPU;
+    this.nonZeroRequested.memory += pi.nonZero.memory;
+    for (const p of pi.hostPorts) {
+      const k = portKey(p);
+      const list = this.usedPorts.get(k) ?? [];
+      list.push(p.hostIP || '0.0.0.0');
+      this.usedPorts.set(k, list);
+    }
+    if (pi.hasAffinity) this.podsWithAffinity.add(pi);
+    this.generation++;
+  }
+
+  removePod(key: string): PodInfo | undefined {
+    const pi = this.pods.get(key);
+    if (!pi) return undefined;
+    this.pods.delete(key);
+    this.requested.add(pi.requests, -1);
+    this.requested.allowedPodNumber -= 1;
+    this.nonZeroRequested.milliCPU -= pi.nonZero.milliCPU;
+    this.nonZeroRequested.memory -= pi.nonZero.memory;
+    for (const p of pi.hostPorts) {
+      const k = portKey(p);
+      const list = this.usedPorts.get(k) ?? [];
+      const i = list.indexOf(p.hostIP || '0.0.0.0');
+      if (i >= 0) list.splice(i, 1);
+      if (list.length === 0) this.usedPorts.delete(k);
+    }
+    this.podsWithAffinity.delete(pi);
+    this.generation++;
+    return pi;
+  }
+}

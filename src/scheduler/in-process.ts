@@ -1,0 +1,60 @@
+/**
+ * What `skiff server` starts after its API server is ready: the scheduler and, when asked,
+ * hollow nodes, sharing one REST client (admin kubeconfig, HTTPS loopback) and one informer
+ * factory, so pods are watched once. stop() ends them in reverse order; idempotent.
+ */
+import type { Logger } from 'pino';
+import { SharedInformerFactory } from '../client/informers/index.js';
+import { connect } from '../client/typed/index.js';
+import { startHollowNodes, type HollowNodes, type HollowNodeOptions } from '../simulator/index.js';
+import { loadSchedulerConfig } from './config/config.js';
+import { Scheduler } from './scheduler.js';
+
+export interface InProcessOptions {
+  readonly kubeconfigPath: string;
+  /** Hollow nodes to register (0: none). */
+  readonly simulateNodes?: number;
+  readonly hollow?: Omit<HollowNodeOptions, 'count' | 'informers'>;
+  /** A KubeSchedulerConfiguration file. */
+  readonly schedulerConfigPath?: string;
+  readonly logger?: Logger;
+}
+
+export interface InProcessScheduling {
+  readonly scheduler: Scheduler;
+  readonly hollowNodes: HollowNodes | undefined;
+  stop(): Promise<void>;
+}
+
+export async function startScheduling(o: InProcessOptions): Promise<InProcessScheduling> {
+  const rest = connect(o.kubeconfigPath, 'skiff-scheduler');
+  const informers = new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
+  const config = o.schedulerConfigPath ? loadSchedulerConfig(o.schedulerConfigPath) : {};
+  const scheduler = new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });
+  let hollowNodes: HollowNodes | undefined;
+  try {
+    if (o.simulateNodes && o.simulateNodes > 0) {
+      hollowNodes = await startHollowNodes(rest, { ...o.hollow, count: o.simulateNodes, informers, onError: (err) => o.logger?.warn({ err }, 'hollow node error') });
+    }
+    await scheduler.start();
+  } catch (err: unknown) {
+    await scheduler.stop();
+    await hollowNodes?.stop();
+    await informers.stop();
+    rest.close();
+    throw err;
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    scheduler, hollowNodes,
+    stop() {
+      stopped ??= (async () => {
+        await scheduler.stop();
+        await hollowNodes?.stop();
+        await informers.stop();
+        rest.close();
+      })();
+      return stopped;
+    },
+  };
+}
