@@ -3,7 +3,8 @@
  * [--progress plain|tty|quiet] [-q] CONTEXT`: builds an image from a Dockerfile, printing
  * progress as BuildKit's plain mode does.
  */
-import { resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { flagBool, flagValue, parseArgs, UsageError } from '../../engine/util/index.js';
 
 const usage = `Usage: skiff build [OPTIONS] PATH
@@ -63,10 +64,12 @@ export async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const dockerfilePath = flagValue(args, 'file');
+  let dockerfileText: string | undefined;
   try {
-    const dockerfile = flagValue(args, 'file');
+    const dockerfile = dockerfilePath;
     // `-f -` reads the Dockerfile from standard input.
-    const dockerfileText = dockerfile === '-' ? await readStdin() : undefined;
+    dockerfileText = dockerfile === '-' ? await readStdin() : undefined;
     const target = flagValue(args, 'target');
     const result = await build({
       root: args.root, contextDir: context, tags: args.flags.get('tag') ?? [], buildArgs, progress,
@@ -81,6 +84,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof BuildError) {
       if (err.output && err.output.length > 0) {
         process.stderr.write(`------\n${err.output.map((l) => ` > ${l}`).join('\n')}\n------\n`);
+      }
+      if (err.location) {
+        const text = dockerfileText ?? (await readFile(resolve(dockerfilePath ?? join(context, 'Dockerfile')), 'utf8').catch(() => undefined));
+        if (text !== undefined) process.stderr.write(excerpt(text, err.location));
       }
       process.stderr.write(`ERROR: ${err.message}\n`);
       return 1;
@@ -101,4 +108,16 @@ async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The lines up to the failing one, as BuildKit shows them (`   2 | >>> RUN exit 3`). */
+function excerpt(text: string, location: { file: string; line: number }): string {
+  const lines = text.replace(/\r\n/g, '\n').split('\n');
+  const first = Math.max(1, location.line - 2);
+  const rows: string[] = [];
+  for (let n = first; n <= Math.min(location.line, lines.length); n++) {
+    rows.push(`${String(n).padStart(4)} | ${n === location.line ? '>>> ' : '    '}${lines[n - 1] ?? ''}`);
+  }
+  const rule = '-'.repeat(20);
+  return `${location.file}:${location.line}\n${rule}\n${rows.join('\n')}\n${rule}\n`;
 }

@@ -175,6 +175,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     if (node.base.kind === 'image') images.set(node.base.reference, await resolveImage(node.base.reference, node.stage.from.line));
   }));
   checkLayerLimit(program, graph, images);
+  const readsContext = graph.needed.some((i) => graph.nodes[i]!.stage.instructions.some((ins) =>
+    ((ins.kind === 'copy' || ins.kind === 'add') && ins.from === undefined && ins.sources.length > 0) || (ins.kind === 'run' && ins.mounts.length > 0)));
+  if (readsContext) {
+    // Files are read where they are (no transfer); each step hashes what it copies.
+    const vertex = progress.vertex('[internal] load build context');
+    vertex.status('transferring context: done');
+    vertex.done();
+  }
 
   // 3. The stages.
   const tmpRoot = join(options.root, 'build-cache', 'tmp');
