@@ -5,10 +5,11 @@
  * --creds, `<root>/auth.json` or a Docker-style config named by --authfile.
  */
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { openImageStore } from '../../src/engine/image/index.js';
+import { login, logout } from '../../src/engine/registry/index.js';
 import { makeEngineFixture, runSkiff, type EngineFixture } from './engine-run-fixture.js';
 import { startRegistry, startTokenServer, type RegistryProcess, type TokenServer } from './registry-fixture.js';
 
@@ -47,6 +48,21 @@ describe('registry: basic auth (htpasswd)', () => {
     const pull = await runSkiff(root, ['pull', dest]);
     assert.equal(pull.code, 0, pull.stderr);
     assert.equal((await openImageStore(root).resolve(dest)).manifestDigest, (await openImageStore(fx.root).resolve('busybox')).manifestDigest);
+  });
+
+  it('login saves credentials only once the registry accepts them; logout forgets them', async () => {
+    const dest = `${registry.host}/private/login:1`;
+    assert.equal((await fx.skiff(['push', '-q', '--creds', 'alice:s3cret:with:colons', 'busybox', dest])).code, 0);
+    const root = join(fx.dir, 'login-root');
+    await assert.rejects(login(root, registry.host, { username: 'alice', password: 'wrong' }), /logging in to 127\.0\.0\.1:\d+: unauthorized|authentication required/);
+    await login(root, registry.host, { username: 'alice', password: 's3cret:with:colons' });
+    const file = join(root, 'auth.json');
+    assert.equal((await stat(file)).mode & 0o777, 0o600);
+    assert.deepEqual(JSON.parse(await readFile(file, 'utf8')), { auths: { [registry.host]: authEntry('alice', 's3cret:with:colons') } });
+    assert.equal((await runSkiff(root, ['pull', '-q', dest])).code, 0, 'pull finds the saved credentials');
+    assert.equal(await logout(root, registry.host), true);
+    assert.equal(await logout(root, registry.host), false);
+    assert.equal((await runSkiff(root, ['pull', '-q', dest])).code, 1);
   });
 });
 
@@ -90,5 +106,14 @@ describe('registry: bearer token auth', () => {
     assert.equal(mount.code, 0, mount.stderr);
     assert.match(mount.stderr, /mounted from secure\/busybox/);
     assert.ok(tokens.requests.some((r) => r.scopes.includes('repository:secure/other:pull,push') && r.scopes.includes('repository:secure/busybox:pull')), JSON.stringify(tokens.requests));
+  });
+
+  it('login checks the credentials with the token server', async () => {
+    const root = join(fx.dir, 'login-root');
+    await assert.rejects(login(root, registry.host, { username: 'bob', password: 'wrong' }), /invalid username\/password/);
+    const before = tokens.requests.length;
+    await login(root, registry.host, { username: 'bob', password: 'hunter2' });
+    assert.deepEqual(tokens.requests.slice(before), [{ user: 'bob', scopes: [] }], 'a token without scopes, as docker login asks');
+    assert.ok((await readFile(join(root, 'auth.json'), 'utf8')).includes(registry.host));
   });
 });

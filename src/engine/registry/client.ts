@@ -85,6 +85,22 @@ export class RegistryClient {
     throw new Error(`pinging container registry ${this.registry}: ${lastError instanceof Error ? lastError.message : String(lastError)}`, { cause: lastError });
   }
 
+  /**
+   * Proves the credentials work, as `docker login` does: GET /v2/ with them (Basic), or a
+   * token without scopes from the realm (Bearer). A registry that asks for nothing passes.
+   */
+  async checkCredentials(): Promise<void> {
+    await this.ping();
+    if (!this.challenge) return;
+    if (this.challenge.scheme === 'bearer') {
+      await this.fetchToken(this.challenge, []);
+      return;
+    }
+    const res = await this.sendFollowing({ method: 'GET', target: '/v2/', scopes: [] }, await this.authorization([]));
+    if (res.status !== 200) await this.fail(res, `logging in to ${this.registry}`);
+    await drain(res);
+  }
+
   /** Sends a request, authenticated, following redirects; the caller owns the response body. */
   async request(req: ClientRequest): Promise<HttpResponse> {
     await this.ping();

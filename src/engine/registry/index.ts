@@ -16,3 +16,5 @@ export { selectPlatform } from './platform.js';
 export { BlobSources } from './sources.js';
 export { DEFAULT_CHUNK_SIZE } from './upload.js';
 export { registryFlags, registryFlagsUsage, registryOptions, stripTransport } from './cli-options.js';
+export { login, logout } from './login.js';
+export type { LoginOptions } from './login.js';
