@@ -1,0 +1,45 @@
+/**
+ * A stand-in kubelet for controller e2e tests until simulated nodes land: every interval it
+ * marks Pending pods Running and Ready through the status subresource (and binds them to a
+ * made-up node), except pods whose image contains `never-ready`, which stay Pending.
+ * stop() ends the loop; it is idempotent.
+ */
+import type { KubeObject } from '../../src/api/types.js';
+import { connect } from '../../src/client/typed/index.js';
+import { ResourceClient, coreResources } from '../../src/client/typed/index.js';
+import type { RestClient } from '../../src/client/index.js';
+
+interface Pod extends KubeObject { spec?: { containers?: Array<{ image?: string }>; nodeName?: string }; status?: { phase?: string } }
+
+export interface FakeKubelet { readonly rest: RestClient; stop(): Promise<void> }
+
+export function startFakeKubelet(kubeconfigPath: string, intervalMs = 150): FakeKubelet {
+  const rest = connect(kubeconfigPath, 'controllers-e2e');
+  const pods = new ResourceClient<Pod>(rest, coreResources.pods);
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      try {
+        const list = await pods.list(undefined, { fieldSelector: 'status.phase=Pending' });
+        await Promise.all(list.items.map(async (p) => {
+          if ((p.spec?.containers ?? []).some((c) => c.image?.includes('never-ready'))) return;
+          const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+          await pods.patch(p.metadata?.namespace, p.metadata?.name ?? '', 'merge', {
+            status: { phase: 'Running', startTime: now, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }, { type: 'PodScheduled', status: 'True', lastTransitionTime: now }] },
+          }, { subresource: 'status' }).catch(() => undefined);
+        }));
+      } catch {
+        // The server may be stopping; the next round tries again.
+      }
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  })();
+  return {
+    rest,
+    async stop() {
+      stopped = true;
+      await loop;
+      rest.close();
+    },
+  };
+}

@@ -1,0 +1,168 @@
+/**
+ * The controller manager end to end: the real kubectl 1.32 against `skiff server`, with a
+ * stand-in kubelet marking pods Running (controllers-fixture.ts) until simulated nodes land.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
+import { startFakeKubelet, type FakeKubelet } from './controllers-fixture.js';
+
+const deployYaml = (o: { name: string; image: string; replicas: number; strategy?: string; extra?: string; annotations?: string }) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${o.name}
+${o.annotations ? `  annotations: ${o.annotations}\n` : ''}spec:
+  replicas: ${o.replicas}
+  selector: {matchLabels: {app: ${o.name}}}
+${o.strategy ?? ''}${o.extra ?? ''}  template:
+    metadata: {labels: {app: ${o.name}}}
+    spec:
+      containers:
+      - name: c
+        image: ${o.image}
+`;
+
+interface PodJson { metadata: { name: string; labels?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> }; status?: { phase?: string; conditions?: Array<{ type: string; status: string }> } }
+
+describe('controller manager with the real kubectl', { timeout: 240_000 }, () => {
+  let server: TestServer;
+  let k: Kubectl;
+  let kubelet: FakeKubelet;
+
+  before(async () => {
+    server = await startServer();
+    k = kubectlFor(server.kubeconfigPath);
+    kubelet = startFakeKubelet(server.kubeconfigPath);
+  });
+  after(async () => {
+    await kubelet?.stop();
+    await server?.stop();
+    k?.cleanup();
+  });
+
+  async function ok(args: string[], stdin?: string): Promise<string> {
+    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  async function pods(selector: string): Promise<PodJson[]> {
+    return (JSON.parse(await ok(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: PodJson[] }).items;
+  }
+
+  const ready = (p: PodJson): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+
+  test('a Deployment of 3 becomes 3 Running pods, scales to 10 and back, and rollout status ends', async () => {
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'web', image: 'nginx:1', replicas: 3 }));
+    await eventually(async () => (await pods('app=web')).filter((p) => p.status?.phase === 'Running').length === 3, 20_000);
+    const out = await ok(['rollout', 'status', 'deployment/web', '--timeout=30s']);
+    assert.match(out, /deployment "web" successfully rolled out/);
+    const owned = await pods('app=web');
+    assert.ok(owned.every((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.ownerReferences[0].controller === true));
+    assert.ok(owned.every((p) => /^[a-z0-9]+$/.test(p.metadata.labels?.['pod-template-hash'] ?? '')));
+    await ok(['scale', 'deployment/web', '--replicas=10']);
+    await eventually(async () => (await pods('app=web')).filter(ready).length === 10, 20_000);
+    await ok(['scale', 'deployment/web', '--replicas=2']);
+    await eventually(async () => (await pods('app=web')).length === 2, 20_000);
+    await ok(['rollout', 'status', 'deployment/web', '--timeout=30s']);
+    const d = JSON.parse(await ok(['get', 'deployment', 'web', '-o', 'json'])) as { status: Record<string, unknown> };
+    assert.equal(d.status['replicas'], 2);
+    assert.equal(d.status['availableReplicas'], 2);
+  });
+
+  test('an image change rolls within maxSurge/maxUnavailable; undo returns to the previous revision', async () => {
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'roll', image: 'nginx:1', replicas: 4, strategy: '  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 1, maxUnavailable: 1}}\n' }));
+    await ok(['rollout', 'status', 'deployment/roll', '--timeout=30s']);
+    let minReady = Infinity;
+    let maxTotal = 0;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const ps = await pods('app=roll');
+        minReady = Math.min(minReady, ps.filter(ready).length);
+        maxTotal = Math.max(maxTotal, ps.length);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await ok(['set', 'image', 'deployment/roll', 'c=nginx:2']);
+    await ok(['rollout', 'status', 'deployment/roll', '--timeout=60s']);
+    sampling = false;
+    await sampler;
+    assert.ok(minReady >= 3, `ready pods fell to ${minReady} (maxUnavailable 1 of 4)`);
+    assert.ok(maxTotal <= 5, `pods rose to ${maxTotal} (maxSurge 1 of 4)`);
+    const history = await ok(['rollout', 'history', 'deployment/roll']);
+    assert.match(history, /^1\s/m);
+    assert.match(history, /^2\s/m);
+    await ok(['rollout', 'undo', 'deployment/roll']);
+    await ok(['rollout', 'status', 'deployment/roll', '--timeout=60s']);
+    const d = JSON.parse(await ok(['get', 'deployment', 'roll', '-o', 'json'])) as { metadata: { annotations: Record<string, string> }; spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+    assert.equal(d.spec.template.spec.containers[0]?.image, 'nginx:1');
+    assert.equal(d.metadata.annotations['deployment.kubernetes.io/revision'], '3');
+    const after = await ok(['rollout', 'history', 'deployment/roll']);
+    assert.match(after, /^3\s/m);
+    assert.doesNotMatch(after, /^1\s/m, 'revision 1 became revision 3');
+    assert.ok((await pods('app=roll')).every((p) => p.status?.phase === 'Running'));
+  });
+
+  test('deleting a Deployment deletes its ReplicaSets and pods; orphan and foreground cascades', async () => {
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'gone', image: 'nginx:1', replicas: 2 }));
+    await eventually(async () => (await pods('app=gone')).length === 2, 20_000);
+    await ok(['delete', 'deployment', 'gone']);
+    await eventually(async () => (await ok(['get', 'rs,pods', '-l', 'app=gone', '-o', 'name'])).trim() === '', 20_000);
+
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'fg', image: 'nginx:1', replicas: 2 }));
+    await eventually(async () => (await pods('app=fg')).length === 2, 20_000);
+    await ok(['delete', 'deployment', 'fg', '--cascade=foreground', '--timeout=30s']);
+    assert.equal((await ok(['get', 'rs,pods', '-l', 'app=fg', '-o', 'name'])).trim(), '');
+    assert.equal((await k.run(['get', 'deployment', 'fg'])).code, 1);
+
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'orph', image: 'nginx:1', replicas: 2 }));
+    await eventually(async () => (await pods('app=orph')).filter(ready).length === 2, 20_000);
+    await ok(['delete', 'deployment', 'orph', '--cascade=orphan']);
+    await eventually(async () => (await k.run(['get', 'deployment', 'orph'])).code === 1, 20_000);
+    const rs = JSON.parse(await ok(['get', 'rs', '-l', 'app=orph', '-o', 'json'])) as { items: Array<{ metadata: { ownerReferences?: unknown[] } }> };
+    assert.equal(rs.items.length, 1);
+    assert.equal(rs.items[0]?.metadata.ownerReferences, undefined, 'the ReplicaSet was orphaned');
+    assert.equal((await pods('app=orph')).length, 2, 'its pods stay');
+  });
+
+  test('Recreate stops every old pod before a new one starts', async () => {
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'rec', image: 'nginx:1', replicas: 3, strategy: '  strategy: {type: Recreate}\n' }));
+    await ok(['rollout', 'status', 'deployment/rec', '--timeout=30s']);
+    let mixed = false;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        const hashes = new Set((await pods('app=rec')).map((p) => p.metadata.labels?.['pod-template-hash']));
+        if (hashes.size > 1) mixed = true;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    await ok(['set', 'image', 'deployment/rec', 'c=nginx:2']);
+    await ok(['rollout', 'status', 'deployment/rec', '--timeout=60s']);
+    sampling = false;
+    await sampler;
+    assert.equal(mixed, false, 'old and new pods never coexist');
+    assert.equal((await pods('app=rec')).filter(ready).length, 3);
+  });
+
+  test('opt-in auto-rollback: a revision that misses its progress deadline is rolled back', async () => {
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'auto', image: 'nginx:1', replicas: 2, annotations: '{skiff.dev/auto-rollback: "true"}', extra: '  progressDeadlineSeconds: 3\n' }));
+    await ok(['rollout', 'status', 'deployment/auto', '--timeout=30s']);
+    await ok(['set', 'image', 'deployment/auto', 'c=never-ready:1']);
+    await eventually(async () => {
+      const d = JSON.parse(await ok(['get', 'deployment', 'auto', '-o', 'json'])) as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
+      return d.spec.template.spec.containers[0]?.image === 'nginx:1';
+    }, 30_000, 300);
+    await ok(['rollout', 'status', 'deployment/auto', '--timeout=30s']);
+    assert.ok((await pods('app=auto')).every((p) => p.status?.phase === 'Running'));
+  });
+
+  test('every namespace gets a default ServiceAccount; the manager holds its Lease', async () => {
+    await ok(['create', 'namespace', 'team-a']);
+    await eventually(async () => (await k.run(['get', 'serviceaccount', 'default', '-n', 'team-a'])).code === 0, 10_000);
+    const lease = JSON.parse(await ok(['get', 'lease', 'skiff-controller-manager', '-n', 'kube-system', '-o', 'json'])) as { spec: { holderIdentity?: string; renewTime?: string } };
+    assert.ok(lease.spec.holderIdentity, 'a holder');
+    assert.ok(lease.spec.renewTime);
+  });
+});
