@@ -1,0 +1,110 @@
+/**
+ * The scheduler and hollow nodes end to end, driven by the real kubectl against
+ * `skiff server --simulate-nodes 3`: placement and Running status, the explaining message of
+ * an unschedulable pod (condition, event, describe), requeue when a node changes, cordon,
+ * taints and tolerations, resources, a run-to-completion pod and graceful deletion.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, kubectlFor, eventually, type Kubectl, type TestServer } from './helpers/server.js';
+
+let server: TestServer;
+let kubectl: Kubectl;
+
+before(async () => {
+  server = await startServer({ extraArgs: ['--simulate-nodes', '3', '--no-controllers'], readyTimeoutMs: 30000 });
+  kubectl = kubectlFor(server.kubeconfigPath);
+});
+
+after(async () => {
+  kubectl?.cleanup();
+  await server?.stop();
+});
+
+async function ok(args: string[], stdin?: string): Promise<string> {
+  const r = await kubectl.run(args, stdin !== undefined ? { stdin } : {});
+  assert.equal(r.code, 0, `kubectl ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+async function podField(name: string, jsonpath: string): Promise<string> {
+  const r = await kubectl.run(['get', 'pod', name, '-o', `jsonpath=${jsonpath}`]);
+  return r.code === 0 ? r.stdout : '';
+}
+
+function podYaml(name: string, spec: Record<string, unknown>, metadata: Record<string, unknown> = {}): string {
+  return JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, ...metadata }, spec: { containers: [{ name: 'c', image: 'busybox' }], ...spec } });
+}
+
+test('three hollow nodes register Ready with leases', async () => {
+  const out = await ok(['get', 'nodes', '--no-headers']);
+  const lines = out.trim().split('\n');
+  assert.equal(lines.length, 3);
+  for (const l of lines) assert.match(l, /^hollow-node-\d\s+Ready\s/);
+  await eventually(async () => (await ok(['get', 'leases', '-n', 'kube-node-lease', '--no-headers'])).trim().split('\n').length === 3, 10000);
+});
+
+test('a pod is scheduled and becomes Running with an IP from its node\'s /24', async () => {
+  await ok(['run', 'web', '--image=nginx']);
+  await eventually(async () => (await podField('web', '{.status.phase}')) === 'Running', 15000);
+  const nodeName = await podField('web', '{.spec.nodeName}');
+  const ip = await podField('web', '{.status.podIP}');
+  const cidr = (await ok(['get', 'node', nodeName, '-o', 'jsonpath={.spec.podCIDR}'])).replace('.0/24', '.');
+  assert.ok(ip.startsWith(cidr), `${ip} in ${cidr}0/24`);
+  const wide = await ok(['get', 'pod', 'web', '-o', 'wide', '--no-headers']);
+  assert.match(wide, /^web\s+1\/1\s+Running\s+0\s+\S+\s+10\.42\.\d+\.\d+\s+hollow-node-\d/);
+  const events = await ok(['get', 'events', '--field-selector', 'involvedObject.name=web', '-o', 'jsonpath={.items[*].message}']);
+  assert.match(events, new RegExp(`Successfully assigned default/web to ${nodeName}`));
+});
+
+test('an unmatched nodeSelector stays Pending with the explaining message, then schedules when a node gets the label', async () => {
+  await ok(['apply', '-f', '-'], podYaml('picky', { nodeSelector: { disk: 'ssd' } }));
+  const expected = "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.";
+  await eventually(async () => (await podField('picky', '{.status.conditions[?(@.type=="PodScheduled")].message}')).startsWith(expected), 15000);
+  assert.equal(await podField('picky', '{.status.conditions[?(@.type=="PodScheduled")].reason}'), 'Unschedulable');
+  assert.equal(await podField('picky', '{.status.phase}'), 'Pending');
+  const describe = await ok(['describe', 'pod', 'picky']);
+  assert.match(describe, /Warning\s+FailedScheduling\s+.*default-scheduler\s+0\/3 nodes are available: 3 node\(s\) didn't match Pod's node affinity\/selector\./);
+  await ok(['label', 'node', 'hollow-node-1', 'disk=ssd']);
+  await eventually(async () => (await podField('picky', '{.spec.nodeName}')) === 'hollow-node-1', 15000);
+  await eventually(async () => (await podField('picky', '{.status.phase}')) === 'Running', 15000);
+});
+
+test('cordon makes nodes unschedulable and taints repel pods that do not tolerate them', async () => {
+  await ok(['cordon', 'hollow-node-0']);
+  await ok(['cordon', 'hollow-node-1']);
+  await ok(['taint', 'nodes', 'hollow-node-2', 'dedicated=gpu:NoSchedule']);
+  try {
+    await ok(['apply', '-f', '-'], podYaml('repelled', {}));
+    const expected = "0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 node(s) were unschedulable.";
+    await eventually(async () => (await podField('repelled', '{.status.conditions[?(@.type=="PodScheduled")].message}')).startsWith(expected), 15000);
+    await ok(['apply', '-f', '-'], podYaml('tolerant', { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] }));
+    await eventually(async () => (await podField('tolerant', '{.spec.nodeName}')) === 'hollow-node-2', 15000);
+    // Removing the taint is a node update: the waiting pod is retried and lands on node 2.
+    await ok(['taint', 'nodes', 'hollow-node-2', 'dedicated=gpu:NoSchedule-']);
+    await eventually(async () => (await podField('repelled', '{.spec.nodeName}')) === 'hollow-node-2', 15000);
+  } finally {
+    await ok(['uncordon', 'hollow-node-0']);
+    await ok(['uncordon', 'hollow-node-1']);
+  }
+  await ok(['apply', '-f', '-'], podYaml('after-uncordon', { nodeSelector: { 'kubernetes.io/hostname': 'hollow-node-0' } }));
+  await eventually(async () => (await podField('after-uncordon', '{.spec.nodeName}')) === 'hollow-node-0', 15000);
+});
+
+test('requests beyond every node\'s capacity: Insufficient cpu on all three', async () => {
+  await ok(['apply', '-f', '-'], podYaml('huge', { containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '100' } } }] }));
+  await eventually(async () => (await podField('huge', '{.status.conditions[?(@.type=="PodScheduled")].message}')).startsWith('0/3 nodes are available: 3 Insufficient cpu.'), 15000);
+  await ok(['delete', 'pod', 'huge', '--wait=false']);
+});
+
+test('a run-to-completion pod Succeeds; deleting a Running pod completes on the hollow node', async () => {
+  await ok(['apply', '-f', '-'], podYaml('task', { restartPolicy: 'Never' }, { annotations: { 'sim.skiff.io/run-seconds': '0.2' } }));
+  await eventually(async () => (await podField('task', '{.status.phase}')) === 'Succeeded', 15000);
+  assert.equal(await podField('task', '{.status.containerStatuses[0].state.terminated.reason}'), 'Completed');
+  const started = Date.now();
+  await ok(['delete', 'pod', 'web', '--timeout=20s']);
+  assert.ok(Date.now() - started < 15000, 'deletion did not wait for the 30 s grace period');
+  const r = await kubectl.run(['get', 'pod', 'web']);
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /NotFound/);
+});
