@@ -7,7 +7,7 @@ import { kindPrefix } from '../client/index.js';
 import { executeTemplate, printCustomColumns, toGoJson, toYaml } from './printers/index.js';
 import { UsageError } from './args.js';
 
-export type OutputKind = 'human' | 'wide' | 'yaml' | 'json' | 'name' | 'jsonpath' | 'custom-columns';
+export type OutputKind = 'human' | 'wide' | 'yaml' | 'json' | 'name' | 'jsonpath' | 'jsonpath-as-json' | 'custom-columns';
 
 export interface OutputFormat {
   kind: OutputKind;
@@ -24,7 +24,7 @@ export function parseOutputFlag(value: string | undefined): OutputFormat {
     case 'wide': case 'yaml': case 'json': case 'name': return { kind: name, arg: '' };
     case 'jsonpath': case 'jsonpath-as-json':
       if (!arg) throw new UsageError('template format specified but no template given');
-      return { kind: 'jsonpath', arg };
+      return { kind: name, arg };
     case 'custom-columns':
       return { kind: 'custom-columns', arg };
     default:
@@ -66,6 +66,7 @@ export function formatObjects(o: OutputFormat, all: KubeObject[], single: boolea
     case 'json': return toGoJson(data);
     case 'name': return objects.map((obj) => `${objectName(obj)}\n`).join('');
     case 'jsonpath': return executeTemplate(o.arg, data);
+    case 'jsonpath-as-json': return executeTemplate(o.arg, data, { asJson: true });
     case 'custom-columns': return printCustomColumns(o.arg, objects, opts.noHeaders ?? false);
     default: throw new Error(`output ${o.kind} is not a machine format`);
   }

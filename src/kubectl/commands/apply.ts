@@ -19,6 +19,7 @@ import type { ResolvedManifest } from '../resolve-manifest.js';
 import { readLastApplied, threeWayPatch, withLastApplied } from '../apply/index.js';
 import type { SchemaCursor } from '../apply/index.js';
 import { validationMode } from './create.js';
+import { dryRunMode, dryRunSuffix } from '../dry-run.js';
 import { createThreeWayMergePatch } from '../../apiserver/patch/index.js';
 import type { JsonObject } from '../../apiserver/patch/json.js';
 
@@ -97,21 +98,14 @@ export const applyCommand: Command = {
 const collected = new WeakMap<Factory, KubeObject[]>();
 
 function printResult(f: Factory, output: OutputFormat, obj: KubeObject, verb: string): void {
-  const dryRun = flagString(f.args, 'dry-run');
-  const suffix = dryRun === 'client' ? ' (dry run)' : dryRun === 'server' ? ' (server dry run)' : '';
+  const suffix = dryRunSuffix(dryRunMode(f));
   if (output.kind === 'human' || output.kind === 'wide') { f.io.out(`${objectName(obj)} ${verb}${suffix}\n`); return; }
   const list = collected.get(f) ?? [];
   list.push(obj);
   collected.set(f, list);
 }
 
-/** `--dry-run`: client skips the write, server sends it with dryRun=All. */
-function dryRunMode(f: Factory): 'none' | 'client' | 'server' {
-  const v = flagString(f.args, 'dry-run');
-  if (v === 'client' || v === 'server') return v;
-  if (v === undefined || v === 'none') return 'none';
-  throw new Error(`Invalid dry-run value (${v}). Must be "none", "server", or "client".`);
-}
+
 
 async function applyServerSide(f: Factory, r: ResolvedManifest, output: OutputFormat): Promise<void> {
   const query: Record<string, string> = {

@@ -12,6 +12,7 @@ import type { Factory } from '../factory.js';
 import { readManifests } from '../manifests.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
+import { dryRunMode, dryRunQuery, dryRunSuffix } from '../dry-run.js';
 
 interface Victim { resource: ApiResource; namespace: string | undefined; name: string; source?: string }
 
@@ -79,11 +80,14 @@ export const deleteCommand: Command = {
     let exit = 0;
     const deleted: Array<{ v: Victim; uid: string | undefined }> = [];
     const nameOnly = flagString(f.args, 'output') === 'name';
+    const mode = dryRunMode(f);
     for (const v of victims) {
       const path = resourcePath(v.resource, { ...(v.namespace ? { namespace: v.namespace } : {}), name: v.name });
       try {
-        const res = await f.client().delete<KubeObject>(path, body);
-        f.io.out(nameOnly ? `${kindPrefix(v.resource)}/${v.name}\n` : `${kindPrefix(v.resource)} "${v.name}" deleted\n`);
+        // Client dry run still checks the object exists, as kubectl's resource builder does.
+        const res = mode === 'client' ? await f.client().get<KubeObject>(path) : await f.client().delete<KubeObject>(path, mode === 'server' ? { ...body, dryRun: ['All'] } : body, dryRunQuery(mode));
+        f.io.out(nameOnly ? `${kindPrefix(v.resource)}/${v.name}\n` : `${kindPrefix(v.resource)} "${v.name}" deleted${dryRunSuffix(mode)}\n`);
+        if (mode !== 'none') continue;
         deleted.push({ v, uid: res?.kind === 'Status' ? undefined : res?.metadata?.uid });
       } catch (err: unknown) {
         if (err instanceof StatusError && err.code === 404 && ignoreNotFound) continue;

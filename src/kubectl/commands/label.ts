@@ -14,6 +14,7 @@ import { formatObjects, objectName, parseOutputFlag } from '../output.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import { toCompactGoJson } from '../printers/index.js';
+import { dryRunMode, dryRunQuery, dryRunSuffix } from '../dry-run.js';
 
 type Field = 'labels' | 'annotations';
 
@@ -89,6 +90,7 @@ async function runLabel(f: Factory, verb: 'label' | 'annotate', field: Field): P
     }
   }
   const overwrite = flagBool(f.args, 'overwrite');
+  const mode = dryRunMode(f);
   let exit = 0;
   for (const item of items) {
     try {
@@ -97,7 +99,9 @@ async function runLabel(f: Factory, verb: 'label' | 'annotate', field: Field): P
       const next = { ...old };
       for (const [k, v] of Object.entries(change.set)) {
         if (!overwrite && k in old && old[k] !== v) {
-          throw new Error(`'${k}' already has a value (${old[k] ?? ''}), and --overwrite is false`);
+          throw new Error(verb === 'label'
+            ? `'${k}' already has a value (${old[k] ?? ''}), and --overwrite is false`
+            : `--overwrite is false but found the following declared annotation(s): '${k}' already has a value (${old[k] ?? ''})`);
         }
         next[k] = v;
       }
@@ -106,15 +110,15 @@ async function runLabel(f: Factory, verb: 'label' | 'annotate', field: Field): P
       for (const [k, v] of Object.entries(next)) if (old[k] !== v) patchValues[k] = v;
       for (const k of Object.keys(old)) if (!(k in next)) patchValues[k] = null;
       let result = obj;
-      if (Object.keys(patchValues).length > 0) {
+      if (Object.keys(patchValues).length > 0 && mode !== 'client') {
         const metadata: Record<string, unknown> = { [field]: patchValues };
         const rv = flagString(f.args, 'resource-version');
         if (rv) metadata['resourceVersion'] = rv;
         result = await f.client().patch<KubeObject>(item.path, { metadata }, 'application/merge-patch+json',
-          { fieldManager: flagString(f.args, 'field-manager') ?? `kubectl-${verb}` });
+          dryRunQuery(mode, { fieldManager: flagString(f.args, 'field-manager') ?? `kubectl-${verb}` }));
       }
       if (output.kind !== 'human' && output.kind !== 'wide') { f.io.out(formatObjects(output, [result], true)); continue; }
-      f.io.out(`${objectName(result)} ${changeMessage(verb, old, next, overwrite)}\n`);
+      f.io.out(`${objectName(result)} ${changeMessage(verb, old, next, overwrite)}${dryRunSuffix(mode)}\n`);
     } catch (err: unknown) {
       f.fail(err);
       exit = 1;

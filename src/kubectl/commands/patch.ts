@@ -11,6 +11,7 @@ import { formatObjects, objectName, parseOutputFlag } from '../output.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import { deepEqual } from '../apply/index.js';
+import { dryRunMode, dryRunQuery } from '../dry-run.js';
 
 const contentTypes: Record<string, string> = {
   strategic: 'application/strategic-merge-patch+json',
@@ -60,14 +61,17 @@ export const patchCommand: Command = {
       }
     }
     const subresource = flagString(f.args, 'subresource');
+    const mode = dryRunMode(f);
     let exit = 0;
     for (const item of items) {
       const path = subresource ? `${item.path}/${subresource}` : item.path;
       try {
         const before = await f.client().get<KubeObject>(path);
-        const after = await f.client().patch<KubeObject>(path, patch, contentType, { fieldManager: flagString(f.args, 'field-manager') ?? 'kubectl-patch' });
+        // Client dry run shows the object as it is (kubectl does not compute the patch locally).
+        const after = mode === 'client' ? before : await f.client().patch<KubeObject>(path, patch, contentType, dryRunQuery(mode, { fieldManager: flagString(f.args, 'field-manager') ?? 'kubectl-patch' }));
         if (output.kind === 'human' || output.kind === 'wide') {
-          f.io.out(`${objectName(after)} patched${deepEqual(before, after) ? ' (no change)' : ''}\n`);
+          // kubectl patch prints no dry-run suffix, and a dry run always reads as a change.
+          f.io.out(mode !== 'none' ? `${objectName(after)} patched\n` : `${objectName(after)} patched${deepEqual(before, after) ? ' (no change)' : ''}\n`);
         } else {
           f.io.out(formatObjects(output, [after], true));
         }

@@ -8,6 +8,7 @@ import { readManifests } from '../manifests.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import type { ApiResource } from '../../client/index.js';
+import { dryRunMode, dryRunQuery, dryRunSuffix } from '../dry-run.js';
 
 export const scaleCommand: Command = {
   name: 'scale',
@@ -47,6 +48,7 @@ export const scaleCommand: Command = {
       }
     }
     const current = Number(flagString(f.args, 'current-replicas') ?? '-1');
+    const mode = dryRunMode(f);
     let exit = 0;
     for (const it of items) {
       const path = resourcePath(it.resource, { ...(it.namespace ? { namespace: it.namespace } : {}), name: it.name });
@@ -60,8 +62,8 @@ export const scaleCommand: Command = {
         const body: Record<string, unknown> = { spec };
         const rv = flagString(f.args, 'resource-version');
         if (rv) body['metadata'] = { resourceVersion: rv };
-        await f.client().patch(`${path}/scale`, body, 'application/merge-patch+json');
-        f.io.out(`${kindPrefix(it.resource)}/${it.name} scaled\n`);
+        if (mode !== 'client') await f.client().patch(`${path}/scale`, body, 'application/merge-patch+json', dryRunQuery(mode));
+        f.io.out(`${kindPrefix(it.resource)}/${it.name} scaled${dryRunSuffix(mode)}\n`);
       } catch (err: unknown) {
         f.fail(err);
         exit = 1;

@@ -5,7 +5,7 @@
  * (`{"\n"}`). Results of one action are joined by spaces; strings print raw, collections
  * as compact JSON.
  */
-import { toCompactGoJson } from './json.js';
+import { toCompactGoJson, toGoJson } from './json.js';
 
 type Segment =
   | { kind: 'field'; name: string }
@@ -252,18 +252,25 @@ export function valueText(v: unknown): string {
   return String(v);
 }
 
-function run(nodes: Node[], data: unknown, allowMissing: boolean, out: string[]): void {
+interface RunOptions { allowMissing: boolean; asJson: boolean }
+
+function run(nodes: Node[], data: unknown, opts: RunOptions, out: string[]): void {
   for (const node of nodes) {
     if (node.kind === 'text') out.push(node.text);
-    else if (node.kind === 'path') out.push(evaluate(node.segments, data, allowMissing).map(valueText).join(' '));
-    else for (const item of evaluate(node.segments, data, allowMissing)) run(node.body, item, allowMissing, out);
+    else if (node.kind === 'path') {
+      const values = evaluate(node.segments, data, opts.allowMissing);
+      out.push(opts.asJson ? toGoJson(values) : values.map(valueText).join(' '));
+    } else for (const item of evaluate(node.segments, data, opts.allowMissing)) run(node.body, item, opts, out);
   }
 }
 
-/** Executes a template against `data` (missing keys print nothing unless disallowed). */
-export function executeTemplate(template: string, data: unknown, options: { allowMissingKeys?: boolean } = {}): string {
+/**
+ * Executes a template against `data` (missing keys print nothing unless disallowed).
+ * `asJson` (-o jsonpath-as-json) prints each action's results as an indented JSON array.
+ */
+export function executeTemplate(template: string, data: unknown, options: { allowMissingKeys?: boolean; asJson?: boolean } = {}): string {
   const out: string[] = [];
-  run(parseTemplate(template), data, options.allowMissingKeys ?? true, out);
+  run(parseTemplate(template), data, { allowMissing: options.allowMissingKeys ?? true, asJson: options.asJson ?? false }, out);
   return out.join('');
 }
 
