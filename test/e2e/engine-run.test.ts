@@ -90,5 +90,10 @@ test('clear errors for a missing image, a missing container, a taken name', asyn
   assert.match(dup.stderr, /the container name "taken" is already in use/);
   const missingCmd = await fx.skiff(['run', '--rm', 'busybox', 'no-such-binary']);
   assert.equal(missingCmd.code, 127, missingCmd.stderr);
+  const missingDetached = await fx.skiff(['run', '-d', '--name', 'nocmd', 'busybox', 'no-such-binary']);
+  assert.equal(missingDetached.code, 127);
+  assert.match(missingDetached.stderr, /executable file not found/);
+  assert.equal((await fx.skiff(['run', '--rm', 'busybox', '/etc/passwd'])).code, 126);
+  assert.equal((await fx.skiff(['rm', 'nocmd'])).code, 0);
   assert.equal((await fx.skiff(['rm', 'taken'])).code, 0);
 });

@@ -13,11 +13,28 @@ import { ContainerRuntime } from '../../engine/runtime/runtime.js';
 import { containerCommand } from '../../engine/runtime/cli.js';
 import { parseRunFlags } from '../../engine/runtime/cli-options.js';
 import type { ContainerRecord } from '../../engine/runtime/record.js';
+import type { StartOptions } from '../../engine/runtime/start.js';
+import { RuntimeError } from '../../engine/runtime/errors.js';
 
 const usage = `Usage: skiff run [-d] [--rm] [--name NAME] [-e K=V] [-v HOST:CTR[:ro]] [-w DIR] [-u USER]
                  [--memory 64m] [--cpus 0.5] [--network none|host|ns:PATH] [-p H:C]
                  [--entrypoint X] [-i] [-t] IMAGE [CMD...]
 `;
+
+/**
+ * Starts under conmon; when the process could not be started (exec not found: 127, not
+ * executable: 126), prints why and returns that code as Docker's `run` does.
+ */
+async function startOrExitCode(rt: ContainerRuntime, id: string, options: StartOptions = {}): Promise<number | undefined> {
+  try {
+    await rt.start(id, options);
+    return undefined;
+  } catch (err: unknown) {
+    if (!(err instanceof RuntimeError) || err.code !== 'RUNTIME_FAILED') throw err;
+    process.stderr.write(`Error: ${err.message}\n`);
+    return (await rt.inspect(id)).state.exitCode;
+  }
+}
 
 async function followToExit(rt: ContainerRuntime, record: ContainerRecord): Promise<number> {
   const onSignal = (signal: NodeJS.Signals): void => { void rt.kill(record.id, signal).catch(() => undefined); };
@@ -66,7 +83,8 @@ export async function main(argv: string[]): Promise<number> {
     const record = await rt.create(flags.create);
     const c = flags.create;
     if (flags.detach) {
-      await rt.start(record.id);
+      const failed = await startOrExitCode(rt, record.id);
+      if (failed !== undefined) return failed;
       process.stdout.write(`${record.id}\n`);
       return 0;
     }
@@ -75,7 +93,10 @@ export async function main(argv: string[]): Promise<number> {
       // Published ports need the monitor path (the publisher follows conmon's container).
       const direct = c.tty || c.openStdin || (c.autoRemove && (c.ports ?? []).length === 0);
       if (direct) code = await runInForeground(rt, record);
-      else code = await followToExit(rt, await rt.start(record.id, { autoRemoveOnExit: false }));
+      else {
+        const failed = await startOrExitCode(rt, record.id, { autoRemoveOnExit: false });
+        code = failed ?? (await followToExit(rt, await rt.inspect(record.id)));
+      }
     } finally {
       if (c.autoRemove) await rt.remove(record.id, { force: true });
     }

@@ -25,6 +25,12 @@ export interface MonitorOptions {
 
 interface SyncMessage { data?: number; pid?: number; message?: string }
 
+/** The runtime's own words out of its logrus line (`time=... level=error msg="..."`). */
+export function runtimeMessage(text: string): string {
+  const m = /msg="((?:[^"\\]|\\.)*)"/.exec(text);
+  return m ? m[1]!.replace(/\\(.)/g, '$1') : text.trim();
+}
+
 /** Creates the container under conmon and resolves with the container's pid (not yet started). */
 export async function createUnderConmon(options: MonitorOptions): Promise<number> {
   const { id, paths, runtime } = options;
@@ -72,7 +78,7 @@ export async function createUnderConmon(options: MonitorOptions): Promise<number
       }
       const pid = msg.data ?? msg.pid ?? -1;
       if (pid > 0) done(undefined, pid);
-      else done(new RuntimeError('RUNTIME_FAILED', `${runtime.name} create failed: ${(msg.message ?? errText).trim() || 'unknown error'}`));
+      else done(new RuntimeError('RUNTIME_FAILED', runtimeMessage(msg.message ?? errText) || `${runtime.name} create failed`));
     });
     sync.on('end', () => done(new RuntimeError('RUNTIME_FAILED', `conmon exited before the container was created: ${errText.trim() || 'no message'}`)));
     sync.on('error', (err) => done(new Error('conmon sync pipe', { cause: err })));

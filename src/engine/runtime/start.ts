@@ -53,8 +53,9 @@ export async function startWithConmon(root: string, record: ContainerRecord, opt
   const autoRemove = options.autoRemoveOnExit ?? record.hostConfig.autoRemove;
   const exitCommand = options.exitCommand ?? (autoRemove ? autoRemoveCommand(root, record.id) : undefined);
   const rt = ociRuntime(root, record.runtime as RuntimeName);
-  // A previous run's runtime state would make create fail with "already exists".
-  await ociDelete(rt, record.id);
+  // A previous run's runtime state (left by a crash) would make create fail with "already
+  // exists"; a never-started container has none.
+  if (record.state.status !== 'created') await ociDelete(rt, record.id);
   await prepareBundle(root, record);
   const paths = containerPaths(root, record.id);
   let pid: number;
