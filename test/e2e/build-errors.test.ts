@@ -54,6 +54,7 @@ test('errors name the Dockerfile line', async () => {
   assert.equal(failed.message, 'Dockerfile:2: process "/bin/sh -c echo before-failing; exit 3" did not complete successfully: exit code: 3');
   assert.deepEqual(failed.output, ['before-failing']);
   await assert.rejects(buildIn(fx, ctx, 'FROM busybox\n', { target: 'nope' }), /target stage "nope" could not be found/);
+  await assert.rejects(buildIn(fx, join(ctx, 'missing-dir'), 'FROM busybox\n'), /unable to prepare context: path ".*missing-dir" not found/);
 
   const cli = await skiff(['build', '--root', fx.root, '-t', 'cli-fail', '-f', join(ctx, 'Dockerfile.fail'), ctx]);
   assert.equal(cli.code, 1);

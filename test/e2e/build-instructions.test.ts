@@ -85,6 +85,7 @@ COPY one.txt /renamed.txt
 COPY one.txt /tmp
 COPY --chown=nobody:nobody --chmod=0640 dir /owned
 COPY ["dir/x", "/json form/"]
+COPY --exclude=*.txt --exclude=deep src/ /excluded/
 `;
   await buildIn(fx, ctx, dockerfile, { tags: ['copies'] });
   const store = openImageStore(fx.root);
@@ -110,6 +111,9 @@ COPY ["dir/x", "/json form/"]
   assert.ok((await lstat(link)).isSymbolicLink());
   assert.equal(await readlink(link), '../one.txt');
   assert.equal(await readFile(await find('json form/x'), 'utf8'), 'x');
+  assert.equal(await readFile(await find('excluded/a.js'), 'utf8'), 'a');
+  await assert.rejects(find('excluded/c.txt'));
+  await assert.rejects(find('excluded/deep'));
   // The existing /tmp keeps its sticky mode.
   const tmp = await stat(await find('tmp'));
   assert.equal(tmp.mode & 0o7777, 0o1777);

@@ -6,7 +6,7 @@
  * whatever happens.
  */
 import { randomBytes, createHash } from 'node:crypto';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { openImageStore, type ImageInfo, type ImageStore } from '../image/index.js';
 import { normalizeReference } from '../reference/index.js';
@@ -110,6 +110,9 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const dockerfilePath = options.dockerfile !== undefined ? resolve(contextDir, options.dockerfile) : join(contextDir, 'Dockerfile');
   const fileLabel = options.dockerfile !== undefined ? options.dockerfile.replace(/^.*\//, '') : 'Dockerfile';
   const warnings: string[] = [];
+
+  const contextStats = await stat(contextDir).catch(() => undefined);
+  if (!contextStats?.isDirectory()) throw new BuildError(`unable to prepare context: path "${options.contextDir}" not found`);
 
   // 1. The Dockerfile and .dockerignore.
   let v = progress.vertex(`[internal] load build definition from ${fileLabel}`);

@@ -6,7 +6,8 @@
 import { posix } from 'node:path';
 import type { Heredoc, Instruction } from './dockerfile/index.js';
 import { collectFromLayers } from './copy/layer-sources.js';
-import { collectSources, destinationIsDirectory, fingerprintSources, type CollectedSource, type SourceRoot } from './copy/plan.js';
+import { IgnoreMatcher } from './context/ignore.js';
+import { collectSources, destinationIsDirectory, excludeSources, fingerprintSources, type CollectedSource, type SourceRoot } from './copy/plan.js';
 import type { InlineItem } from './copy/write.js';
 import type { Expander } from './metadata.js';
 import type { BuildSession } from './session.js';
@@ -56,13 +57,17 @@ export async function prepareCopy(session: BuildSession, state: StageState, ins:
     const intoDir = destinationIsDirectory(rawDest) || ins.heredocs.length + sources.length > 1;
     return { dest: intoDir ? posix.join(dest, doc.name) : posix.resolve(dest), content: Buffer.from(heredocText(doc, expand)), mode: 0o644 };
   });
+  if (ins.parents) throw new Error(`${ins.kind.toUpperCase()} --parents is not supported by this builder`);
+  const excludeWords = ins.excludes.map((e) => expand.word(e));
+  const excludes = IgnoreMatcher.parse(excludeWords.join('\n'));
   let found: Promise<CollectedSource[]> | undefined;
   const collect = (): Promise<CollectedSource[]> => {
     if (sources.length === 0) return Promise.resolve([]);
     return (found ??= (async () => {
-      if (!from) return collectSources({ root: session.contextDir, ignore: session.ignore }, sources);
-      const direct = from.layers ? await collectFromLayers(await from.layers(), sources) : undefined;
-      return direct ?? collectSources(await from.root(), sources);
+      let all: CollectedSource[];
+      if (!from) all = await collectSources({ root: session.contextDir, ignore: session.ignore }, sources);
+      else all = (from.layers ? await collectFromLayers(await from.layers(), sources) : undefined) ?? await collectSources(await from.root(), sources);
+      return excludeSources(all, excludes);
     })());
   };
   // Context files are identified by content; another stage's or an image's files by that
@@ -72,6 +77,7 @@ export async function prepareCopy(session: BuildSession, state: StageState, ins:
     ...(ins.from !== undefined ? [`--from=${from?.description ?? ins.from}`] : []),
     ...(ins.chown !== undefined ? [`--chown=${ins.chown}`] : []),
     ...(ins.chmod !== undefined ? [`--chmod=${ins.chmod}`] : []),
+    ...excludeWords.map((e) => `--exclude=${e}`),
   ];
   const shown = [...sources, ...ins.heredocs.map((h) => `<<${h.name}`)];
   return {

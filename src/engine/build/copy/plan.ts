@@ -100,6 +100,24 @@ export async function collectSources(source: SourceRoot, patterns: readonly stri
 }
 
 /**
+ * `COPY --exclude=PATTERN`: drops matches and folder entries whose path relative to the copied
+ * folder (or, for a single match, its name) a pattern matches (.dockerignore rules).
+ */
+export function excludeSources(collected: readonly CollectedSource[], excludes: IgnoreMatcher): CollectedSource[] {
+  if (excludes.isEmpty) return [...collected];
+  const out: CollectedSource[] = [];
+  for (const c of collected) {
+    if (c.type !== 'directory') {
+      if (!excludes.excludes(posix.basename(c.match.rel))) out.push(c);
+      continue;
+    }
+    const prefix = c.match.rel === '' ? '' : `${c.match.rel}/`;
+    out.push({ ...c, children: c.children.filter((e) => !excludes.excludes(e.rel.slice(prefix.length))) });
+  }
+  return out;
+}
+
+/**
  * What identifies the copied content for the cache: each file's path (relative to its
  * source), kind, mode and content digest (not mtime or owner: COPY sets the owner).
  */
