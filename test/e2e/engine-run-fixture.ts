@@ -17,23 +17,30 @@ const skiffBin = join(repoRoot, 'bin/skiff');
 
 export interface SkiffResult { code: number; stdout: string; stderr: string }
 
+export interface SkiffOptions {
+  timeoutMs?: number;
+  /** Written to the command's stdin, which is then closed (stdin is /dev/null without it). */
+  input?: string;
+}
+
 export interface EngineFixture {
   readonly dir: string;
   readonly root: string;
   /** Runs `skiff ARGS --root ROOT` in a new process; never rejects. */
-  skiff(args: readonly string[], options?: { timeoutMs?: number }): Promise<SkiffResult>;
+  skiff(args: readonly string[], options?: SkiffOptions): Promise<SkiffResult>;
   cleanup(): Promise<void>;
 }
 
-export function runSkiff(root: string, args: readonly string[], options: { timeoutMs?: number } = {}): Promise<SkiffResult> {
+export function runSkiff(root: string, args: readonly string[], options: SkiffOptions = {}): Promise<SkiffResult> {
   return new Promise((resolvePromise, reject) => {
     // --root goes right after the command name: run/create stop parsing flags at the image.
     const [command, ...rest] = args;
-    const child = spawn(process.execPath, [skiffBin, command!, '--root', root, ...rest], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [skiffBin, command!, '--root', root, ...rest], { stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+    if (options.input !== undefined) child.stdin?.end(options.input);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
+    child.stdout?.on('data', (d: Buffer) => { stdout += d.toString(); });
+    child.stderr?.on('data', (d: Buffer) => { stderr += d.toString(); });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code, signal) => {

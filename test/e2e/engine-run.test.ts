@@ -97,3 +97,13 @@ test('clear errors for a missing image, a missing container, a taken name', asyn
   assert.equal((await fx.skiff(['rm', 'nocmd'])).code, 0);
   assert.equal((await fx.skiff(['rm', 'taken'])).code, 0);
 });
+
+test('-i passes stdin to the container (run and exec)', async () => {
+  const r = await fx.skiff(['run', '--rm', '-i', 'busybox', 'sh', '-c', 'read line; echo "got:$line"; exit 5'], { input: 'hello stdin\n' });
+  assert.equal(r.code, 5);
+  assert.equal(r.stdout, 'got:hello stdin\n');
+  const id = (await fx.skiff(['run', '-d', 'busybox', 'sleep', '30'])).stdout.trim();
+  const ex = await fx.skiff(['exec', '-i', id, 'tr', 'a-z', 'A-Z'], { input: 'shout\n' });
+  assert.equal(ex.stdout, 'SHOUT\n');
+  assert.equal((await fx.skiff(['rm', '-f', id])).code, 0);
+});
