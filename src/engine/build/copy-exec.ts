@@ -5,7 +5,7 @@ import { tarStream, type TarWriter } from '../util/index.js';
 import { detectArchive, writeArchiveLayer } from './copy/archive.js';
 import { placeItems, type CollectedSource } from './copy/plan.js';
 import { writeCopyLayer } from './copy/write.js';
-import { resolveScoped } from './context/scoped.js';
+import { resolveScoped, type RootFs } from './context/scoped.js';
 import { layeredFs } from './layered.js';
 import type { CopyInstruction, PreparedCopy } from './copy-prepare.js';
 import type { LayerRef } from './layers.js';
@@ -31,17 +31,24 @@ export function parseChmod(text: string | undefined): number | undefined {
   return parseInt(text, 8);
 }
 
+/**
+ * Where `path` really is in the image: symlinks in its folders are followed inside the image,
+ * and the last component too when it leads to a folder (COPY into a linked folder), so the
+ * layer never writes through a link.
+ */
+async function resolveInImage(image: RootFs, path: string): Promise<string> {
+  const whole = await resolveScoped(image, path, { followFinal: true });
+  if (whole.stats?.isDirectory()) return `/${whole.rel}`;
+  const parent = await resolveScoped(image, posix.dirname(path), { followFinal: true });
+  return posix.join(`/${parent.rel}`, posix.basename(path));
+}
+
 /** Writes the layer (only on a cache miss: this is where the image's files are looked at). */
 export async function executeCopy(session: BuildSession, state: StageState, ins: CopyInstruction, prepared: PreparedCopy): Promise<LayerRef> {
   // The image is looked at path by path through its layers, without mounting them.
   const imageRoot = layeredFs(await session.layers.lowerDirs(state.layers));
-  // The destination's folders are resolved inside the image, following its symlinks there.
-  const resolveDir = async (path: string): Promise<string> => {
-    const found = await resolveScoped(imageRoot, path, { followFinal: true });
-    return found.stats?.isDirectory() ? `/${found.rel}` : posix.resolve(`/${(await resolveScoped(imageRoot, posix.dirname(path), { followFinal: true })).rel}`, posix.basename(path));
-  };
   const wantsDir = prepared.dest.endsWith('/');
-  const dest = (await resolveDir(posix.resolve(prepared.dest))) + (wantsDir ? '/' : '');
+  const dest = (await resolveInImage(imageRoot, posix.resolve(prepared.dest))) + (wantsDir ? '/' : '');
   const isDirectoryInImage = async (path: string): Promise<boolean> => (await resolveScoped(imageRoot, path, { followFinal: true })).stats?.isDirectory() ?? false;
   const owner = ins.chown !== undefined ? await resolveChown(imageRoot, ins.chown) : { uid: 0, gid: 0 };
   const chmod = parseChmod(ins.chmod);

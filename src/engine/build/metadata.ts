@@ -76,9 +76,9 @@ function quotedList(items: readonly string[]): string {
   return `[${items.map((s) => JSON.stringify(s)).join(' ')}]`;
 }
 
-function commandForm(ins: { exec?: readonly string[]; shell?: string }, config: ImageRuntimeConfig, expand: Expander): string[] {
+/** CMD/ENTRYPOINT: exec form as is; shell form wrapped in SHELL, unexpanded (the shell expands it at run time). */
+function commandForm(ins: { exec?: readonly string[]; shell?: string }, config: ImageRuntimeConfig): string[] {
   if (ins.exec) return [...ins.exec];
-  void expand; // shell-form commands are handed to the shell as written, like RUN
   return [...shellOf(config), ins.shell ?? ''];
 }
 
@@ -155,12 +155,12 @@ export function applyMetadata(ins: Instruction, state: MetadataState, expand: Ex
       return `SHELL ${quotedList(ins.args)}`;
     }
     case 'cmd': {
-      c.Cmd = commandForm(ins, c, expand);
+      c.Cmd = commandForm(ins, c);
       state.cmdSet = true;
       return `CMD ${quotedList(c.Cmd)}`;
     }
     case 'entrypoint': {
-      c.Entrypoint = commandForm(ins, c, expand);
+      c.Entrypoint = commandForm(ins, c);
       // An inherited CMD was meant for the old entrypoint: drop it, as Docker does.
       if (!state.cmdSet) c.Cmd = null;
       return `ENTRYPOINT ${quotedList(c.Entrypoint)}`;
