@@ -2,6 +2,7 @@
 import type { Controller, ControllerContext } from './base/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { GarbageCollector } from './gc/controller.js';
+import { JobController } from './job/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 
@@ -9,6 +10,7 @@ export const controllerFactories = {
   replicaset: (ctx: ControllerContext): Controller => new ReplicaSetController(ctx),
   deployment: (ctx: ControllerContext): Controller => new DeploymentController(ctx),
   garbagecollector: (ctx: ControllerContext): Controller => new GarbageCollector(ctx),
+  job: (ctx: ControllerContext): Controller => new JobController(ctx),
   serviceaccount: (ctx: ControllerContext): Controller => new ServiceAccountController(ctx),
 } as const;
 

@@ -1,7 +1,8 @@
 /**
  * A stand-in kubelet for controller e2e tests until simulated nodes land: every interval it
- * marks Pending pods Running and Ready through the status subresource (and binds them to a
- * made-up node), except pods whose image contains `never-ready`, which stay Pending.
+ * marks Pending pods Running and Ready through the status subresource, except pods whose
+ * image contains `never-ready`, which stay Pending. Pods of Jobs finish at once: Succeeded,
+ * or Failed when the image contains `fails`.
  * stop() ends the loop; it is idempotent.
  */
 import type { KubeObject } from '../../src/api/types.js';
@@ -10,6 +11,10 @@ import { ResourceClient, coreResources } from '../../src/client/typed/index.js';
 import type { RestClient } from '../../src/client/index.js';
 
 interface Pod extends KubeObject { spec?: { containers?: Array<{ image?: string }>; nodeName?: string }; status?: { phase?: string } }
+
+function imageHas(p: Pod, text: string): boolean {
+  return (p.spec?.containers ?? []).some((c) => c.image?.includes(text));
+}
 
 export interface FakeKubelet { readonly rest: RestClient; stop(): Promise<void> }
 
@@ -22,10 +27,12 @@ export function startFakeKubelet(kubeconfigPath: string, intervalMs = 150): Fake
       try {
         const list = await pods.list(undefined, { fieldSelector: 'status.phase=Pending' });
         await Promise.all(list.items.map(async (p) => {
-          if ((p.spec?.containers ?? []).some((c) => c.image?.includes('never-ready'))) return;
+          if (imageHas(p, 'never-ready')) return;
           const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+          const ofJob = p.metadata?.ownerReferences?.some((r) => r.kind === 'Job');
+          const phase = !ofJob ? 'Running' : imageHas(p, 'fails') ? 'Failed' : 'Succeeded';
           await pods.patch(p.metadata?.namespace, p.metadata?.name ?? '', 'merge', {
-            status: { phase: 'Running', startTime: now, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }, { type: 'PodScheduled', status: 'True', lastTransitionTime: now }] },
+            status: { phase, startTime: now, conditions: [{ type: 'Ready', status: phase === 'Running' ? 'True' : 'False', lastTransitionTime: now }, { type: 'PodScheduled', status: 'True', lastTransitionTime: now }] },
           }, { subresource: 'status' }).catch(() => undefined);
         }));
       } catch {

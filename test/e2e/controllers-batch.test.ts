@@ -1,0 +1,64 @@
+/** Job (and later CronJob) controllers with the real kubectl against `skiff server`. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
+import { startFakeKubelet, type FakeKubelet } from './controllers-fixture.js';
+
+const jobYaml = (o: { name: string; image: string; completions?: number; parallelism?: number; backoffLimit?: number; ttl?: number }) => `apiVersion: batch/v1
+kind: Job
+metadata: {name: ${o.name}}
+spec:
+${o.completions !== undefined ? `  completions: ${o.completions}\n` : ''}${o.parallelism !== undefined ? `  parallelism: ${o.parallelism}\n` : ''}${o.backoffLimit !== undefined ? `  backoffLimit: ${o.backoffLimit}\n` : ''}${o.ttl !== undefined ? `  ttlSecondsAfterFinished: ${o.ttl}\n` : ''}  template:
+    spec:
+      restartPolicy: Never
+      containers: [{name: c, image: ${o.image}}]
+`;
+
+describe('batch controllers with the real kubectl', { timeout: 180_000 }, () => {
+  let server: TestServer;
+  let k: Kubectl;
+  let kubelet: FakeKubelet;
+
+  before(async () => {
+    server = await startServer();
+    k = kubectlFor(server.kubeconfigPath);
+    kubelet = startFakeKubelet(server.kubeconfigPath);
+  });
+  after(async () => {
+    await kubelet?.stop();
+    await server?.stop();
+    k?.cleanup();
+  });
+
+  async function ok(args: string[], stdin?: string): Promise<string> {
+    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  }
+
+  test('a Job runs its completions, parallelism at a time, and completes', async () => {
+    await ok(['apply', '-f', '-'], jobYaml({ name: 'calc', image: 'busybox', completions: 3, parallelism: 2 }));
+    await ok(['wait', '--for=condition=complete', 'job/calc', '--timeout=30s']);
+    const job = JSON.parse(await ok(['get', 'job', 'calc', '-o', 'json'])) as { status: { succeeded?: number; active?: number; completionTime?: string } };
+    assert.equal(job.status.succeeded, 3);
+    assert.equal(job.status.active, undefined);
+    assert.ok(job.status.completionTime);
+    const pods = (await ok(['get', 'pods', '-l', 'job-name=calc', '-o', 'name'])).trim().split('\n');
+    assert.equal(pods.length, 3, 'one pod per completion, none extra');
+    assert.match(await ok(['get', 'job', 'calc']), /Complete\s+3\/3/);
+  });
+
+  test('a Job whose pods fail past backoffLimit fails with BackoffLimitExceeded', async () => {
+    await ok(['apply', '-f', '-'], jobYaml({ name: 'broken', image: 'fails:1', backoffLimit: 1 }));
+    await ok(['wait', '--for=condition=failed', 'job/broken', '--timeout=30s']);
+    const job = JSON.parse(await ok(['get', 'job', 'broken', '-o', 'json'])) as { status: { failed?: number; conditions: Array<{ type: string; reason?: string }> } };
+    assert.equal(job.status.failed, 2);
+    assert.equal(job.status.conditions.find((c) => c.type === 'Failed')?.reason, 'BackoffLimitExceeded');
+  });
+
+  test('ttlSecondsAfterFinished deletes the finished Job and, through the GC, its pods', async () => {
+    await ok(['apply', '-f', '-'], jobYaml({ name: 'brief', image: 'busybox', ttl: 1 }));
+    await eventually(async () => (await k.run(['get', 'job', 'brief'])).code === 1, 20_000, 200);
+    await eventually(async () => (await ok(['get', 'pods', '-l', 'job-name=brief', '-o', 'name'])).trim() === '', 20_000, 200);
+  });
+});
