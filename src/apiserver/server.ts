@@ -3,6 +3,7 @@
  * request pipeline wrapped so no request can crash the process or leak a raw exception, and
  * start-up that does only what serving needs (store, CRDs, system namespaces).
  */
+import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -76,6 +77,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const pki = await ensurePki(join(o.dataDir, 'pki'), serverSans(bind));
   const token = ensureToken(join(o.dataDir, 'token'));
   const closing = new AbortController();
+  // Every open watch listens for the close; there may be many.
+  setMaxListeners(0, closing.signal);
   const metrics = createMetrics();
   const hooks: WriteHooks = {
     afterWrite: (rt, type, obj) => onWrite(rt, type, obj),
