@@ -85,6 +85,18 @@ test('nothing outside the context is read: .., absolute paths, symlinks out of i
   assert.equal(await readFile(join(prepared.lowerDirs[0]!, 'in', 'ok.txt'), 'utf8'), 'ok');
 });
 
+test('COPY destinations follow the image\'s own symlinks inside the image, never on the host', async () => {
+  const ctx = await makeContext(fx, { 'payload': 'inside the image' });
+  const marker = `skiff-build-escape-${process.pid}`;
+  const built = await buildIn(fx, ctx, `FROM busybox\nRUN ln -s /etc /hostetc && ln -s ../../../../tmp /up\nCOPY payload /hostetc/${marker}\nCOPY payload /up/${marker}\n`, { tags: ['links-dest'] });
+  const { lstat: statOf, readFile: read } = await import('node:fs/promises');
+  await assert.rejects(statOf(`/etc/${marker}`), 'nothing was written to the host /etc');
+  await assert.rejects(statOf(`/tmp/${marker}`), 'nothing was written to the host /tmp');
+  const dirs = (await openImageStore(fx.root).prepare(built.id)).lowerDirs;
+  assert.equal(await read(join(dirs[1]!, 'etc', marker), 'utf8'), 'inside the image');
+  assert.equal(await read(join(dirs[0]!, 'tmp', marker), 'utf8'), 'inside the image');
+});
+
 test('ADD refuses archives that escape the destination (tar slip, paths through their own symlinks)', async () => {
   const ctx = await makeContext(fx, {});
   const tree = join(fx.dir, 'slip-tree');
