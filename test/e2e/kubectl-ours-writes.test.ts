@@ -50,7 +50,12 @@ test('skiff kubectl writes as kubectl 1.32 does: create, apply, delete, label, p
   });
 
   await t.test('delete -f, then NotFound', async () => {
-    await sameSequence(k, freshPod, [{ args: ['delete', '-f', pod] }, { args: ['delete', '-f', pod] }, { args: ['delete', 'pod', 'nginx', '--ignore-not-found'] }]);
+    await sameSequence(k, freshPod, [
+      { args: ['delete', 'pod', 'nginx', '--dry-run=client'] },
+      { args: ['label', 'pod', 'nginx', 'dry=run', '--dry-run=client'] },
+      { args: ['scale', 'deployment', 'missing', '--replicas=2', '--dry-run=client'] },
+      { args: ['get', 'pod', 'nginx', '-o', 'jsonpath={.metadata.name} {.metadata.labels}'] },
+      { args: ['delete', '-f', pod] }, { args: ['delete', '-f', pod] }, { args: ['delete', 'pod', 'nginx', '--ignore-not-found'] }]);
   });
 
   await t.test('label and annotate', async () => {

@@ -1,6 +1,6 @@
 /** `kubectl scale TYPE NAME --replicas=N`: a merge patch of the scale subresource. */
 import type { KubeObject } from '../../api/types.js';
-import { kindPrefix, resourcePath } from '../../client/index.js';
+import { StatusError, kindPrefix, resourcePath } from '../../client/index.js';
 import { flagArray, flagBool, flagString, UsageError } from '../args.js';
 import { fileFlags } from '../command.js';
 import type { Command } from '../command.js';
@@ -53,7 +53,13 @@ export const scaleCommand: Command = {
     for (const it of items) {
       const path = resourcePath(it.resource, { ...(it.namespace ? { namespace: it.namespace } : {}), name: it.name });
       try {
-        await f.client().get(path);
+        try {
+          await f.client().get(path);
+        } catch (err: unknown) {
+          // kubectl's resource builder finds nothing and reports it with the server's message.
+          if (err instanceof StatusError && err.code === 404) throw new Error(`no objects passed to scale ${err.message}`, { cause: err });
+          throw err;
+        }
         if (current >= 0) {
           const scale = await f.client().get<{ spec?: { replicas?: number } }>(`${path}/scale`);
           if ((scale.spec?.replicas ?? 0) !== current) throw new Error(`Expected replicas to be ${current}, was ${scale.spec?.replicas ?? 0}`);
