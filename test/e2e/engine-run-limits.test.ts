@@ -27,7 +27,12 @@ test('--memory 16m: a process that needs 64m is OOM-killed, exit 137, OOMKilled 
   // Within its limit the same container image runs fine.
   const ok = await fx.skiff(['run', '--rm', '--memory', '64m', 'busybox', 'sh', '-c', 'x=$(head -c 4m /dev/zero | tr "\\0" a); echo ${#x}']);
   assert.equal(ok.stdout, '4194304\n');
-  assert.equal((await fx.skiff(['rm', 'hog'])).code, 0);
+  // The same through the direct path (-i, the runtime as our child) records the OOM kill too.
+  const direct = await fx.skiff(['run', '-i', '--name', 'hog2', '--memory', '16m', 'busybox', 'sh', '-c', 'x=$(head -c 64m /dev/zero | tr "\\0" a); echo ${#x}'], { input: '' });
+  assert.equal(direct.code, 137, direct.stderr);
+  const info2 = JSON.parse((await fx.skiff(['inspect', 'hog2'])).stdout) as { State: { OOMKilled: boolean } }[];
+  assert.equal(info2[0]!.State.OOMKilled, true);
+  assert.equal((await fx.skiff(['rm', 'hog', 'hog2'])).code, 0);
 });
 
 test('two containers in one network namespace reach each other over localhost', async (t) => {

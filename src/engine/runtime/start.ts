@@ -113,10 +113,13 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   };
   await writeRecord(root, running);
   let stderrText = '';
+  // A container that stays after it exits keeps its cgroup until finalized, so an OOM kill
+  // can be read from it; an auto-removed one lets the runtime clean up at once (fast path).
+  const keep = !record.hostConfig.autoRemove;
   const code = await new Promise<number>((resolve, reject) => {
     // stderr comes through us so a failure of the runtime itself (exec not found) can be told
     // apart from the container's own exit code; with a tty the container writes to the pty.
-    const child = spawn(rt.path, [...rt.globalArgs, 'run', '--pid-file', paths.pidFile, '--bundle', paths.dir, record.id], { stdio: options.stdio ?? ['inherit', 'inherit', 'pipe'] });
+    const child = spawn(rt.path, [...rt.globalArgs, 'run', ...(keep ? ['--keep'] : []), '--pid-file', paths.pidFile, '--bundle', paths.dir, record.id], { stdio: options.stdio ?? ['inherit', 'inherit', 'pipe'] });
     child.stderr?.on('data', (d: Buffer) => {
       // Keep only the tail: it is where the runtime's own error is.
       stderrText = (stderrText + d.toString()).slice(-4096);
@@ -133,7 +136,7 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   // container ran; keep the message for inspect.
   const runtimeFailed = code !== 0 && /unable to start container process|runc run failed|crun: /.test(stderrText);
   const exitCode = runtimeFailed ? startFailureCode(stderrText) : code;
-  const done = await finalizeRun(root, running, { code: exitCode, at: new Date().toISOString(), oomKilled: false, runtimeStateGone: true });
+  const done = await finalizeRun(root, running, { code: exitCode, at: new Date().toISOString(), ...(keep ? {} : { oomKilled: false, runtimeStateGone: true }) });
   if (runtimeFailed) {
     const withError = { ...done, state: { ...done.state, error: stderrText.trim() } };
     await writeRecord(root, withError);
