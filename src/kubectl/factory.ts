@@ -8,6 +8,7 @@ import { Discovery, OpenApiV3, RestClient, loadKubeConfig, resolveConnection } f
 import type { ConnectionConfig, LoadedKubeConfig, ResolveOptions } from '../client/index.js';
 import { flagBool, flagString } from './args.js';
 import type { ParsedArgs } from './args.js';
+import { PlainMessageError } from './report.js';
 import type { Failure } from './report.js';
 
 export interface IO {
@@ -58,7 +59,14 @@ export class Factory {
         if (v !== undefined) opts[key] = v;
       }
       if (flagBool(this.args, 'insecure-skip-tls-verify')) opts.insecureSkipTLSVerify = true;
-      this.conn = resolveConnection(this.kubeconfig().config, opts);
+      try {
+        this.conn = resolveConnection(this.kubeconfig().config, opts);
+      } catch (err: unknown) {
+        if (err instanceof Error && err.message.startsWith('context was not found')) {
+          throw new PlainMessageError(`Error in configuration: ${err.message}`, { cause: err });
+        }
+        throw err;
+      }
     }
     return this.conn;
   }

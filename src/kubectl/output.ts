@@ -28,7 +28,7 @@ export function parseOutputFlag(value: string | undefined): OutputFormat {
     case 'custom-columns':
       return { kind: 'custom-columns', arg };
     default:
-      throw new UsageError(`unable to match a printer suitable for the output format "${value}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`);
+      throw new Error(`unable to match a printer suitable for the output format "${value}", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml`);
   }
 }
 

@@ -13,6 +13,9 @@ export interface Failure {
   context?: string | undefined;
 }
 
+/** An error kubectl prints as is, without `error: ` (e.g. `Error in configuration: ...`). */
+export class PlainMessageError extends Error {}
+
 /** The standard one-line form (what kubectl prints for each of several errors). */
 export function errorText(err: unknown, context?: string): string {
   if (err instanceof StatusError) {
@@ -20,6 +23,7 @@ export function errorText(err: unknown, context?: string): string {
     const prefix = context ? `${context}: ` : '';
     return `Error from server${reason}: ${prefix}${err.message}`;
   }
+  if (err instanceof PlainMessageError) return err.message;
   const message = err instanceof Error ? err.message : String(err);
   // Client-side failures (mapping, parsing) read the same whatever the verb.
   return `error: ${message}`;

@@ -47,19 +47,28 @@ export const scaleCommand: Command = {
         for (const name of t.names) items.push({ resource: t.resource, namespace, name });
       }
     }
+    // Like kubectl's resource builder: missing objects are errors, and when nothing at all
+    // was found the message says no objects were passed.
+    const found: typeof items = [];
+    const missing: StatusError[] = [];
+    for (const it of items) {
+      try {
+        await f.client().get(resourcePath(it.resource, { ...(it.namespace ? { namespace: it.namespace } : {}), name: it.name }));
+        found.push(it);
+      } catch (err: unknown) {
+        if (err instanceof StatusError && err.code === 404) missing.push(err);
+        else throw err;
+      }
+    }
+    const firstMissing = missing[0];
+    if (found.length === 0 && firstMissing) throw new Error(`no objects passed to scale ${firstMissing.message}`, { cause: firstMissing });
+    for (const err of missing) f.fail(err);
     const current = Number(flagString(f.args, 'current-replicas') ?? '-1');
     const mode = dryRunMode(f);
     let exit = 0;
-    for (const it of items) {
+    for (const it of found) {
       const path = resourcePath(it.resource, { ...(it.namespace ? { namespace: it.namespace } : {}), name: it.name });
       try {
-        try {
-          await f.client().get(path);
-        } catch (err: unknown) {
-          // kubectl's resource builder finds nothing and reports it with the server's message.
-          if (err instanceof StatusError && err.code === 404) throw new Error(`no objects passed to scale ${err.message}`, { cause: err });
-          throw err;
-        }
         if (current >= 0) {
           const scale = await f.client().get<{ spec?: { replicas?: number } }>(`${path}/scale`);
           if ((scale.spec?.replicas ?? 0) !== current) throw new Error(`Expected replicas to be ${current}, was ${scale.spec?.replicas ?? 0}`);
