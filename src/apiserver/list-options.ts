@@ -16,6 +16,8 @@ export interface ListOptions {
   readonly sendInitialEvents?: boolean;
   /** True when the object passes the label and field selectors. */
   readonly matches: (obj: KubeObject) => boolean;
+  /** The one name a `metadata.name=` field selector pins, so a list can read one key. */
+  readonly exactName?: string;
 }
 
 function nonNegativeInt(query: URLSearchParams, name: string): number | undefined {
@@ -30,6 +32,7 @@ export function parseListOptions(rt: ResourceType, query: URLSearchParams): List
   const fieldText = query.get('fieldSelector') ?? '';
   let labelMatch: (labels: Record<string, string>) => boolean = () => true;
   let fieldMatch: (fields: Record<string, string>) => boolean = () => true;
+  let exactName: string | undefined;
   if (labelText) {
     const parsed = parseLabelSelector(labelText);
     if (!parsed.ok) throw errors.badRequest(parsed.error);
@@ -43,6 +46,7 @@ export function parseListOptions(rt: ResourceType, query: URLSearchParams): List
       if (!known.has(r.field)) throw errors.badRequest(`field label not supported: ${r.field}`);
     }
     fieldMatch = (f) => parsed.value.matches(f);
+    exactName = parsed.value.requiresExactMatch('metadata.name');
   }
   const rvMatch = query.get('resourceVersionMatch');
   if (rvMatch !== null && rvMatch !== '' && rvMatch !== 'NotOlderThan' && rvMatch !== 'Exact') {
@@ -65,5 +69,6 @@ export function parseListOptions(rt: ResourceType, query: URLSearchParams): List
     allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
     ...(sie !== null ? { sendInitialEvents: sie === 'true' } : {}),
     matches: (obj) => labelMatch(obj.metadata?.labels ?? {}) && fieldMatch(fieldsOf(rt, obj)),
+    ...(exactName !== undefined ? { exactName } : {}),
   };
 }

@@ -28,7 +28,7 @@ export async function listObjects(ctx: ApiContext, rt: ResourceType, namespace: 
   if (o.resourceVersionMatch && !o.resourceVersion) throw errors.badRequest('resourceVersionMatch is forbidden unless resourceVersion is provided');
   if (o.continueToken && o.resourceVersion && o.resourceVersion !== '0') throw errors.badRequest('specifying resource version is not allowed when using continue');
   const rev = readRevision(o);
-  const page = await ctx.storage.list(rt, namespace, { ...(o.limit ? { limit: o.limit } : {}), ...(o.continueToken ? { continueToken: o.continueToken } : {}), ...(rev ? { revision: rev } : {}), filter: o.matches });
+  const page = await ctx.storage.list(rt, namespace, { ...(o.limit ? { limit: o.limit } : {}), ...(o.continueToken ? { continueToken: o.continueToken } : {}), ...(rev ? { revision: rev } : {}), filter: o.matches, ...(o.exactName !== undefined ? { exactName: o.exactName } : {}) });
   const meta = { resourceVersion: String(page.revision), ...(page.continueToken ? { continue: page.continueToken } : {}) };
   if (table) return toTable(rt, page.items, table, ctx.now(), meta);
   const apiVersion = groupVersionString(rt.group, rt.version);

@@ -24,7 +24,7 @@ export async function serveWatch(ctx: ApiContext, req: IncomingMessage, res: Ser
   let initial: KubeObject[] = [];
   const rv = o.resourceVersion;
   if (!rv || rv === '0' || o.sendInitialEvents === true) {
-    const page = await ctx.storage.list(rt, namespace, { filter: o.matches, ...(rv && rv !== '0' ? { revision: Number(rv) } : {}) });
+    const page = await ctx.storage.list(rt, namespace, { filter: o.matches, ...(rv && rv !== '0' ? { revision: Number(rv) } : {}), ...(o.exactName !== undefined ? { exactName: o.exactName } : {}) });
     initial = page.items;
     startRevision = page.revision;
   } else {

@@ -75,7 +75,17 @@ export class ObjectStorage {
    * One page of a list. `filter` runs before the limit, so pages hold matching items only;
    * a continue token pins later pages to the first page's revision, as upstream does.
    */
-  async list(rt: ResourceType, namespace: string | undefined, opts: { limit?: number; continueToken?: string; revision?: number; filter?: (o: KubeObject) => boolean }): Promise<ListPage> {
+  async list(rt: ResourceType, namespace: string | undefined, opts: { limit?: number; continueToken?: string; revision?: number; filter?: (o: KubeObject) => boolean; exactName?: string }): Promise<ListPage> {
+    // A selector pinning one name in one namespace (kubectl's single-object watches and
+    // waits) reads that key alone.
+    if (opts.exactName !== undefined && !opts.continueToken && !opts.revision && (namespace !== undefined || !rt.namespaced)) {
+      // Revision first: a write racing this read is then replayed by a watch, never lost.
+      const before = await this.store.currentRevision();
+      const kv = await this.store.get(objectKey(rt, namespace, opts.exactName));
+      const obj = kv && !isReadError(kv) ? decodeKv(kv) : undefined;
+      const revision = Math.max(before, kv && !isReadError(kv) ? kv.modRevision : 0);
+      return { items: obj && (!opts.filter || opts.filter(obj)) ? [obj] : [], revision };
+    }
     const prefix = listPrefix(rt, namespace);
     let revision = opts.revision ?? 0;
     let start: string | undefined;
