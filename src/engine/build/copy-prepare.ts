@@ -5,7 +5,6 @@
  */
 import { posix } from 'node:path';
 import type { Heredoc, Instruction } from './dockerfile/index.js';
-import { collectFromLayers } from './copy/layer-sources.js';
 import { IgnoreMatcher } from './context/ignore.js';
 import { collectSources, destinationIsDirectory, excludeSources, fingerprintSources, type CollectedSource, type SourceRoot } from './copy/plan.js';
 import type { InlineItem } from './copy/write.js';
@@ -66,7 +65,11 @@ export async function prepareCopy(session: BuildSession, state: StageState, ins:
     return (found ??= (async () => {
       let all: CollectedSource[];
       if (!from) all = await collectSources({ root: session.contextDir, ignore: session.ignore }, sources);
-      else all = (from.layers ? await collectFromLayers(await from.layers(), sources) : undefined) ?? await collectSources(await from.root(), sources);
+      else {
+        // Loaded here: only a cache miss looks at another stage's files.
+        const { collectFromLayers } = await import('./copy/layer-sources.js');
+        all = (from.layers ? await collectFromLayers(await from.layers(), sources) : undefined) ?? await collectSources(await from.root(), sources);
+      }
       return excludeSources(all, excludes);
     })());
   };

@@ -16,7 +16,6 @@ import { applyMetadata } from './metadata.js';
 import type { ProgressVertex } from './progress.js';
 import { runCommand, runHistory } from './run-command.js';
 import type { PreparedMount } from './run-exec.js';
-import { parseRunMounts } from './run-mounts.js';
 import { resolveScoped } from './context/scoped.js';
 import { collectSources, fingerprintSources } from './copy/plan.js';
 import type { BuildSession } from './session.js';
@@ -205,6 +204,7 @@ async function fileStep(ctx: StageContext, state: StageState, ins: Instruction, 
 async function prepareMounts(ctx: StageContext, state: StageState, ins: Extract<Instruction, { kind: 'run' }>): Promise<(PreparedMount & { key: unknown })[]> {
   if (ins.mounts.length === 0) return [];
   const { session } = ctx;
+  const { parseRunMounts } = await import('./run-mounts.js');
   const mounts = parseRunMounts(ins.mounts, state.runtime.WorkingDir ?? '/', state.lookup, session.program.escape);
   return Promise.all(mounts.map(async (mount) => {
     if (mount.type !== 'bind') return { mount, key: mount };
