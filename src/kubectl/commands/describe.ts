@@ -14,7 +14,7 @@ import { readManifests } from '../manifests.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import { deepEqual } from '../apply/index.js';
-import { describeConfigMap, describeDeployment, describeGeneric, describeNamespace, describeNode, describePod, describeService, formatSelector } from '../describe/index.js';
+import { describeConfigMap, describeDeployment, describeGeneric, describeNamespace, describeNode, describePod, describeSecret, describeService, describeServiceAccount, formatSelector } from '../describe/index.js';
 
 /** `byPrefix`: found by name prefix, which kubectl prints followed by a blank line. */
 interface Item { resource: ApiResource; object: KubeObject; byPrefix?: boolean }
@@ -133,6 +133,24 @@ async function describeNodeWithExtras(f: Factory, node: KubeObject, showEvents: 
   return describeNode(node, { pods: pods.items ?? [], events, lease }, now);
 }
 
+async function describeServiceAccountWithSecrets(f: Factory, sa: KubeObject, showEvents: boolean, now: number): Promise<string> {
+  const tokens: string[] = [];
+  const missing = new Set<string>();
+  try {
+    const secrets = await f.client().get<{ items?: KubeObject[] }>(`/api/v1/namespaces/${encodeURIComponent(sa.metadata?.namespace ?? '')}/secrets`, { limit: '500' });
+    const existing = new Set((secrets.items ?? []).map((s) => s.metadata?.name ?? ''));
+    for (const s of secrets.items ?? []) {
+      const ann = s.metadata?.annotations ?? {};
+      if (s['type'] === 'kubernetes.io/service-account-token' && ann['kubernetes.io/service-account.name'] === sa.metadata?.name && ann['kubernetes.io/service-account.uid'] === sa.metadata?.uid) tokens.push(s.metadata?.name ?? '');
+    }
+    const referenced = [...((sa['secrets'] as Array<{ name?: string }> | undefined) ?? []), ...((sa['imagePullSecrets'] as Array<{ name?: string }> | undefined) ?? [])];
+    for (const r of referenced) if (r.name && !existing.has(r.name)) missing.add(r.name);
+  } catch {
+    // kubectl describes the account with what it references even when secrets cannot be listed.
+  }
+  return describeServiceAccount(sa, tokens, missing, showEvents ? await eventsFor(f, sa, 'ServiceAccount') : undefined, now);
+}
+
 async function describeOne(f: Factory, item: Item, showEvents: boolean): Promise<string> {
   const now = Date.now();
   const { resource: r, object: o } = item;
@@ -143,6 +161,8 @@ async function describeOne(f: Factory, item: Item, showEvents: boolean): Promise
     case 'services': return describeService(o, showEvents ? await eventsFor(f, o, 'Service') : undefined, now);
     case 'namespaces': return describeNamespace(o);
     case 'nodes': return describeNodeWithExtras(f, o, showEvents, now);
+    case 'secrets': return describeSecret(o);
+    case 'serviceaccounts': return describeServiceAccountWithSecrets(f, o, showEvents, now);
     case 'configmaps': return describeConfigMap(o, showEvents ? await eventsFor(f, o, 'ConfigMap') : undefined, now);
     default: {
       const withType: KubeObject = { ...o, apiVersion: o.apiVersion ?? r.groupVersion, kind: o.kind ?? r.kind };

@@ -6,3 +6,4 @@ export { humanDuration, rfc1123z } from './common.js';
 export { DescribeWriter } from './writer.js';
 export { describeNode } from './node.js';
 export type { NodeExtras } from './node.js';
+export { describeSecret, describeServiceAccount } from './config.js';
