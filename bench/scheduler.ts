@@ -1,0 +1,154 @@
+/**
+ * `npm run bench:scheduler`: the shape of upstream scheduler_perf SchedulingBasic. A
+ * `skiff server` (scheduler in-process, controllers off) gets 5000 hollow nodes (4 cpu,
+ * 32Gi, 110 pods; no kubelet work, as scheduler_perf has none); 1000 pods are placed first,
+ * then 10000 pods are created as fast as the server accepts them and measured:
+ * throughput (pods bound per second from the first create to the last binding), per-pod
+ * latency from the create request to the binding seen on a watch (p50/p99), and the
+ * server's peak RSS. Pods are upstream's pod-default: 100m cpu and 500Mi memory requests.
+ *
+ * Knobs: BENCH_NODES, BENCH_INIT_PODS, BENCH_PODS, BENCH_CREATE_CONCURRENCY, and
+ * BENCH_PROFILE=DIR to write a V8 CPU profile of the server (--cpu-prof) into DIR.
+ * The last line is one JSON object of figures with units in the names.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { percentile, repoRoot, round } from './_lib.js';
+import { connect, ResourceClient, coreResources } from '../src/client/typed/index.js';
+import { Informer, listWatchFor } from '../src/client/informers/index.js';
+import { HollowNodes } from '../src/simulator/index.js';
+import type { KubeObject } from '../src/api/types.js';
+
+const NODES = Number(process.env.BENCH_NODES ?? 5000);
+const INIT_PODS = Number(process.env.BENCH_INIT_PODS ?? 1000);
+const PODS = Number(process.env.BENCH_PODS ?? 10000);
+const CONCURRENCY = Number(process.env.BENCH_CREATE_CONCURRENCY ?? 64);
+const PROFILE_DIR = process.env.BENCH_PROFILE;
+
+interface Server { pid: number; kubeconfigPath: string; stop(): Promise<void> }
+
+async function startServer(dataDir: string): Promise<Server> {
+  const args = [...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []), join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent', '--no-controllers'];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' } });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  const kubeconfigPath = await new Promise<string>((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`server not ready in 30 s: ${stderr}`)), 30000);
+    child.stdout?.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /kubeconfig: (\S+)/.exec(out);
+      if (m) { clearTimeout(timer); ok(m[1] as string); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}): ${stderr}`)); });
+  });
+  child.stdout?.resume();
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    pid: child.pid as number, kubeconfigPath,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const t = setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, 10000);
+      await exited;
+      clearTimeout(t);
+    },
+  };
+}
+
+function peakRssMiB(pid: number): number {
+  const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+function benchPod(name: string): KubeObject {
+  return {
+    apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
+    spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', ports: [{ containerPort: 80 }], resources: { requests: { cpu: '100m', memory: '500Mi' }, limits: { cpu: '100m', memory: '500Mi' } } }] },
+  };
+}
+
+async function createAll(pods: ResourceClient, names: readonly string[], sent: Map<string, number>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < names.length) {
+      const name = names[next++] as string;
+      sent.set(name, performance.now());
+      await pods.create('default', benchPod(name));
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-sched-'));
+  const server = await startServer(dir);
+  const rest = connect(server.kubeconfigPath, 'bench-scheduler');
+  const podsClient = new ResourceClient(rest, coreResources.pods);
+  const bound = new Map<string, number>();
+  const watcher = new Informer<KubeObject>(listWatchFor(podsClient));
+  const waiters: Array<() => void> = [];
+  const seeBound = (p: KubeObject): void => {
+    const name = p.metadata?.name ?? '';
+    if ((p.spec as { nodeName?: string } | undefined)?.nodeName && !bound.has(name)) {
+      bound.set(name, performance.now());
+      for (const w of waiters.splice(0)) w();
+    }
+  };
+  watcher.addEventHandler({ onAdd: seeBound, onUpdate: (_o, p) => seeBound(p) });
+  const waitBound = async (names: readonly string[], timeoutMs: number): Promise<void> => {
+    const until = Date.now() + timeoutMs;
+    while (!names.every((n) => bound.has(n))) {
+      if (Date.now() > until) throw new Error(`only ${names.filter((n) => bound.has(n)).length}/${names.length} pods bound in ${timeoutMs} ms`);
+      await new Promise<void>((r) => { waiters.push(r); setTimeout(r, 500); });
+    }
+  };
+  let hollow: HollowNodes | undefined;
+  try {
+    watcher.start();
+    await watcher.waitForSync();
+    let t = performance.now();
+    hollow = new HollowNodes(rest, { count: NODES, capacity: { cpu: '4', memory: '32Gi', pods: '110' }, runPods: false, leaseIntervalMs: 0, concurrency: 32 });
+    await hollow.start();
+    const registerS = (performance.now() - t) / 1000;
+    console.log(`registered ${NODES} hollow nodes in ${round(registerS, 1)} s`);
+
+    const initNames = Array.from({ length: INIT_PODS }, (_, i) => `init-${i}`);
+    t = performance.now();
+    await createAll(podsClient, initNames, new Map());
+    await waitBound(initNames, 300_000);
+    console.log(`placed ${INIT_PODS} initial pods in ${round((performance.now() - t) / 1000, 1)} s`);
+
+    const names = Array.from({ length: PODS }, (_, i) => `pod-${i}`);
+    const sent = new Map<string, number>();
+    const t0 = performance.now();
+    await createAll(podsClient, names, sent);
+    const createdAt = performance.now();
+    await waitBound(names, 600_000);
+    const last = Math.max(...names.map((n) => bound.get(n) as number));
+    const seconds = (last - t0) / 1000;
+    const latencies = names.map((n) => (bound.get(n) as number) - (sent.get(n) as number)).sort((a, b) => a - b);
+    const throughput = PODS / seconds;
+    const createRate = PODS / ((createdAt - t0) / 1000);
+    const rss = peakRssMiB(server.pid);
+    console.log(`measured ${PODS} pods on ${NODES} nodes: ${round(throughput, 0)} pods/s (creates accepted at ${round(createRate, 0)}/s), latency p50 ${round(percentile(latencies, 50), 1)} ms, p99 ${round(percentile(latencies, 99), 1)} ms; server peak RSS ${round(rss, 0)} MiB`);
+    console.log(JSON.stringify({
+      bench: 'scheduler', nodes: NODES, initPods: INIT_PODS, measuredPods: PODS,
+      throughput_pods_per_s: round(throughput, 1), create_rate_pods_per_s: round(createRate, 1),
+      latency_p50_ms: round(percentile(latencies, 50), 1), latency_p99_ms: round(percentile(latencies, 99), 1),
+      server_peak_rss_mib: round(rss, 0), node_registration_s: round(registerS, 1), total_s: round(seconds, 2),
+    }));
+  } finally {
+    await hollow?.stop();
+    await watcher.stop();
+    rest.close();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
