@@ -103,12 +103,16 @@ EOF
 COPY <<EOF /etc/greeting
 hello $FLAVOUR
 EOF
-CMD ["sh", "-c", "cat /heredoc.txt /shebang.txt /fed.txt /etc/greeting"]
+USER nobody
+WORKDIR /tmp/made-by-run
+RUN id -u > /tmp/uid-seen && pwd >> /tmp/uid-seen
+USER root
+CMD ["sh", "-c", "cat /heredoc.txt /shebang.txt /fed.txt /etc/greeting /tmp/uid-seen"]
 `;
   const rec = recorder();
   await buildIn(fx, ctx, dockerfile, { tags: ['heredoc'], buildArgs: { VERSION: '1.2', UNUSED: 'x' }, progress: rec.sink });
   const ran = await runImageForTest(fx.root, 'heredoc');
-  assert.deepEqual(ran.lines, ['script plain 1.2 env', 'shebang /dev/pipes/EOT', 'fed plain', 'hello plain']);
+  assert.deepEqual(ran.lines, ['script plain 1.2 env', 'shebang /dev/pipes/EOT', 'fed plain', 'hello plain', '65534', '/tmp/made-by-run']);
   assert.ok(rec.events.includes('warn One or more build-args [UNUSED] were not consumed'));
   const image = await openImageStore(fx.root).resolve('heredoc');
   assert.ok(!(image.config.config?.Env ?? []).some((e) => e.startsWith('VERSION=')), 'ARG values are not kept in the image');
