@@ -10,7 +10,16 @@ import { connect } from '../../src/client/typed/index.js';
 import { ResourceClient, coreResources } from '../../src/client/typed/index.js';
 import type { RestClient } from '../../src/client/index.js';
 
-interface Pod extends KubeObject { spec?: { containers?: Array<{ image?: string }>; nodeName?: string }; status?: { phase?: string } }
+interface Pod extends KubeObject {
+  spec?: { containers?: Array<{ image?: string }>; nodeName?: string; affinity?: { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: Array<{ matchFields?: Array<{ key: string; values?: string[] }> }> } } } };
+  status?: { phase?: string };
+}
+
+/** The node a DaemonSet pins its pod to (there is no scheduler in these tests). */
+function pinnedNode(p: Pod): string | undefined {
+  const f = p.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms?.[0]?.matchFields?.find((m) => m.key === 'metadata.name');
+  return f?.values?.[0];
+}
 
 function imageHas(p: Pod, text: string): boolean {
   return (p.spec?.containers ?? []).some((c) => c.image?.includes(text));
@@ -28,6 +37,10 @@ export function startFakeKubelet(kubeconfigPath: string, intervalMs = 150): Fake
         const list = await pods.list(undefined, { fieldSelector: 'status.phase=Pending' });
         await Promise.all(list.items.map(async (p) => {
           if (imageHas(p, 'never-ready')) return;
+          const pin = pinnedNode(p);
+          if (!p.spec?.nodeName && pin) {
+            await pods.createSubresource(p.metadata?.namespace, p.metadata?.name ?? '', 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name: p.metadata?.name }, target: { apiVersion: 'v1', kind: 'Node', name: pin } });
+          }
           const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
           const ofJob = p.metadata?.ownerReferences?.some((r) => r.kind === 'Job');
           const phase = !ofJob ? 'Running' : imageHas(p, 'fails') ? 'Failed' : 'Succeeded';

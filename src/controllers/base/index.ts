@@ -13,3 +13,5 @@ export { gvr } from './resources.js';
 export type * from './objects.js';
 export { podFromTemplate } from './pod-template.js';
 export { claimObjects } from './claim.js';
+export { RevisionHistory, revisionHashLabel, revisionTemplate } from './controller-revisions.js';
+export type { ControllerRevision } from './controller-revisions.js';

@@ -3,6 +3,7 @@
  * and messages (deployment/util and progress.go). Pure: the clock is an argument.
  */
 import type { Deployment, DeploymentCondition, ReplicaSet } from '../base/objects.js';
+import { stableJson } from '../base/hash.js';
 import { desiredReplicas, sumSpec, surgeAndUnavailable } from './rolling.js';
 
 type Status = NonNullable<Deployment['status']>;
@@ -103,5 +104,5 @@ export function updateProgressing(d: Deployment, s: Status, newRS: ReplicaSet | 
 }
 
 export function sameStatus(a: Status | undefined, b: Status): boolean {
-  return JSON.stringify(a ?? {}) === JSON.stringify(b);
+  return stableJson(a ?? {}) === stableJson(b);
 }

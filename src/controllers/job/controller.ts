@@ -12,6 +12,7 @@ import { labelSelectorFromObject } from '../../machinery/selectors.js';
 import { claimObjects } from '../base/claim.js';
 import { QueueController, type ControllerContext } from '../base/controller.js';
 import { Expectations } from '../base/expectations.js';
+import { stableJson } from '../base/hash.js';
 import type { Job, Pod } from '../base/objects.js';
 import { controllerRefOf, newControllerRef } from '../base/owners.js';
 import { podFromTemplate } from '../base/pod-template.js';
@@ -114,7 +115,7 @@ export class JobController extends QueueController {
   private async writeStatus(job: Job, status: NonNullable<Job['status']>, counts: PodCounts): Promise<void> {
     const next = { ...status, active: counts.active.length, succeeded: counts.succeeded, failed: counts.failed, ready: counts.ready, uncountedTerminatedPods: {} };
     for (const k of ['active', 'succeeded', 'failed'] as const) if (next[k] === 0) delete next[k];
-    if (JSON.stringify(next) === JSON.stringify(job.status ?? {})) return;
+    if (stableJson(next) === stableJson(job.status ?? {})) return;
     try {
       await this.jobClient.updateStatus({ ...structuredClone(job), status: next });
     } catch (err: unknown) {

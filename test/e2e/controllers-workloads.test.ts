@@ -1,0 +1,126 @@
+/** DaemonSet and StatefulSet controllers with the real kubectl against `skiff server`. */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
+import { startFakeKubelet, type FakeKubelet } from './controllers-fixture.js';
+
+const nodeYaml = (name: string, taint?: string) => `apiVersion: v1
+kind: Node
+metadata: {name: ${name}, labels: {kubernetes.io/hostname: ${name}}}
+${taint ? `spec: {taints: [{key: ${taint}, value: "yes", effect: NoSchedule}]}\n` : ''}`;
+
+const dsYaml = (image: string, tolerate: boolean) => `apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  updateStrategy: {type: RollingUpdate, rollingUpdate: {maxUnavailable: 1}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+${tolerate ? '      tolerations: [{key: dedicated, operator: Exists, effect: NoSchedule}]\n' : ''}      containers: [{name: c, image: ${image}}]
+`;
+
+const stsYaml = (o: { image: string; replicas: number; partition?: number }) => `apiVersion: v1
+kind: Service
+metadata: {name: web}
+spec: {clusterIP: None, selector: {app: web}, ports: [{port: 80}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  replicas: ${o.replicas}
+  selector: {matchLabels: {app: web}}
+${o.partition !== undefined ? `  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: ${o.partition}}}\n` : ''}  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: c, image: ${o.image}}]
+`;
+
+interface PodJson { metadata: { name: string; labels?: Record<string, string> }; spec: { nodeName?: string; hostname?: string; subdomain?: string; containers: Array<{ image: string }> }; status?: { phase?: string } }
+
+describe('DaemonSet and StatefulSet with the real kubectl', { timeout: 180_000 }, () => {
+  let server: TestServer;
+  let k: Kubectl;
+  let kubelet: FakeKubelet;
+
+  before(async () => {
+    server = await startServer();
+    k = kubectlFor(server.kubeconfigPath);
+    kubelet = startFakeKubelet(server.kubeconfigPath);
+  });
+  after(async () => {
+    await kubelet?.stop();
+    await server?.stop();
+    k?.cleanup();
+  });
+
+  async function ok(args: string[], stdin?: string): Promise<string> {
+    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  }
+  async function pods(selector: string): Promise<PodJson[]> {
+    return (JSON.parse(await ok(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: PodJson[] }).items;
+  }
+
+  test('a DaemonSet has one pod per eligible node, honours taints, and rolls out an update', async () => {
+    await ok(['apply', '-f', '-'], [nodeYaml('node-1'), nodeYaml('node-2'), nodeYaml('node-3', 'dedicated')].join('---\n'));
+    await ok(['apply', '-f', '-'], dsYaml('agent:1', false));
+    await eventually(async () => (await pods('app=agent')).filter((p) => p.status?.phase === 'Running').length === 2, 20_000);
+    const first = await pods('app=agent');
+    assert.deepEqual(first.map((p) => p.spec.nodeName).sort(), ['node-1', 'node-2'], 'the tainted node gets no pod');
+    await ok(['apply', '-f', '-'], dsYaml('agent:1', true));
+    await eventually(async () => (await pods('app=agent')).filter((p) => p.status?.phase === 'Running').length === 3, 20_000);
+    assert.deepEqual((await pods('app=agent')).map((p) => p.spec.nodeName).sort(), ['node-1', 'node-2', 'node-3']);
+    await ok(['set', 'image', 'daemonset/agent', 'c=agent:2']);
+    const out = await ok(['rollout', 'status', 'daemonset/agent', '--timeout=60s']);
+    assert.match(out, /successfully rolled out/);
+    const updated = await pods('app=agent');
+    assert.equal(updated.length, 3);
+    assert.ok(updated.every((p) => p.spec.containers[0]?.image === 'agent:2'));
+    assert.match(await ok(['rollout', 'history', 'daemonset/agent']), /^2\s/m);
+  });
+
+  test('a StatefulSet creates web-0, web-1, web-2 in order, scales down from the top, and rolls by partition', async () => {
+    const seen: string[][] = [];
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        seen.push((await pods('app=web')).map((p) => p.metadata.name).sort());
+        await new Promise((r) => setTimeout(r, 30));
+      }
+    })();
+    await ok(['apply', '-f', '-'], stsYaml({ image: 'web:1', replicas: 3 }));
+    await ok(['rollout', 'status', 'statefulset/web', '--timeout=60s']);
+    await ok(['scale', 'statefulset/web', '--replicas=1']);
+    await eventually(async () => (await pods('app=web')).length === 1, 20_000);
+    sampling = false;
+    await sampler;
+    const prefixes = [[], ['web-0'], ['web-0', 'web-1'], ['web-0', 'web-1', 'web-2']].map((x) => x.join(','));
+    for (const s of seen) assert.ok(prefixes.includes(s.join(',')), `pods ${s.join(',')} are not an ordered prefix`);
+    assert.ok(seen.some((s) => s.length === 3), 'all three existed at some point');
+    const [only] = await pods('app=web');
+    assert.equal(only?.metadata.name, 'web-0');
+    assert.equal(only?.spec.hostname, 'web-0');
+    assert.equal(only?.spec.subdomain, 'web');
+
+    await ok(['apply', '-f', '-'], stsYaml({ image: 'web:1', replicas: 3, partition: 2 }));
+    await ok(['rollout', 'status', 'statefulset/web', '--timeout=60s']);
+    await ok(['apply', '-f', '-'], stsYaml({ image: 'web:2', replicas: 3, partition: 2 }));
+    await eventually(async () => (await pods('app=web')).find((p) => p.metadata.name === 'web-2')?.spec.containers[0]?.image === 'web:2', 20_000);
+    await ok(['rollout', 'status', 'statefulset/web', '--timeout=60s']);
+    const images = Object.fromEntries((await pods('app=web')).map((p) => [p.metadata.name, p.spec.containers[0]?.image]));
+    assert.deepEqual(images, { 'web-0': 'web:1', 'web-1': 'web:1', 'web-2': 'web:2' }, 'only ordinals >= partition updated');
+    await ok(['apply', '-f', '-'], stsYaml({ image: 'web:2', replicas: 3, partition: 0 }));
+    await eventually(async () => (await pods('app=web')).every((p) => p.spec.containers[0]?.image === 'web:2' && p.status?.phase === 'Running'), 30_000);
+    await ok(['rollout', 'status', 'statefulset/web', '--timeout=60s']);
+    const sts = JSON.parse(await ok(['get', 'statefulset', 'web', '-o', 'json'])) as { status: { currentRevision: string; updateRevision: string; updatedReplicas: number } };
+    assert.equal(sts.status.currentRevision, sts.status.updateRevision);
+    assert.equal(sts.status.updatedReplicas, 3);
+    const revisions = (await ok(['get', 'controllerrevisions', '-o', 'name'])).trim().split('\n').filter((n) => n.includes('web-'));
+    assert.equal(revisions.length, 2, 'one ControllerRevision per template');
+  });
+});
