@@ -16,6 +16,8 @@ test('ENV sets, replaces and expands earlier values', () => {
   const { state, history } = apply('ENV A=1 B="two words"\nENV A=${A}0 C=$B\nENV LEGACY some value', { Env: ['PATH=/bin'] });
   assert.deepEqual(state.config.Env, ['PATH=/bin', 'A=10', 'B=two words', 'C=two words', 'LEGACY=some value']);
   assert.equal(history[0], 'ENV A=1 B=two words');
+  const same = apply('ENV abc=hello\nENV abc=bye def=$abc');
+  assert.deepEqual(same.state.config.Env, ['abc=bye', 'def=hello'], 'one ENV sees the values from before it');
 });
 
 test('WORKDIR is relative to the previous one; USER, LABEL, STOPSIGNAL, VOLUME, SHELL', () => {

@@ -94,14 +94,11 @@ export function applyMetadata(ins: Instruction, state: MetadataState, expand: Ex
   const c = state.config;
   switch (ins.kind) {
     case 'env': {
-      const parts: string[] = [];
-      for (const [rawKey, rawValue] of ins.pairs) {
-        const key = expand.word(rawKey);
-        const value = expand.word(rawValue);
-        c.Env = setEnv(c.Env, key, value);
-        parts.push(`${key}=${value}`);
-      }
-      return `ENV ${parts.join(' ')}`;
+      // Every pair is expanded with the environment from before this instruction, as Docker
+      // does: `ENV a=bye b=$a` gives b the old a.
+      const pairs = ins.pairs.map(([rawKey, rawValue]) => [expand.word(rawKey), expand.word(rawValue)] as const);
+      for (const [key, value] of pairs) c.Env = setEnv(c.Env, key, value);
+      return `ENV ${pairs.map(([k, v]) => `${k}=${v}`).join(' ')}`;
     }
     case 'label': {
       const labels = { ...(c.Labels ?? {}) };
