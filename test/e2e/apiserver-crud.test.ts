@@ -209,7 +209,24 @@ describe('apiserver: CRUD over HTTPS', () => {
     assert.match(again.json<StatusBody>().message, /already assigned to node "node-a"/);
     const evicted = await api.request('POST', '/api/v1/namespaces/default/pods/bind-me/eviction', { body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'bind-me' } } });
     assert.equal(evicted.status, 201, evicted.text);
+    // A pod on a node terminates gracefully: marked now, removed by its node agent's grace-0 delete.
+    const terminating = (await api.request('GET', '/api/v1/namespaces/default/pods/bind-me')).json<Obj & { metadata: { deletionGracePeriodSeconds: number } }>();
+    assert.equal(terminating.metadata.deletionGracePeriodSeconds, 30);
+    const due = Date.parse(String(terminating.metadata.deletionTimestamp)) - Date.now();
+    assert.ok(due > 20_000 && due <= 31_000, `deletionTimestamp ${due} ms ahead`);
+    const status = await api.request('PATCH', '/api/v1/namespaces/default/pods/bind-me/status', { body: { status: { phase: 'Running' } }, contentType: 'application/merge-patch+json' });
+    assert.equal(status.status, 200, 'status updates during termination keep the pod');
+    const shorter = await api.request('DELETE', '/api/v1/namespaces/default/pods/bind-me', { body: { gracePeriodSeconds: 5 } });
+    assert.equal(shorter.json<{ metadata: { deletionGracePeriodSeconds: number } }>().metadata.deletionGracePeriodSeconds, 5);
+    const final = await api.request('DELETE', '/api/v1/namespaces/default/pods/bind-me', { body: { gracePeriodSeconds: 0, preconditions: { uid: terminating.metadata.uid } } });
+    assert.equal(final.status, 200, final.text);
     assert.equal((await api.request('GET', '/api/v1/namespaces/default/pods/bind-me')).status, 404);
+  });
+
+  test('unscheduled pods are deleted at once', async () => {
+    await api.request('POST', '/api/v1/namespaces/default/pods', { body: pod('unscheduled') });
+    assert.equal((await api.request('DELETE', '/api/v1/namespaces/default/pods/unscheduled')).status, 200);
+    assert.equal((await api.request('GET', '/api/v1/namespaces/default/pods/unscheduled')).status, 404);
   });
 
   test('finalizers keep a deleted object until they are removed', async () => {

@@ -9,6 +9,7 @@ import type { ApiContext } from '../context.js';
 import { timestamp } from '../context.js';
 import type { StoredObject } from '../storage/objects.js';
 import type { WriteOptions } from './options.js';
+import { gracePeriodFor } from './graceful.js';
 import { LostRace, withRetries } from './update.js';
 
 export interface DeleteOptions {
@@ -84,10 +85,18 @@ export async function deleteObject(ctx: ApiContext, rt: ResourceType, namespace:
       if (finalizers.length > 0) meta.finalizers = finalizers;
       else delete meta.finalizers;
     }
-    if (waitsForFinalizers(rt, obj)) {
-      if (meta.deletionTimestamp && !finalizersChanged) return current.object;
-      meta.deletionTimestamp ??= timestamp(ctx.now());
-      meta.deletionGracePeriodSeconds ??= 0;
+    const grace = gracePeriodFor(rt, current.object, del.gracePeriodSeconds);
+    const waits = waitsForFinalizers(rt, obj);
+    if (grace > 0 || waits) {
+      // Marked, not removed: finalizers or a node agent finish the deletion later. A repeated
+      // delete may only shorten a pending grace period.
+      let changed = finalizersChanged;
+      if (!meta.deletionTimestamp || grace < (meta.deletionGracePeriodSeconds ?? 0)) {
+        meta.deletionTimestamp = timestamp(new Date(ctx.now().getTime() + grace * 1000));
+        meta.deletionGracePeriodSeconds = grace;
+        changed = true;
+      }
+      if (!changed) return current.object;
       if (rt.group === '' && rt.kind === 'Namespace') obj.status = { ...(obj.status as object | undefined), phase: 'Terminating' };
       if (opts.dryRun) return obj;
       const stored = await ctx.storage.update(rt, obj, current.modRevision);

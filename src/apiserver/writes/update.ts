@@ -70,7 +70,8 @@ export async function finishUpdate(ctx: ApiContext, a: UpdateArgs): Promise<Kube
   meta.resourceVersion = old.metadata?.resourceVersion;
   if (sameIgnoringManagedFieldTimes(obj, old)) return old;
   if (opts.dryRun) return obj;
-  if (meta.deletionTimestamp && (meta.finalizers ?? []).length === 0 && !hasSpecFinalizers(rt, obj)) {
+  // The last finalizer gone from an object whose deletion is due (no grace period left): it goes.
+  if (meta.deletionTimestamp && (meta.deletionGracePeriodSeconds ?? 0) === 0 && (meta.finalizers ?? []).length === 0 && !hasSpecFinalizers(rt, obj)) {
     const gone = await ctx.storage.delete(rt, meta.namespace, meta.name ?? '', current.modRevision);
     if (!gone) throw new LostRace();
     ctx.hooks.afterWrite(rt, 'delete', gone);
