@@ -55,7 +55,7 @@ export function kubectlPair(kubeconfigPath: string): Pair {
   };
 }
 
-const agePattern = /(?<=\s|^)((\d+[smhdy])+|<invalid>)(?=\s|$)/gm;
+const agePattern = /(?<=\s|^)((\d+[smhdy])+|<invalid>)(?=\s|$|\))/gm;
 
 /** Replaces durations such as `5s`, `3m2s`, `10h`, `<invalid>` in table output. */
 export function normaliseAges(text: string): string {

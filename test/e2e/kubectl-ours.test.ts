@@ -108,6 +108,11 @@ spec:
     const patched = await k.ours(['patch', 'node', 'n1', '--subresource=status', '--type=merge', '-p', JSON.stringify(status)]);
     assert.equal(patched.code, 0, patched.stderr);
     await same(k, ['describe', 'node', 'n1']);
+    const secrets = join(dir, 'secrets.yaml');
+    writeFileSync(secrets, 'apiVersion: v1\nkind: Secret\nmetadata: {name: s1}\ntype: Opaque\nstringData: {password: hunter2}\n---\n'
+      + 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa1}\nsecrets: [{name: s1}, {name: gone}]\nimagePullSecrets: [{name: s1}]\n');
+    assert.equal((await k.ours(['apply', '-f', secrets])).code, 0);
+    await sameAll(k, [['describe', 'secret', 's1'], ['describe', 'sa', 'sa1']]);
     await same(k, ['describe', 'pod', 'p2']);
   });
 
