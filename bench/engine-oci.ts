@@ -47,11 +47,19 @@ export function ociRunArgs(stateDir: string, bundle: string, id: string): string
 }
 
 const hugetlbMount = '/sys/fs/cgroup/hugetlb';
+/** Undo steps of the hugetlb mount, if this process made it; emptied once run. */
+const hugetlbUndo: Array<() => void> = [];
+
+/** Gives the machine its hybrid layout back as soon as crun is no longer needed; idempotent. */
+export function releaseHugetlb(): void {
+  while (hugetlbUndo.length > 0) hugetlbUndo.pop()!();
+}
 
 /**
  * Whether crun can run here. crun 1.8 refuses this machine's hybrid cgroup layout unless
  * hugetlb is moved to a v1 mount (HOST-NOTES). That changes the machine for everyone, so the
- * benchmark does it only when BENCH_ENGINE_CRUN_HUGETLB=1 asks, and undoes it at the end.
+ * benchmark does it only when BENCH_ENGINE_CRUN_HUGETLB=1 asks, and undoes it right after the
+ * run comparison (releaseHugetlb) or at the latest when the workspace is cleaned up.
  * Returns undefined when crun works, else why it is left out.
  */
 export async function crunUsable(ws: BenchWorkspace, bundle: string): Promise<string | undefined> {
@@ -66,12 +74,13 @@ export async function crunUsable(ws: BenchWorkspace, bundle: string): Promise<st
   if (process.env.BENCH_ENGINE_CRUN_HUGETLB !== '1') {
     return `crun refuses the hybrid cgroup layout ("${first}"); run with BENCH_ENGINE_CRUN_HUGETLB=1 to mount hugetlb as cgroup v1 for the benchmark (HOST-NOTES)`;
   }
+  ws.defer('give hugetlb back', releaseHugetlb);
   if (!existsSync(hugetlbMount)) {
     mkdirSync(hugetlbMount);
-    ws.defer('remove the hugetlb mount point', () => { rmdirSync(hugetlbMount); });
+    hugetlbUndo.push(() => { rmdirSync(hugetlbMount); });
   }
   sh('mount', ['-t', 'cgroup', '-o', 'hugetlb', 'cgroup', hugetlbMount]);
-  ws.defer('unmount the hugetlb cgroup', () => { sh('umount', [hugetlbMount]); });
+  hugetlbUndo.push(() => { sh('umount', [hugetlbMount]); });
   const second = await probe();
   return second ? `crun fails even with hugetlb on cgroup v1: ${second}` : undefined;
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spread } from './_lib.js';
 import { countLines, roundOrder, Samples } from './engine-rounds.js';
+import { phaseTimes } from './engine-phases.js';
 
 test('each contender leads one round in turn, and every round has all of them once', () => {
   const names = ['skiff', 'podman', 'runc'];
@@ -37,4 +38,10 @@ test('cache hits are counted from whole build-log lines', () => {
   assert.equal(countLines(buildkit, /^#\d+ CACHED$/), 2);
   const buildah = 'STEP 2/5: RUN mkdir -p /out\n--> Using cache 7c0122a2925\n--> 7c0122a2925\nSTEP 3/5: COPY app.txt /out/\n--> 1f2e3d\n';
   assert.equal(countLines(buildah, /^--> Using cache /), 1);
+});
+
+test('phase times add up to the whole run, less the modules only the measurement loads', () => {
+  const t = phaseTimes(1000, 1500, { scriptStart: 1040, commandLoaded: 1060, runtimeLoaded: 1070, created: 1080, ran: 1450, removed: 1490, exitCode: 0 });
+  assert.deepEqual(t, { nodeStartupMs: 40, moduleLoadingMs: 20, createMs: 10, runMs: 370, removeMs: 40, exitMs: 10, totalMs: 490 });
+  assert.equal(t.nodeStartupMs + t.moduleLoadingMs + t.createMs + t.runMs + t.removeMs + t.exitMs, t.totalMs);
 });

@@ -40,6 +40,8 @@ export function runContenders(s: RunSetup): RunContender[] {
     { name: 'podman', key: 'podman', peer: true, command: 'podman', env: s.podmanEnv, args: () => [...storageFlags(s.podmanBase, { libpod: true }), 'run', '--rm', '--pull', 'never', '--network', 'none', 'busybox', 'true'] },
     { name: 'runc', key: 'runc', peer: true, command: 'runc', args: (i) => ociRunArgs(s.runcState, s.bundle, `skiff-bench-runc-${i}`) },
   ];
+  // skiff itself on crun (SKIFF_RUNTIME), to show what the faster runtime would give.
+  if (s.crunState) list.push({ name: 'skiff on crun', key: 'skiff_on_crun', peer: false, command: process.execPath, env: { ...process.env, SKIFF_RUNTIME: 'crun' }, args: () => [skiffBin, 'run', '--rm', '--root', s.skiffRoot, '--network', 'none', 'busybox', 'true'] });
   if (s.crunState) list.push({ name: 'crun', key: 'crun', peer: true, command: 'crun', args: (i) => ociRunArgs(s.crunState!, s.bundle, `skiff-bench-crun-${i}`) });
   if (s.dockerd) list.push({ name: 'docker', key: 'docker', peer: true, command: s.dockerd.docker, env: s.dockerd.env, args: () => ['run', '--rm', '--pull', 'never', '--network', 'none', 'busybox', 'true'] });
   list.push(

@@ -17,6 +17,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { round } from './_lib.js';
 import { buildContenders, measureBuilds, writeContext } from './engine-build.js';
+import { releaseHugetlb } from './engine-oci.js';
 import { phaseTimes, type PhaseStamps, type PhaseTimes } from './engine-phases.js';
 import { printBuilds, printPhases, printRuns, type Figures } from './engine-report.js';
 import { measureRuns, runContenders } from './engine-run.js';
@@ -65,6 +66,8 @@ async function main(ws: BenchWorkspace): Promise<void> {
   const phases: PhaseTimes[] = [];
   for (let i = 0; i < PHASE_RUNS; i++) phases.push(await phaseRun(setup.skiffRoot));
   printPhases(phases, figures);
+  releaseHugetlb(); // crun is done; the machine gets its own cgroup layout back
+
 
   const context = ws.path('context');
   writeContext(context);
