@@ -1,5 +1,6 @@
 /** Every controller the manager can run, by name, in one place (as kube-controller-manager's list). */
 import type { Controller, ControllerContext } from './base/controller.js';
+import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { GarbageCollector } from './gc/controller.js';
@@ -15,6 +16,7 @@ export const controllerFactories = {
   garbagecollector: (ctx: ControllerContext): Controller => new GarbageCollector(ctx),
   job: (ctx: ControllerContext): Controller => new JobController(ctx),
   statefulset: (ctx: ControllerContext): Controller => new StatefulSetController(ctx),
+  cronjob: (ctx: ControllerContext): Controller => new CronJobController(ctx),
   serviceaccount: (ctx: ControllerContext): Controller => new ServiceAccountController(ctx),
 } as const;
 

@@ -61,4 +61,33 @@ describe('batch controllers with the real kubectl', { timeout: 180_000 }, () => 
     await eventually(async () => (await k.run(['get', 'job', 'brief'])).code === 1, 20_000, 200);
     await eventually(async () => (await ok(['get', 'pods', '-l', 'job-name=brief', '-o', 'name'])).trim() === '', 20_000, 200);
   });
+
+  test('a CronJob runs a Job for a missed schedule, records it, and trims its history', async () => {
+    await ok(['apply', '-f', '-'], `apiVersion: batch/v1
+kind: CronJob
+metadata: {name: tick}
+spec:
+  schedule: "*/5 * * * *"
+  successfulJobsHistoryLimit: 0
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers: [{name: c, image: busybox}]
+`);
+    // Pretend the last run was long ago: the latest scheduled time since then is due now.
+    const longAgo = new Date(Date.now() - 20 * 60_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await ok(['patch', 'cronjob', 'tick', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { lastScheduleTime: longAgo } })]);
+    let cj: { status?: { lastScheduleTime?: string; lastSuccessfulTime?: string } } = {};
+    await eventually(async () => {
+      cj = JSON.parse(await ok(['get', 'cronjob', 'tick', '-o', 'json'])) as typeof cj;
+      return cj.status?.lastSuccessfulTime !== undefined;
+    }, 20_000, 200);
+    const scheduled = Date.parse(cj.status?.lastScheduleTime ?? '');
+    assert.ok(scheduled > Date.parse(longAgo), 'a newer schedule time was recorded');
+    assert.equal(new Date(scheduled).getUTCMinutes() % 5, 0, 'on the schedule');
+    // successfulJobsHistoryLimit 0: the finished Job is removed.
+    await eventually(async () => (await ok(['get', 'jobs', '-o', 'name'])).split('\n').every((n) => !n.includes('tick-')), 20_000, 200);
+  });
 });
