@@ -16,6 +16,7 @@ import type { OutputFormat } from '../output.js';
 import { evaluate, formatColumns, parseTemplate, relaxedExpression, tableCells } from '../printers/index.js';
 import type { Table, TablePrintOptions } from '../printers/index.js';
 import { manifestNamespace, resolveTargets } from '../targets.js';
+import { humanDuration } from '../describe/index.js';
 import type { Target } from '../targets.js';
 
 interface Fetched {
@@ -88,7 +89,7 @@ export const getCommand: Command = {
           try {
             const body = await f.client().get<Table & KubeObject>(resourcePath(target.resource, { ...(namespace ? { namespace } : {}), name }), undefined, accept);
             if (machine) item.objects.push(withTypeMeta(body, target.resource));
-            else item.tables.push(body);
+            else item.tables.push(asTable(body));
           } catch (err: unknown) {
             if (err instanceof StatusError && err.code === 404 && flagBool(f.args, 'ignore-not-found')) continue;
             f.fail(err);
@@ -107,7 +108,7 @@ export const getCommand: Command = {
         const body = await f.client().get<Table & { items?: KubeObject[]; metadata?: { resourceVersion?: string } }>(resourcePath(target.resource, namespace ? { namespace } : {}), query, accept);
         if (body.metadata?.resourceVersion) item.listResourceVersion = body.metadata.resourceVersion;
         if (machine) item.objects.push(...sortObjects((body.items ?? []).map((o) => withTypeMeta(o, target.resource)), flagString(f.args, 'sort-by')));
-        else item.tables.push(sortTable(body, flagString(f.args, 'sort-by')));
+        else item.tables.push(sortTable(asTable(body), flagString(f.args, 'sort-by')));
       }
     }
     const watching = flagBool(f.args, 'watch') || flagBool(f.args, 'watch-only');
@@ -144,6 +145,24 @@ function sortTable(table: Table, expr: string | undefined): Table {
   if (!expr || !table.rows) return table;
   const rows = table.rows.map((r) => ({ r, k: sortKey(r.object, expr) })).sort((a, b) => compareKeys(a.k, b.k)).map((x) => x.r);
   return { ...table, rows };
+}
+
+/**
+ * A server that ignores the Table Accept header answers with objects; kubectl then shows
+ * NAME and AGE from their metadata, and so do we.
+ */
+function asTable(body: Table & { kind?: string; items?: KubeObject[]; metadata?: KubeObject['metadata'] }): Table {
+  if (body.kind === 'Table') return body;
+  const objects: KubeObject[] = Array.isArray(body.items) ? body.items : [body as KubeObject];
+  const now = Date.now();
+  return {
+    kind: 'Table',
+    columnDefinitions: [{ name: 'Name', type: 'string', format: 'name', priority: 0 }, { name: 'Age', type: 'date', format: '', priority: 0 }],
+    rows: objects.map((o) => ({
+      cells: [o.metadata?.name ?? '', o.metadata?.creationTimestamp ? humanDuration(now - Date.parse(o.metadata.creationTimestamp)) : '<unknown>'],
+      object: { metadata: o.metadata ?? {} },
+    })),
+  };
 }
 
 function withTypeMeta(obj: KubeObject, r: ApiResource): KubeObject {
