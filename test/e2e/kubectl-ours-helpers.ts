@@ -126,14 +126,14 @@ export async function sameAll(k: Pair, list: string[][], concurrency = 4): Promi
 }
 
 /** Runs a state-changing sequence with the real kubectl, resets, then with ours; compares. */
-export async function sameSequence(k: Pair, reset: () => Promise<void>, steps: Array<{ args: string[]; before?: () => void }>): Promise<void> {
+export async function sameSequence(k: Pair, reset: () => Promise<void>, steps: Array<{ args: string[]; before?: () => void; stdin?: string }>): Promise<void> {
   const outputs: Array<Array<{ stdout: string; stderr: string; code: number }>> = [];
   for (const run of [k.real, k.ours]) {
     await reset();
     const results: Array<{ stdout: string; stderr: string; code: number }> = [];
     for (const s of steps) {
       s.before?.();
-      results.push(await run(s.args));
+      results.push(await run(s.args, s.stdin));
     }
     outputs.push(results);
   }

@@ -34,6 +34,10 @@ test('skiff kubectl writes as kubectl 1.32 does: create, apply, delete, label, p
 
   await t.test('create -f twice: created, then AlreadyExists', async () => {
     await sameSequence(k, resetPod, [{ args: ['create', '-f', pod] }, { args: ['create', '-f', pod] }]);
+    // stdin, multi-document YAML and JSON in one go.
+    const stdin = 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: in1}\n---\n{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "in2"}}\n';
+    const resetConfigMaps = async (): Promise<void> => { await k.ours(['delete', 'configmap', 'in1', 'in2', '--ignore-not-found']); };
+    await sameSequence(k, resetConfigMaps, [{ args: ['create', '-f', '-'], stdin }, { args: ['apply', '-f', '-'], stdin }, { args: ['delete', '-f', '-'], stdin }]);
   });
 
   await t.test('apply -f three times: created, unchanged, configured', async () => {
