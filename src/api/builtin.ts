@@ -1,7 +1,7 @@
 /** Every built-in resource skiff serves, as one Registry. */
 import type { ResourceType } from './types.js';
 import { Registry } from './registry.js';
-import { apiextensions, apps, autoscaling, batch, coordination, core, discovery, events } from './resources/index.js';
+import { apiextensions, apps, autoscaling, batch, coordination, core, discovery, events, scheduling } from './resources/index.js';
 
 export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   core.pods, core.nodes, core.namespaces, core.services, core.endpoints, core.configmaps, core.secrets, core.serviceaccounts,
@@ -10,6 +10,7 @@ export const BUILTIN_RESOURCES: readonly ResourceType[] = [
   batch.jobs, batch.cronjobs,
   autoscaling.horizontalpodautoscalers,
   coordination.leases,
+  scheduling.priorityclasses,
   discovery.endpointslices,
   events.eventsV1,
   apiextensions.customresourcedefinitions,

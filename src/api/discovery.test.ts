@@ -29,7 +29,7 @@ test('aggregated /api holds the core group with pods and their subresources', ()
 
 test('aggregated /apis: groups in upstream order, scale answers with autoscaling/v1 Scale', () => {
   const doc = aggregatedGroupsDiscovery(builtinRegistry());
-  assert.deepEqual(doc.items.map((i) => i.metadata.name), ['apps', 'events.k8s.io', 'autoscaling', 'batch', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
+  assert.deepEqual(doc.items.map((i) => i.metadata.name), ['apps', 'events.k8s.io', 'autoscaling', 'batch', 'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
   const deploy = doc.items[0]?.versions[0]?.resources.find((r) => r.resource === 'deployments');
   assert.deepEqual(deploy?.subresources, [
     { subresource: 'scale', responseKind: { group: 'autoscaling', version: 'v1', kind: 'Scale' }, verbs: ['get', 'patch', 'update'] },

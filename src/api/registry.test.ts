@@ -41,7 +41,7 @@ test('kubectl-style names resolve case-insensitively to the preferred version', 
 
 test('discovery order: core first, then upstream group order, plurals sorted', () => {
   const r = builtinRegistry();
-  assert.deepEqual(r.groups().map((g) => g.name), ['', 'apps', 'events.k8s.io', 'autoscaling', 'batch', 'apiextensions.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
+  assert.deepEqual(r.groups().map((g) => g.name), ['', 'apps', 'events.k8s.io', 'autoscaling', 'batch', 'apiextensions.k8s.io', 'scheduling.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io']);
   assert.deepEqual(r.resourcesIn('apps', 'v1').map((x) => x.plural), ['controllerrevisions', 'daemonsets', 'deployments', 'replicasets', 'statefulsets']);
   // `kubectl get all` expands the category in this order.
   assert.deepEqual(r.category('all').map((x) => x.plural), ['pods', 'services', 'daemonsets', 'deployments', 'replicasets', 'statefulsets', 'horizontalpodautoscalers', 'cronjobs', 'jobs']);

@@ -22,7 +22,7 @@ import { EventRecorder } from './events.js';
 import { fitErrorMessage } from './fit-error.js';
 import type { Node, Pod } from './framework/api.js';
 import { podKey } from './framework/api.js';
-import { NodeInfo, PodInfo } from './framework/node-info.js';
+import { NodeInfo, PodInfo, type PriorityInfo } from './framework/node-info.js';
 import { Framework, pluginImplements } from './framework/runtime.js';
 import type { Result, Status } from './framework/status.js';
 import { CycleState, type ClusterEvent, type Handle, type PluginFactory, type QueuedPodInfo } from './framework/types.js';
@@ -50,10 +50,12 @@ export interface SchedulerOptions {
 
 export interface SchedulerStats { attempts: number; scheduled: number; unschedulable: number; errors: number; bindsInFlight: number }
 
+interface PriorityClass extends KubeObject { value?: number; globalDefault?: boolean; preemptionPolicy?: string }
+
 const terminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 export class Scheduler {
-  readonly cache = new SchedulerCache();
+  readonly cache: SchedulerCache;
   readonly queue: SchedulingQueue;
   readonly stats: SchedulerStats = { attempts: 0, scheduled: 0, unschedulable: 0, errors: 0, bindsInFlight: 0 };
   private readonly profiles = new Map<string, Framework>();
@@ -62,6 +64,7 @@ export class Scheduler {
   private readonly informers: SharedInformerFactory;
   private readonly ownsInformers: boolean;
   private readonly podInformer: Informer<Pod>;
+  private readonly priorityClasses: Informer<PriorityClass>;
   private readonly recorder: EventRecorder;
   private readonly binds = new Set<Promise<void>>();
   private readonly removers: Array<() => void> = [];
@@ -69,6 +72,7 @@ export class Scheduler {
   private stopping: Promise<void> | undefined;
 
   constructor(private readonly o: SchedulerOptions) {
+    this.cache = new SchedulerCache((pod) => this.priorityOf(pod));
     this.pods = new ResourceClient<Pod>(o.rest, coreResources.pods);
     this.ownsInformers = !o.informers;
     this.informers = o.informers ?? new SharedInformerFactory(o.rest, { onError: (err) => o.logger?.warn({ err }, 'scheduler informer') });
@@ -99,6 +103,22 @@ export class Scheduler {
       initialBackoffMs: o.initialBackoffMs ?? initial, maxBackoffMs: o.maxBackoffMs ?? max,
     });
     this.podInformer = this.informers.forResource<Pod>(coreResources.pods);
+    this.priorityClasses = this.informers.forResource<PriorityClass>(coreResources.priorityClasses);
+  }
+
+  /**
+   * Priority from the pod's PriorityClass (or the global default class) when the API did
+   * not fill spec.priority, as upstream's Priority admission plugin would have.
+   */
+  priorityOf(pod: Pod): PriorityInfo | undefined {
+    if (pod.spec.priority !== undefined) return undefined;
+    const name = pod.spec.priorityClassName;
+    const pc = name ? this.priorityClasses.lister.get(undefined, name) : this.priorityClasses.lister.list().find((c) => c.globalDefault);
+    return pc ? { priority: pc.value ?? 0, preemptionPolicy: pc.preemptionPolicy ?? 'PreemptLowerPriority' } : undefined;
+  }
+
+  private podInfo(pod: Pod): PodInfo {
+    return new PodInfo(pod, this.priorityOf(pod));
   }
 
   private readonly eventPlugins = new Map<string, Set<string>>();
@@ -132,7 +152,7 @@ export class Scheduler {
       onDelete: (p) => this.onPodDeleted(p),
     }));
     this.informers.start();
-    await Promise.all([nodes.waitForSync(), namespaces.waitForSync(), this.podInformer.waitForSync()]);
+    await Promise.all([nodes.waitForSync(), namespaces.waitForSync(), this.priorityClasses.waitForSync(), this.podInformer.waitForSync()]);
     this.loop ??= this.run();
   }
 
@@ -152,8 +172,8 @@ export class Scheduler {
     if (!this.responsible(p) || terminal(p)) return;
     if (p.metadata?.deletionTimestamp) { this.queue.delete(key); return; }
     if (this.cache.isAssumed(key)) return;
-    if (old) this.queue.update(new PodInfo(p));
-    else this.queue.add(new PodInfo(p));
+    if (old) this.queue.update(this.podInfo(p));
+    else this.queue.add(this.podInfo(p));
   }
 
   private onPodDeleted(p: Pod): void {
@@ -189,7 +209,7 @@ export class Scheduler {
       this.queue.done(key);
       return;
     }
-    const podInfo = live === q.podInfo.pod ? q.podInfo : new PodInfo(live);
+    const podInfo = live === q.podInfo.pod ? q.podInfo : this.podInfo(live);
     const fwk = this.profiles.get(live.spec.schedulerName ?? 'default-scheduler');
     if (!fwk) { this.queue.done(key); return; }
     this.stats.attempts++;

@@ -49,7 +49,7 @@ interface PodLike extends KubeObject {
   status?: { phase?: string; podIP?: string; startTime?: string };
 }
 
-interface SimNode { readonly name: string; readonly ip: string; readonly pool: IpPool; uid?: string }
+interface SimNode { readonly name: string; readonly ip: string; readonly pool: IpPool; uid?: string; lease?: KubeObject }
 
 const runSecondsAnnotation = 'sim.skiff.io/run-seconds';
 
@@ -142,13 +142,19 @@ export class HollowNodes {
     }, tickMs);
   }
 
+  /**
+   * Writes the node's Lease with a fresh renewTime. The last written Lease is kept, so a
+   * renewal is one PUT; a conflict or a missing Lease falls back to a read or a create.
+   */
   private async renewLease(n: SimNode): Promise<void> {
-    const lease = hollowLease({ name: n.name, nodeUid: n.uid, durationSeconds: 40, now: this.now() });
+    const fresh = hollowLease({ name: n.name, nodeUid: n.uid, durationSeconds: 40, now: this.now() });
+    const renewed = (base: KubeObject): KubeObject => ({ ...base, spec: { ...(base.spec as Record<string, unknown>), ...(fresh.spec as Record<string, unknown>) } });
     try {
-      const current = await this.leases.get('kube-node-lease', n.name);
-      await this.leases.update({ ...current, spec: { ...(current.spec as Record<string, unknown>), ...(lease.spec as Record<string, unknown>) } });
+      n.lease = await this.leases.update(renewed(n.lease ?? (await this.leases.get('kube-node-lease', n.name))));
     } catch (err: unknown) {
-      if (err instanceof StatusError && err.code === 404) await this.leases.create('kube-node-lease', lease);
+      if (!(err instanceof StatusError)) throw err;
+      if (err.code === 404) n.lease = await this.leases.create('kube-node-lease', fresh);
+      else if (err.code === 409) n.lease = await this.leases.update(renewed(await this.leases.get('kube-node-lease', n.name)));
       else throw err;
     }
   }

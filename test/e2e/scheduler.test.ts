@@ -108,3 +108,22 @@ test('a run-to-completion pod Succeeds; deleting a Running pod completes on the 
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /NotFound/);
 });
+
+test('PriorityClass: a high-priority pod preempts a lower one on a full node', async () => {
+  await ok(['create', 'priorityclass', 'high', '--value=1000', '--description=urgent work']);
+  const listed = await ok(['get', 'priorityclasses']);
+  assert.match(listed, /NAME\s+VALUE\s+GLOBAL-DEFAULT\s+AGE\s+PREEMPTIONPOLICY/);
+  assert.match(listed, /high\s+1000\s+false\s+\S+\s+PreemptLowerPriority/);
+  const bad = await kubectl.run(['create', 'priorityclass', 'system-mine', '--value=5']);
+  assert.notEqual(bad.code, 0);
+  const pinned = { nodeSelector: { 'kubernetes.io/hostname': 'hollow-node-2' } };
+  const big = (name: string, extra: Record<string, unknown> = {}): string => podYaml(name, { ...pinned, ...extra, containers: [{ name: 'c', image: 'busybox', resources: { requests: { cpu: '20' } } }] });
+  await ok(['apply', '-f', '-'], big('low'));
+  await eventually(async () => (await podField('low', '{.status.phase}')) === 'Running', 15000);
+  await ok(['apply', '-f', '-'], big('urgent', { priorityClassName: 'high' }));
+  await eventually(async () => (await podField('urgent', '{.spec.nodeName}')) === 'hollow-node-2', 20000);
+  const gone = await kubectl.run(['get', 'pod', 'low']);
+  assert.match(gone.stderr, /NotFound/);
+  const events = await ok(['get', 'events', '--field-selector', 'reason=Preempted', '-o', 'jsonpath={.items[*].message}']);
+  assert.match(events, /Preempted by pod \S+ on node hollow-node-2/);
+});

@@ -7,7 +7,7 @@
 import type { KubeObject } from '../../api/types.js';
 import type { Node, Pod } from '../framework/api.js';
 import { podKey } from '../framework/api.js';
-import { NodeInfo, PodInfo } from '../framework/node-info.js';
+import { NodeInfo, PodInfo, type PriorityInfo } from '../framework/node-info.js';
 import type { Snapshot } from '../framework/types.js';
 
 interface PodState { readonly info: PodInfo; readonly nodeName: string; assumed: boolean }
@@ -20,6 +20,9 @@ export class SchedulerCache implements Snapshot {
   private affinityList: NodeInfo[] | undefined;
   private readonly podStates = new Map<string, PodState>();
   private readonly namespaces = new Map<string, Readonly<Record<string, string>>>();
+
+  /** `priorityOf` resolves PriorityClasses for pods whose priority the API did not set. */
+  constructor(private readonly priorityOf: (pod: Pod) => PriorityInfo | undefined = () => undefined) {}
 
   get nodes(): readonly NodeInfo[] {
     this.nodeList ??= [...this.nodeInfos.values()].filter((n) => this.withNode.has(n.name));
@@ -92,7 +95,7 @@ export class SchedulerCache implements Snapshot {
     const nodeName = pod.spec.nodeName ?? '';
     // A confirmation of what we assumed keeps the computed PodInfo unless the pod changed shape.
     if (st && st.nodeName === nodeName && st.info.pod.spec === pod.spec && !st.assumed) return;
-    this.place(st && st.nodeName === nodeName && st.assumed ? st.info : new PodInfo(pod), nodeName, false);
+    this.place(st && st.nodeName === nodeName && st.assumed ? st.info : new PodInfo(pod, this.priorityOf(pod)), nodeName, false);
   }
 
   removePod(key: string): void {

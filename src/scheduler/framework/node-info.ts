@@ -7,16 +7,23 @@ import type { ContainerPort, Node, Pod, PodAffinityTerm } from './api.js';
 import { podKey } from './api.js';
 import { nonZeroRequests, podRequests, Resources } from './resources.js';
 
+/** A pod's priority and preemption policy, resolved from its PriorityClass when the pod has none. */
+export interface PriorityInfo { readonly priority: number; readonly preemptionPolicy: string }
+
 export class PodInfo {
   readonly key: string;
+  readonly priority: number;
+  readonly preemptionPolicy: string;
   readonly requests: Resources;
   readonly nonZero: { milliCPU: number; memory: number };
   readonly hostPorts: ContainerPort[];
   readonly requiredAffinity: PodAffinityTerm[];
   readonly requiredAntiAffinity: PodAffinityTerm[];
 
-  constructor(readonly pod: Pod) {
+  constructor(readonly pod: Pod, resolved?: PriorityInfo) {
     this.key = podKey(pod);
+    this.priority = pod.spec.priority ?? resolved?.priority ?? 0;
+    this.preemptionPolicy = pod.spec.preemptionPolicy ?? resolved?.preemptionPolicy ?? 'PreemptLowerPriority';
     this.requests = podRequests(pod);
     this.nonZero = nonZeroRequests(pod);
     this.hostPorts = [];

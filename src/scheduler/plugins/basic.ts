@@ -5,7 +5,6 @@
 import type { CycleState, BindPlugin, FilterPlugin, Handle, QueueSortPlugin, QueuedPodInfo, ClusterEvent } from '../framework/types.js';
 import type { NodeInfo, PodInfo } from '../framework/node-info.js';
 import { portKey } from '../framework/node-info.js';
-import { podPriority } from '../framework/api.js';
 import { errorStatus, unresolvable, unschedulable, type Result } from '../framework/status.js';
 import { tolerates } from './helpers.js';
 
@@ -15,8 +14,8 @@ export class PrioritySort implements QueueSortPlugin {
   static readonly pluginName = 'PrioritySort';
   readonly name = PrioritySort.pluginName;
   less(a: QueuedPodInfo, b: QueuedPodInfo): boolean {
-    const pa = podPriority(a.podInfo.pod);
-    const pb = podPriority(b.podInfo.pod);
+    const pa = a.podInfo.priority;
+    const pb = b.podInfo.priority;
     return pa > pb || (pa === pb && a.timestamp < b.timestamp);
   }
 }

@@ -7,7 +7,6 @@
  */
 import type { CycleState, Handle, PostFilterPlugin, PostFilterResult } from '../framework/types.js';
 import { NodeInfo, type PodInfo } from '../framework/node-info.js';
-import { podPriority } from '../framework/api.js';
 import { unresolvable, unschedulable, type Status } from '../framework/status.js';
 import { histogram } from '../fit-error.js';
 
@@ -22,8 +21,8 @@ export class DefaultPreemption implements PostFilterPlugin {
   constructor(private readonly handle: Handle) {}
 
   async postFilter(state: CycleState, pod: PodInfo, filtered: ReadonlyMap<string, Status>): Promise<PostFilterResult> {
-    if (pod.pod.spec.preemptionPolicy === 'Never') return { status: unresolvable('not eligible due to preemptionPolicy=Never.') };
-    const priority = podPriority(pod.pod);
+    if (pod.preemptionPolicy === 'Never') return { status: unresolvable('not eligible due to preemptionPolicy=Never.') };
+    const priority = pod.priority;
     const nodes = this.handle.snapshot().nodes;
     const reasons = new Map<string, number>();
     const note = (r: string): void => { reasons.set(r, (reasons.get(r) ?? 0) + 1); };
@@ -31,13 +30,13 @@ export class DefaultPreemption implements PostFilterPlugin {
     for (const node of nodes) {
       const st = filtered.get(node.name);
       if (!st || st.code === 'UnschedulableAndUnresolvable') { note(notHelpful); continue; }
-      const lower = [...node.pods.values()].filter((p) => podPriority(p.pod) < priority);
+      const lower = [...node.pods.values()].filter((p) => p.priority < priority);
       if (lower.length === 0) { note(noVictims); continue; }
       const copy = new NodeInfo(node.node);
       for (const p of node.pods.values()) if (!lower.includes(p)) copy.addPod(p);
       if (this.handle.runFilterPlugins(state, pod, copy)) { note(noVictims); continue; }
       const victims: PodInfo[] = [];
-      for (const p of lower.sort((a, b) => podPriority(b.pod) - podPriority(a.pod))) {
+      for (const p of lower.sort((a, b) => b.priority - a.priority)) {
         copy.addPod(p);
         if (this.handle.runFilterPlugins(state, pod, copy)) {
           copy.removePod(p.key);
@@ -58,7 +57,7 @@ function pick(candidates: Candidate[]): Candidate | undefined {
   const key = (c: Candidate): [number, number, number] => {
     let max = -Infinity;
     let sum = 0;
-    for (const v of c.victims) { const p = podPriority(v.pod); max = Math.max(max, p); sum += p; }
+    for (const v of c.victims) { const p = v.priority; max = Math.max(max, p); sum += p; }
     return [c.victims.length ? max : -Infinity, sum, c.victims.length];
   };
   let best: Candidate | undefined;
