@@ -1,31 +1,31 @@
-/** Job (and later CronJob) controllers with the real kubectl against `skiff server`. */
+/** Job and CronJob controllers with the real kubectl against `skiff server --simulate-nodes 3`. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
-import { startFakeKubelet, type FakeKubelet } from './controllers-fixture.js';
+import { nowhere, startFailingPods, type FailingPods } from './controllers-fixture.js';
 
-const jobYaml = (o: { name: string; image: string; completions?: number; parallelism?: number; backoffLimit?: number; ttl?: number }) => `apiVersion: batch/v1
+const jobYaml = (o: { name: string; image: string; completions?: number; parallelism?: number; backoffLimit?: number; ttl?: number; nodeSelector?: string }) => `apiVersion: batch/v1
 kind: Job
 metadata: {name: ${o.name}}
 spec:
 ${o.completions !== undefined ? `  completions: ${o.completions}\n` : ''}${o.parallelism !== undefined ? `  parallelism: ${o.parallelism}\n` : ''}${o.backoffLimit !== undefined ? `  backoffLimit: ${o.backoffLimit}\n` : ''}${o.ttl !== undefined ? `  ttlSecondsAfterFinished: ${o.ttl}\n` : ''}  template:
     spec:
       restartPolicy: Never
-      containers: [{name: c, image: ${o.image}}]
+${o.nodeSelector ? `      nodeSelector: ${o.nodeSelector}\n` : ''}      containers: [{name: c, image: ${o.image}}]
 `;
 
 describe('batch controllers with the real kubectl', { timeout: 180_000 }, () => {
   let server: TestServer;
   let k: Kubectl;
-  let kubelet: FakeKubelet;
+  let failing: FailingPods;
 
   before(async () => {
-    server = await startServer();
+    server = await startServer({ extraArgs: ['--simulate-nodes', '3'] });
     k = kubectlFor(server.kubeconfigPath);
-    kubelet = startFakeKubelet(server.kubeconfigPath);
+    failing = startFailingPods(server.kubeconfigPath);
   });
   after(async () => {
-    await kubelet?.stop();
+    await failing?.stop();
     await server?.stop();
     k?.cleanup();
   });
@@ -49,7 +49,7 @@ describe('batch controllers with the real kubectl', { timeout: 180_000 }, () => 
   });
 
   test('a Job whose pods fail past backoffLimit fails with BackoffLimitExceeded', async () => {
-    await ok(['apply', '-f', '-'], jobYaml({ name: 'broken', image: 'fails:1', backoffLimit: 1 }));
+    await ok(['apply', '-f', '-'], jobYaml({ name: 'broken', image: 'fails:1', backoffLimit: 1, nodeSelector: nowhere }));
     await ok(['wait', '--for=condition=failed', 'job/broken', '--timeout=30s']);
     const job = JSON.parse(await ok(['get', 'job', 'broken', '-o', 'json'])) as { status: { failed?: number; conditions: Array<{ type: string; reason?: string }> } };
     assert.equal(job.status.failed, 2);

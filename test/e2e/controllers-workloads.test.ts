@@ -1,13 +1,7 @@
-/** DaemonSet and StatefulSet controllers with the real kubectl against `skiff server`. */
+/** DaemonSet and StatefulSet controllers with the real kubectl against `skiff server --simulate-nodes 3`. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
-import { startFakeKubelet, type FakeKubelet } from './controllers-fixture.js';
-
-const nodeYaml = (name: string, taint?: string) => `apiVersion: v1
-kind: Node
-metadata: {name: ${name}, labels: {kubernetes.io/hostname: ${name}}}
-${taint ? `spec: {taints: [{key: ${taint}, value: "yes", effect: NoSchedule}]}\n` : ''}`;
 
 const dsYaml = (image: string, tolerate: boolean) => `apiVersion: apps/v1
 kind: DaemonSet
@@ -44,15 +38,12 @@ interface PodJson { metadata: { name: string; labels?: Record<string, string> };
 describe('DaemonSet and StatefulSet with the real kubectl', { timeout: 180_000 }, () => {
   let server: TestServer;
   let k: Kubectl;
-  let kubelet: FakeKubelet;
 
   before(async () => {
-    server = await startServer();
+    server = await startServer({ extraArgs: ['--simulate-nodes', '3'] });
     k = kubectlFor(server.kubeconfigPath);
-    kubelet = startFakeKubelet(server.kubeconfigPath);
   });
   after(async () => {
-    await kubelet?.stop();
     await server?.stop();
     k?.cleanup();
   });
@@ -67,14 +58,17 @@ describe('DaemonSet and StatefulSet with the real kubectl', { timeout: 180_000 }
   }
 
   test('a DaemonSet has one pod per eligible node, honours taints, and rolls out an update', async () => {
-    await ok(['apply', '-f', '-'], [nodeYaml('node-1'), nodeYaml('node-2'), nodeYaml('node-3', 'dedicated')].join('---\n'));
+    const nodes = (await ok(['get', 'nodes', '-o', 'name'])).trim().split('\n').map((n) => n.replace('node/', '')).sort();
+    assert.equal(nodes.length, 3);
+    const [n1 = '', n2 = '', n3 = ''] = nodes;
+    await ok(['taint', 'nodes', n3, 'dedicated=yes:NoSchedule']);
     await ok(['apply', '-f', '-'], dsYaml('agent:1', false));
     await eventually(async () => (await pods('app=agent')).filter((p) => p.status?.phase === 'Running').length === 2, 20_000);
     const first = await pods('app=agent');
-    assert.deepEqual(first.map((p) => p.spec.nodeName).sort(), ['node-1', 'node-2'], 'the tainted node gets no pod');
+    assert.deepEqual(first.map((p) => p.spec.nodeName).sort(), [n1, n2], 'the tainted node gets no pod');
     await ok(['apply', '-f', '-'], dsYaml('agent:1', true));
     await eventually(async () => (await pods('app=agent')).filter((p) => p.status?.phase === 'Running').length === 3, 20_000);
-    assert.deepEqual((await pods('app=agent')).map((p) => p.spec.nodeName).sort(), ['node-1', 'node-2', 'node-3']);
+    assert.deepEqual((await pods('app=agent')).map((p) => p.spec.nodeName).sort(), [n1, n2, n3]);
     await ok(['set', 'image', 'daemonset/agent', 'c=agent:2']);
     const out = await ok(['rollout', 'status', 'daemonset/agent', '--timeout=60s']);
     assert.match(out, /successfully rolled out/);

@@ -1,11 +1,10 @@
 /**
- * The controller manager end to end: the real kubectl 1.32 against `skiff server`, with a
- * stand-in kubelet marking pods Running (controllers-fixture.ts) until simulated nodes land.
+ * The controller manager end to end: the real kubectl 1.32 against
+ * `skiff server --simulate-nodes 3` (scheduler and hollow nodes run the pods).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
-import { startFakeKubelet, type FakeKubelet } from './controllers-fixture.js';
 
 const deployYaml = (o: { name: string; image: string; replicas: number; strategy?: string; extra?: string; annotations?: string }) => `apiVersion: apps/v1
 kind: Deployment
@@ -22,20 +21,17 @@ ${o.strategy ?? ''}${o.extra ?? ''}  template:
         image: ${o.image}
 `;
 
-interface PodJson { metadata: { name: string; labels?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> }; status?: { phase?: string; conditions?: Array<{ type: string; status: string }> } }
+interface PodJson { metadata: { name: string; labels?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> }; spec: { nodeName?: string }; status?: { phase?: string; conditions?: Array<{ type: string; status: string }> } }
 
 describe('controller manager with the real kubectl', { timeout: 240_000 }, () => {
   let server: TestServer;
   let k: Kubectl;
-  let kubelet: FakeKubelet;
 
   before(async () => {
-    server = await startServer();
+    server = await startServer({ extraArgs: ['--simulate-nodes', '3'] });
     k = kubectlFor(server.kubeconfigPath);
-    kubelet = startFakeKubelet(server.kubeconfigPath);
   });
   after(async () => {
-    await kubelet?.stop();
     await server?.stop();
     k?.cleanup();
   });
@@ -58,6 +54,7 @@ describe('controller manager with the real kubectl', { timeout: 240_000 }, () =>
     const out = await ok(['rollout', 'status', 'deployment/web', '--timeout=30s']);
     assert.match(out, /deployment "web" successfully rolled out/);
     const owned = await pods('app=web');
+    assert.ok(owned.every((p) => p.spec.nodeName?.startsWith('hollow-node-')), 'scheduled onto simulated nodes');
     assert.ok(owned.every((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.ownerReferences[0].controller === true));
     assert.ok(owned.every((p) => /^[a-z0-9]+$/.test(p.metadata.labels?.['pod-template-hash'] ?? '')));
     await ok(['scale', 'deployment/web', '--replicas=10']);
@@ -149,10 +146,11 @@ describe('controller manager with the real kubectl', { timeout: 240_000 }, () =>
   test('opt-in auto-rollback: a revision that misses its progress deadline is rolled back', async () => {
     await ok(['apply', '-f', '-'], deployYaml({ name: 'auto', image: 'nginx:1', replicas: 2, annotations: '{skiff.dev/auto-rollback: "true"}', extra: '  progressDeadlineSeconds: 3\n' }));
     await ok(['rollout', 'status', 'deployment/auto', '--timeout=30s']);
-    await ok(['set', 'image', 'deployment/auto', 'c=never-ready:1']);
+    // A revision whose pods can never be scheduled, so never become available.
+    await ok(['patch', 'deployment', 'auto', '--type=merge', '-p', JSON.stringify({ spec: { template: { spec: { nodeSelector: { 'skiff.dev/e2e-nowhere': 'true' } } } } })]);
     await eventually(async () => {
-      const d = JSON.parse(await ok(['get', 'deployment', 'auto', '-o', 'json'])) as { spec: { template: { spec: { containers: Array<{ image: string }> } } } };
-      return d.spec.template.spec.containers[0]?.image === 'nginx:1';
+      const d = JSON.parse(await ok(['get', 'deployment', 'auto', '-o', 'json'])) as { spec: { template: { spec: { nodeSelector?: unknown } } } };
+      return d.spec.template.spec.nodeSelector === undefined;
     }, 30_000, 300);
     await ok(['rollout', 'status', 'deployment/auto', '--timeout=30s']);
     assert.ok((await pods('app=auto')).every((p) => p.status?.phase === 'Running'));
