@@ -65,6 +65,9 @@ export class Factory {
         if (err instanceof Error && err.message.startsWith('context was not found')) {
           throw new PlainMessageError(`Error in configuration: ${err.message}`, { cause: err });
         }
+        if (err instanceof Error && err.message.startsWith('The connection to the server')) {
+          throw new PlainMessageError(err.message, { cause: err });
+        }
         throw err;
       }
     }

@@ -6,7 +6,7 @@ import { FlagError, parseArgs, splitCommand, UsageError } from './args.js';
 import type { Command } from './command.js';
 import { Factory, processIO } from './factory.js';
 import type { IO } from './factory.js';
-import { printFailures } from './report.js';
+import { PlainMessageError, printFailures } from './report.js';
 import { commands } from './commands/index.js';
 
 const usage = `kubectl controls the Kubernetes cluster manager.
@@ -42,6 +42,20 @@ Usage:
   kubectl [flags] [options]
 `;
 
+/** kubectl's message when nothing listens at the server address. */
+function connectionRefused(err: unknown, f: Factory | undefined): PlainMessageError | undefined {
+  const code = (err as { code?: unknown } | null)?.code ?? (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (code !== 'ECONNREFUSED') return undefined;
+  let host = 'localhost:8080';
+  try {
+    if (f) host = new URL(f.connection().server).host;
+  } catch {
+    // No usable kubeconfig: kubectl names its default address.
+    host = 'localhost:8080';
+  }
+  return new PlainMessageError(`The connection to the server ${host} was refused - did you specify the right host or port?`, { cause: err });
+}
+
 export async function runKubectl(argv: readonly string[], io: IO = processIO): Promise<number> {
   const { verb, index } = splitCommand(argv);
   if (!verb || verb === 'help') {
@@ -67,7 +81,7 @@ export async function runKubectl(argv: readonly string[], io: IO = processIO): P
       io.err(`Error: ${err.message}\nSee 'kubectl ${command.name} --help' for usage.\n`);
       return 1;
     }
-    printFailures(io, [...(f?.failures ?? []), { err }]);
+    printFailures(io, [...(f?.failures ?? []), { err: connectionRefused(err, f) ?? err }]);
     if (err instanceof UsageError) io.err(`See 'kubectl ${command.name} -h' for help and examples\n`);
     return 1;
   } finally {
