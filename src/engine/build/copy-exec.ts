@@ -20,10 +20,25 @@ import { resolveChown } from './users.js';
 function lazyTar(produce: (writer: TarWriter) => Promise<void>): AsyncIterable<Buffer> {
   return {
     async *[Symbol.asyncIterator]() {
-      yield* tarStream(produce) as AsyncIterable<Buffer>;
+      // Tar headers come as 512-byte writes: gather them into larger chunks, since gzip and
+      // hashing cost per chunk far more than per byte.
+      let pending: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of tarStream(produce) as AsyncIterable<Buffer>) {
+        pending.push(chunk);
+        size += chunk.length;
+        if (size >= COALESCE_BYTES) {
+          yield pending.length === 1 ? pending[0]! : Buffer.concat(pending, size);
+          pending = [];
+          size = 0;
+        }
+      }
+      if (size > 0) yield Buffer.concat(pending, size);
     },
   };
 }
+
+const COALESCE_BYTES = 256 << 10;
 
 export function parseChmod(text: string | undefined): number | undefined {
   if (text === undefined) return undefined;

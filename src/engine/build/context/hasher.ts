@@ -5,9 +5,12 @@
  * inode's ctime changing too.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import type { Stats } from 'node:fs';
 import { atomicWriteFile, readJsonFile } from '../../util/index.js';
+
+/** Files up to this size are read whole rather than streamed. */
+const SMALL_FILE = 256 << 10;
 
 interface HashRecord { readonly stamp: string; readonly digest: string }
 
@@ -44,7 +47,9 @@ export class FileHasher {
     if (running) return running;
     const work = (async () => {
       const hash = createHash('sha256');
-      for await (const chunk of createReadStream(abs)) hash.update(chunk as Buffer);
+      // A small file is read in one blocking call: cheaper than a trip through the thread pool.
+      if (stats.size <= SMALL_FILE) hash.update(readFileSync(abs));
+      else for await (const chunk of createReadStream(abs)) hash.update(chunk as Buffer);
       const digest = `sha256:${hash.digest('hex')}`;
       this.records.set(abs, { stamp, digest });
       this.dirty = true;

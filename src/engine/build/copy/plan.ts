@@ -130,11 +130,16 @@ export async function fingerprintSources(collected: readonly CollectedSource[], 
   for (const c of collected) {
     out.push(await describe(posix.basename(c.match.rel), c.type, c.match.abs, c.match.stats));
     const prefix = c.match.rel === '' ? '' : `${c.match.rel}/`;
-    const parts = await Promise.all(c.children.map((e) => describe(e.rel.slice(prefix.length), e.type, e.abs, e.stats)));
-    out.push(...parts);
+    // A bounded number of files at a time: a large context must not run out of descriptors.
+    for (let i = 0; i < c.children.length; i += HASH_BATCH) {
+      const batch = c.children.slice(i, i + HASH_BATCH);
+      out.push(...(await Promise.all(batch.map((e) => describe(e.rel.slice(prefix.length), e.type, e.abs, e.stats)))));
+    }
   }
   return out;
 }
+
+const HASH_BATCH = 32;
 
 export interface PlaceInput {
   readonly collected: readonly CollectedSource[];

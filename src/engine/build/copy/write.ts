@@ -4,6 +4,7 @@
  * the metadata they already have in the image (so unpacking the layer does not change them),
  * or as root-owned 0755 folders when they are new.
  */
+import { readFileSync } from 'node:fs';
 import { readlink } from 'node:fs/promises';
 import { posix } from 'node:path';
 import type { TarHeader, TarWriter } from '../../util/index.js';
@@ -25,6 +26,8 @@ export interface InlineItem {
   readonly content: Buffer;
   readonly mode: number;
 }
+
+const SMALL_FILE = 256 << 10;
 
 function tarPath(dest: string): string {
   return dest.replace(/^\/+/, '');
@@ -74,7 +77,10 @@ export async function writeCopyLayer(writer: TarWriter, items: readonly CopyItem
     } else if (item.type === 'symlink') {
       await writer.add({ ...base, type: 'symlink', mode: 0o777, linkName: await readlink(item.abs) });
     } else {
-      await writer.add({ ...base, type: 'file', mode: options.chmod ?? item.stats.mode & 0o7777, size: item.stats.size }, item.abs);
+      // Small files are read whole in one blocking call (cheaper than a stream or a trip
+      // through the thread pool per file); large ones are streamed.
+      const body = item.stats.size <= SMALL_FILE ? readFileSync(item.abs) : item.abs;
+      await writer.add({ ...base, type: 'file', mode: options.chmod ?? item.stats.mode & 0o7777, size: item.stats.size }, body);
     }
   }
 }
