@@ -55,6 +55,7 @@ test('errors name the Dockerfile line', async () => {
   assert.deepEqual(failed.output, ['before-failing']);
   await assert.rejects(buildIn(fx, ctx, 'FROM busybox\n', { target: 'nope' }), /target stage "nope" could not be found/);
   await assert.rejects(buildIn(fx, join(ctx, 'missing-dir'), 'FROM busybox\n'), /unable to prepare context: path ".*missing-dir" not found/);
+  await assert.rejects(buildIn(fx, ctx, 'FROM busybox\nRUN exit 9\n', { tags: ['Bad Name'] }), /^BuildError: invalid tag "Bad Name"/, 'checked before the failing RUN');
 
   const cli = await skiff(['build', '--root', fx.root, '-t', 'cli-fail', '-f', join(ctx, 'Dockerfile.fail'), ctx]);
   assert.equal(cli.code, 1);

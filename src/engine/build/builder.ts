@@ -111,6 +111,14 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const fileLabel = options.dockerfile !== undefined ? options.dockerfile.replace(/^.*\//, '') : 'Dockerfile';
   const warnings: string[] = [];
 
+  // Names are checked before any work, so a typo in -t does not cost a whole build.
+  const names = (options.tags ?? []).map((t) => {
+    try {
+      return normalizeReference(t);
+    } catch (err: unknown) {
+      throw new BuildError(`invalid tag "${t}": ${err instanceof Error ? err.message : String(err)}`, undefined, undefined, { cause: err });
+    }
+  });
   const contextStats = await stat(contextDir).catch(() => undefined);
   if (!contextStats?.isDirectory()) throw new BuildError(`unable to prepare context: path "${options.contextDir}" not found`);
 
@@ -225,7 +233,6 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
     const history = result.config.history ?? [];
     const created = history.reduce((latest, h) => (h.created !== undefined && h.created > latest ? h.created : latest), result.config.created ?? '');
     const config = { ...result.config, created: created || new Date().toISOString() };
-    const names = (options.tags ?? []).map((t) => normalizeReference(t));
     const image = await store.createImage({ config, layers: result.layers.map((l) => l.descriptor), names });
     v2.status(`writing image ${image.id} done`);
     for (const name of names) v2.status(`naming to ${name} done`);
