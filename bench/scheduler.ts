@@ -6,6 +6,7 @@
  * throughput (pods bound per second from the first create to the last binding), per-pod
  * latency from the create request to the binding seen on a watch (p50/p99), and the
  * server's peak RSS. Pods are upstream's pod-default: 100m cpu and 500Mi memory requests.
+ * For comparison it first times the scheduling cycle alone (no API; bench/scheduler-cycle.ts).
  *
  * Knobs: BENCH_NODES, BENCH_INIT_PODS, BENCH_PODS, BENCH_CREATE_CONCURRENCY, and
  * BENCH_PROFILE=DIR to write a V8 CPU profile of the server (--cpu-prof) into DIR.
@@ -20,6 +21,7 @@ import { connect, ResourceClient, coreResources } from '../src/client/typed/inde
 import { Informer, listWatchFor } from '../src/client/informers/index.js';
 import { HollowNodes } from '../src/simulator/index.js';
 import type { KubeObject } from '../src/api/types.js';
+import { measureCycle } from './scheduler-cycle.js';
 
 const NODES = Number(process.env.BENCH_NODES ?? 5000);
 const INIT_PODS = Number(process.env.BENCH_INIT_PODS ?? 1000);
@@ -82,6 +84,8 @@ async function createAll(pods: ResourceClient, names: readonly string[], sent: M
 }
 
 async function main(): Promise<void> {
+  const cycle = measureCycle(NODES, INIT_PODS, PODS);
+  console.log(`scheduling cycle alone (no API): ${round(cycle.podsPerSecond, 0)} pods/s, ${round(cycle.perPodUs, 0)} µs per pod`);
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-sched-'));
   const server = await startServer(dir);
   const rest = connect(server.kubeconfigPath, 'bench-scheduler');
@@ -137,7 +141,7 @@ async function main(): Promise<void> {
       bench: 'scheduler', nodes: NODES, initPods: INIT_PODS, measuredPods: PODS,
       throughput_pods_per_s: round(throughput, 1), create_rate_pods_per_s: round(createRate, 1),
       latency_p50_ms: round(percentile(latencies, 50), 1), latency_p99_ms: round(percentile(latencies, 99), 1),
-      server_peak_rss_mib: round(rss, 0), node_registration_s: round(registerS, 1), total_s: round(seconds, 2),
+      server_peak_rss_mib: round(rss, 0), cycle_only_pods_per_s: round(cycle.podsPerSecond, 0), node_registration_s: round(registerS, 1), total_s: round(seconds, 2),
     }));
   } finally {
     await hollow?.stop();

@@ -4,7 +4,9 @@
  * for the same pod within 10 minutes bump `count` on the existing Event, as upstream's
  * correlator does. Writes go through a bounded buffer: when the API is slower than the
  * scheduler, the oldest unsent events are dropped (and counted) rather than slowing
- * scheduling, as upstream's broadcaster does. stop() ends the workers; it is idempotent.
+ * scheduling, as upstream's broadcaster does. Warnings go first; Normal events wait while
+ * `busy()` says the scheduler has work (they are the first thing to drop under load).
+ * stop() ends the workers; it is idempotent.
  */
 import { randomBytes } from 'node:crypto';
 import type { KubeObject } from '../api/types.js';
@@ -20,7 +22,9 @@ export interface EventSpec {
 interface Sent { name: string; namespace: string; count: number; at: number }
 
 export class EventRecorder {
-  private readonly buffer: EventSpec[] = [];
+  private readonly warnings: EventSpec[] = [];
+  private readonly normal: EventSpec[] = [];
+  private idleTimer: NodeJS.Timeout | undefined;
   private readonly recent = new Map<string, Sent>();
   private active = 0;
   private stopped = false;
@@ -29,27 +33,39 @@ export class EventRecorder {
 
   constructor(
     private readonly events: ResourceClient,
-    private readonly o: { component: string; capacity?: number; workers?: number; onError?: (err: unknown) => void; now?: () => Date },
+    private readonly o: { component: string; capacity?: number; workers?: number; busy?: () => boolean; onError?: (err: unknown) => void; now?: () => Date },
   ) {}
 
   record(e: EventSpec): void {
     if (this.stopped) return;
-    if (this.buffer.length >= (this.o.capacity ?? 1000)) {
-      this.buffer.shift();
+    const buffer = e.type === 'Warning' ? this.warnings : this.normal;
+    if (buffer.length >= (this.o.capacity ?? 1000)) {
+      buffer.shift();
       this.dropped++;
     }
-    this.buffer.push(e);
+    buffer.push(e);
     this.pump();
   }
 
   stop(): void {
     this.stopped = true;
-    this.buffer.length = 0;
+    this.warnings.length = 0;
+    this.normal.length = 0;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
   }
 
   private pump(): void {
-    while (!this.stopped && this.active < (this.o.workers ?? 4) && this.buffer.length) {
-      const e = this.buffer.shift() as EventSpec;
+    while (!this.stopped && this.active < (this.o.workers ?? 4)) {
+      let e = this.warnings.shift();
+      if (!e && this.normal.length) {
+        if (this.o.busy?.()) {
+          // Check again shortly; a busy scheduler keeps its API budget for bindings.
+          this.idleTimer ??= setTimeout(() => { this.idleTimer = undefined; this.pump(); }, 50);
+          return;
+        }
+        e = this.normal.shift();
+      }
+      if (!e) return;
       this.active++;
       this.write(e).catch((err: unknown) => this.o.onError?.(err)).finally(() => {
         this.active--;

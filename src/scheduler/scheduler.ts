@@ -38,7 +38,7 @@ export interface SchedulerOptions {
   /** Out-of-tree plugins, merged over the in-tree registry. */
   readonly registry?: ReadonlyMap<string, PluginFactory>;
   readonly logger?: Logger;
-  /** Bindings written concurrently before the loop waits (default 256). */
+  /** Bindings written concurrently before the loop waits (default 64). */
   readonly maxBindsInFlight?: number;
   /** `Scheduled` events per bound pod (default true). */
   readonly recordScheduledEvents?: boolean;
@@ -76,7 +76,7 @@ export class Scheduler {
     this.pods = new ResourceClient<Pod>(o.rest, coreResources.pods);
     this.ownsInformers = !o.informers;
     this.informers = o.informers ?? new SharedInformerFactory(o.rest, { onError: (err) => o.logger?.warn({ err }, 'scheduler informer') });
-    this.recorder = new EventRecorder(new ResourceClient(o.rest, coreResources.events), { component: 'default-scheduler', onError: (err) => o.logger?.debug({ err }, 'event write failed') });
+    this.recorder = new EventRecorder(new ResourceClient(o.rest, coreResources.events), { component: 'default-scheduler', busy: () => this.stats.bindsInFlight > 0 || this.queue.lengths.active > 0, onError: (err) => o.logger?.debug({ err }, 'event write failed') });
     const registry = new Map([...inTreeRegistry, ...(o.registry ?? [])]);
     const handle = (fwk: () => Framework): Handle => ({
       snapshot: () => this.cache,
@@ -195,7 +195,7 @@ export class Scheduler {
         this.o.logger?.error({ err, pod: q.podInfo.key }, 'scheduling cycle failed');
         this.queue.requeueFailed(q, this.queue.schedulingCycle, { error: true });
       }
-      while (this.binds.size >= (this.o.maxBindsInFlight ?? 256)) await Promise.race(this.binds);
+      while (this.binds.size >= (this.o.maxBindsInFlight ?? 64)) await Promise.race(this.binds);
       // Let watch events and binding answers in between cycles.
       await yieldToEventLoop();
     }
