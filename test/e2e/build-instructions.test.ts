@@ -126,11 +126,13 @@ test('ADD extracts local tar archives (plain, gzip, xz) and copies other files',
   await run('tar', ['-C', join(ctx, 'tree'), '-cJf', join(ctx, 'a.tar.xz'), '.']);
   await mkdir(join(ctx, 'empty'));
   await writeFile(join(ctx, 'Dockerfile'), '');
-  await buildIn(fx, ctx, 'FROM busybox\nADD a.tar /plain/\nADD a.tar.gz /gz\nADD a.tar.xz /xz/\nADD plain.txt /copied.txt\n', { tags: ['adds'] });
+  await buildIn(fx, ctx, 'FROM busybox\nADD a.tar /plain/\nADD --chown=nobody a.tar.gz /gz\nADD a.tar.xz /xz/\nADD plain.txt /copied.txt\n', { tags: ['adds'] });
   const prepared = await openImageStore(fx.root).prepare('adds');
   const [copied, xz, gz, plain] = prepared.lowerDirs;
   assert.equal(await readFile(join(plain!, 'plain/etc/conf'), 'utf8'), 'conf');
   assert.equal(await readFile(join(gz!, 'gz/bin/tool'), 'utf8'), 'tool');
+  assert.equal((await stat(join(gz!, 'gz/bin/tool'))).uid, 65534, 'ADD --chown owns unpacked files');
+  assert.equal((await stat(join(plain!, 'plain/etc/conf'))).uid, 0);
   assert.equal(await readFile(join(xz!, 'xz/etc/conf'), 'utf8'), 'conf');
   assert.equal(await readFile(join(copied!, 'copied.txt'), 'utf8'), 'not an archive');
 });

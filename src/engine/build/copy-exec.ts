@@ -84,7 +84,7 @@ export async function executeCopy(session: BuildSession, state: StageState, ins:
   const heredocs = prepared.heredocs.map((h) => ({ ...h, dest: h.dest.startsWith(posix.resolve(prepared.dest)) ? posix.join(posix.resolve(dest), posix.relative(posix.resolve(prepared.dest), h.dest)) : h.dest }));
   const stored = await storeLayer(session.store.content, lazyTar(async (writer) => {
     await writeCopyLayer(writer, items, heredocs, { owner, ...(chmod !== undefined ? { chmod } : {}), image: imageRoot });
-    for (const archive of archives) await writeArchiveLayer(writer, archive.abs, archive.compression, posix.resolve(dest), imageRoot);
+    for (const archive of archives) await writeArchiveLayer(writer, archive.abs, archive.compression, posix.resolve(dest), imageRoot, ins.chown !== undefined ? owner : undefined);
   }));
   return { descriptor: stored.descriptor, diffId: stored.diffId };
 }

@@ -82,7 +82,7 @@ function inside(destDir: string, name: string, what: string): string {
 }
 
 /** Unpacks the archive's entries under `destDir` (absolute, in the image) into the layer. */
-export async function writeArchiveLayer(writer: TarWriter, abs: string, compression: Compression, destDir: string, image: RootFs): Promise<void> {
+export async function writeArchiveLayer(writer: TarWriter, abs: string, compression: Compression, destDir: string, image: RootFs, owner?: { uid: number; gid: number }): Promise<void> {
   const own = new Set<string>();
   const symlinks = new Set<string>();
   await writeParents(writer, [posix.join(destDir, 'x')], own, image);
@@ -94,7 +94,9 @@ export async function writeArchiveLayer(writer: TarWriter, abs: string, compress
     }
     symlinks.delete(target);
     await writeParents(writer, [target], own, image);
-    const { body, ...header } = entry;
+    const { body, ...rest } = entry;
+    // ADD --chown owns the unpacked files too; otherwise they keep the archive's owners.
+    const header = owner ? { ...rest, uid: owner.uid, gid: owner.gid, uname: '', gname: '' } : rest;
     const path = target.slice(1);
     if (entry.type === 'hardlink') {
       await writer.add({ ...header, path, linkName: inside(destDir, entry.linkName ?? '', 'hardlink target').slice(1) });
