@@ -60,6 +60,9 @@ export function releaseHugetlb(): void {
  * hugetlb is moved to a v1 mount (HOST-NOTES). That changes the machine for everyone, so the
  * benchmark does it only when BENCH_ENGINE_CRUN_HUGETLB=1 asks, and undoes it right after the
  * run comparison (releaseHugetlb) or at the latest when the workspace is cleaned up.
+ * Caveat seen here: if other processes make hugetlb cgroups or mount namespaces while it is
+ * mounted, the kernel keeps the v1 hierarchy after the umount, and crun then works on this
+ * machine until reboot (hugetlb no longer in cgroup v2). Harmless to runc and podman.
  * Returns undefined when crun works, else why it is left out.
  */
 export async function crunUsable(ws: BenchWorkspace, bundle: string): Promise<string | undefined> {
