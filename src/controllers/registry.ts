@@ -3,11 +3,24 @@ import type { Controller, ControllerContext } from './base/controller.js';
 import { CronJobController } from './cronjob/controller.js';
 import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
+import { EndpointsController } from './endpoints/controller.js';
 import { GarbageCollector } from './gc/controller.js';
 import { JobController } from './job/controller.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
+
+/** Test-only tuning of node monitoring (SKIFF_NODE_MONITOR_GRACE_SECONDS, SKIFF_NODE_MONITOR_PERIOD_MS). */
+function nodeMonitorTuning(): NodeLifecycleOptions {
+  const num = (name: string): number | undefined => {
+    const v = process.env[name];
+    return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+  };
+  const grace = num('SKIFF_NODE_MONITOR_GRACE_SECONDS');
+  const period = num('SKIFF_NODE_MONITOR_PERIOD_MS');
+  return { ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), ...(period !== undefined ? { monitorPeriodMs: period } : {}) };
+}
 
 export const controllerFactories = {
   replicaset: (ctx: ControllerContext): Controller => new ReplicaSetController(ctx),
@@ -17,6 +30,8 @@ export const controllerFactories = {
   job: (ctx: ControllerContext): Controller => new JobController(ctx),
   statefulset: (ctx: ControllerContext): Controller => new StatefulSetController(ctx),
   cronjob: (ctx: ControllerContext): Controller => new CronJobController(ctx),
+  nodelifecycle: (ctx: ControllerContext): Controller => new NodeLifecycleController(ctx, nodeMonitorTuning()),
+  endpoints: (ctx: ControllerContext): Controller => new EndpointsController(ctx),
   serviceaccount: (ctx: ControllerContext): Controller => new ServiceAccountController(ctx),
 } as const;
 

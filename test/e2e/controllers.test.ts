@@ -163,4 +163,33 @@ describe('controller manager with the real kubectl', { timeout: 240_000 }, () =>
     assert.ok(lease.spec.holderIdentity, 'a holder');
     assert.ok(lease.spec.renewTime);
   });
+
+  test('a Service gets Endpoints and an EndpointSlice from its ready pods', async () => {
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'ep', image: 'nginx:1', replicas: 2 }) + `---
+apiVersion: v1
+kind: Service
+metadata: {name: ep}
+spec: {selector: {app: ep}, ports: [{name: http, port: 80, targetPort: 8080}]}
+`);
+    type Endpoints = { subsets?: Array<{ addresses?: Array<{ ip: string; targetRef: { name: string } }>; ports?: Array<{ port: number; name?: string }> }> };
+    let ep: Endpoints = {};
+    await eventually(async () => {
+      ep = JSON.parse(await ok(['get', 'endpoints', 'ep', '-o', 'json'])) as Endpoints;
+      return (ep.subsets?.[0]?.addresses ?? []).length === 2;
+    }, 20_000, 200);
+    assert.deepEqual(ep.subsets?.[0]?.ports, [{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    const podIps = (await pods('app=ep')).map((p) => (p.status as { podIP?: string } | undefined)?.podIP).sort();
+    assert.deepEqual(ep.subsets?.[0]?.addresses?.map((a) => a.ip).sort(), podIps);
+    type Slices = { items: Array<{ addressType: string; endpoints?: Array<{ addresses: string[]; conditions: { ready: boolean } }>; metadata: { ownerReferences?: Array<{ kind: string; name: string }> } }> };
+    const slices = JSON.parse(await ok(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=ep', '-o', 'json'])) as Slices;
+    assert.equal(slices.items.length, 1);
+    assert.equal(slices.items[0]?.addressType, 'IPv4');
+    assert.equal(slices.items[0]?.endpoints?.filter((e) => e.conditions.ready).length, 2);
+    assert.equal(slices.items[0]?.metadata.ownerReferences?.[0]?.name, 'ep');
+    await ok(['scale', 'deployment/ep', '--replicas=0']);
+    await eventually(async () => {
+      ep = JSON.parse(await ok(['get', 'endpoints', 'ep', '-o', 'json'])) as Endpoints;
+      return ep.subsets === undefined;
+    }, 20_000, 200);
+  });
 });

@@ -1,0 +1,60 @@
+/**
+ * Node lifecycle with the real kubectl: a node whose heartbeats stop turns Unknown, is
+ * tainted unreachable, and its pods are evicted by their tolerations. A short grace period
+ * (test-only tuning) and a node no agent serves.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
+
+const podYaml = (name: string, tolerationSeconds?: number | 'forever') => `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  nodeName: ghost
+${tolerationSeconds !== undefined ? `  tolerations: [{key: node.kubernetes.io/unreachable, operator: Exists, effect: NoExecute${tolerationSeconds === 'forever' ? '' : `, tolerationSeconds: ${tolerationSeconds}`}}]\n` : ''}  containers: [{name: c, image: busybox}]
+`;
+
+describe('node lifecycle with the real kubectl', { timeout: 120_000 }, () => {
+  let server: TestServer;
+  let k: Kubectl;
+
+  before(async () => {
+    server = await startServer({ env: { SKIFF_NODE_MONITOR_GRACE_SECONDS: '2', SKIFF_NODE_MONITOR_PERIOD_MS: '300' } });
+    k = kubectlFor(server.kubeconfigPath);
+  });
+  after(async () => {
+    await server?.stop();
+    k?.cleanup();
+  });
+
+  async function ok(args: string[], stdin?: string): Promise<string> {
+    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
+    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
+    return r.stdout;
+  }
+  const gone = async (pod: string): Promise<boolean> => {
+    const r = await k.run(['get', 'pod', pod, '-o', 'jsonpath={.metadata.deletionTimestamp}']);
+    return r.code !== 0 || r.stdout.trim() !== '';
+  };
+
+  test('a silent node becomes Unknown and tainted; pods go by their tolerations', async () => {
+    await ok(['apply', '-f', '-'], 'apiVersion: v1\nkind: Node\nmetadata: {name: ghost}\n');
+    const heartbeat = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await ok(['patch', 'node', 'ghost', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: heartbeat, lastTransitionTime: heartbeat }] } })]);
+    await ok(['apply', '-f', '-'], [podYaml('intolerant'), podYaml('patient', 3), podYaml('loyal', 'forever')].join('---\n'));
+    await eventually(async () => (await ok(['get', 'node', 'ghost', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).trim() === 'Unknown', 20_000, 200);
+    const node = JSON.parse(await ok(['get', 'node', 'ghost', '-o', 'json'])) as { spec: { taints?: Array<{ key: string; effect: string }> }; status: { conditions: Array<{ type: string; reason?: string }> } };
+    assert.equal(node.status.conditions.find((c) => c.type === 'Ready')?.reason, 'NodeStatusUnknown');
+    assert.deepEqual(node.spec.taints?.map((t) => `${t.key}:${t.effect}`).sort(), ['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
+    await eventually(() => gone('intolerant'), 10_000, 200);
+    assert.equal(await gone('patient'), false, 'tolerates for 3 s');
+    await eventually(() => gone('patient'), 10_000, 200);
+    assert.equal(await gone('loyal'), false, 'tolerates forever');
+
+    // The kubelet is back: Ready again, the taints go.
+    const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+    await ok(['patch', 'node', 'ghost', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] } })]);
+    await eventually(async () => (await ok(['get', 'node', 'ghost', '-o', 'jsonpath={.spec.taints}'])).trim() === '', 10_000, 200);
+  });
+});
