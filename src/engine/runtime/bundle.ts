@@ -1,21 +1,23 @@
 /**
- * Turning a container record into a runnable OCI bundle: mount the rootfs, resolve the user
- * inside it, and write config.json. Done at every start, so a restarted container gets a
- * fresh spec and mount.
+ * Turning a container record into a runnable OCI bundle: the rootfs, the user resolved inside
+ * it, and config.json. Done at every start, so a restarted container gets a fresh spec.
+ * With runc the overlay is mounted by runc itself inside the container (an OCI mount over
+ * "/"): no mount or umount process and nothing on the host to clean up. The host mount is
+ * kept for crun and for what the layers alone cannot answer (see layered-read.ts).
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { containerPaths } from './paths.js';
 import type { ContainerRecord } from './record.js';
-import { mountRootfs } from './rootfs.js';
-import { resolveUser } from './user.js';
+import { inSpecRootMount, makeRootfsDirs, mountRootfs } from './rootfs.js';
+import { resolveUser, resolveUserFromLayers } from './user.js';
+import type { ResolvedUser } from './user.js';
 import { buildSpec } from './spec.js';
+import type { OciMount } from './spec.js';
 import { cgroupsPathFor, nofileHardLimit } from './cgroup.js';
 
 export async function prepareBundle(root: string, record: ContainerRecord): Promise<void> {
   const paths = containerPaths(root, record.id);
-  const mountOptions = record.shortLowerDirs ? { short: record.shortLowerDirs } : {};
-  await mountRootfs(record.rootfs, paths.rootfs, mountOptions);
-  const [user, nofile] = await Promise.all([resolveUser(paths.rootfs, record.config.user), nofileHardLimit()]);
+  const [{ user, rootMount }, nofile] = await Promise.all([prepareRootfs(record, paths.rootfs), nofileHardLimit()]);
   const env = record.config.env.some((e) => e.startsWith('HOME=')) ? record.config.env : [...record.config.env, `HOME=${user.home}`];
   for (const volume of record.hostConfig.mounts) {
     // Docker creates a missing host path for a bind volume as a directory.
@@ -38,6 +40,7 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
     cpus: record.hostConfig.cpus,
     nofileHardLimit: nofile,
     cgroupsPath: cgroupsPathFor(record.id),
+    ...(rootMount ? { rootMount } : {}),
   });
   await Promise.all([
     writeFile(paths.spec, JSON.stringify(spec)),
@@ -46,4 +49,19 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
     rm(`${paths.persistDir}/exit`, { force: true }),
     rm(`${paths.persistDir}/oom`, { force: true }),
   ]);
+}
+
+/** Either leaves the rootfs for the OCI runtime to mount (rootMount) or mounts it here. */
+async function prepareRootfs(record: ContainerRecord, target: string): Promise<{ user: ResolvedUser; rootMount?: OciMount }> {
+  const rootMount = record.runtime === 'runc' ? inSpecRootMount(record.rootfs) : undefined;
+  if (rootMount) {
+    const [, user] = await Promise.all([
+      makeRootfsDirs(record.rootfs, target),
+      resolveUserFromLayers([record.rootfs.upperDir, ...record.rootfs.lowerDirs], record.config.user),
+    ]);
+    if (user) return { user, rootMount };
+  }
+  const mountOptions = record.shortLowerDirs ? { short: record.shortLowerDirs } : {};
+  await mountRootfs(record.rootfs, target, mountOptions);
+  return { user: await resolveUser(target, record.config.user) };
 }

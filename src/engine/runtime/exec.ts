@@ -26,7 +26,10 @@ export async function execInContainer(root: string, record: ContainerRecord, opt
   if (record.state.status !== 'running') throw new RuntimeError('CONTAINER_NOT_RUNNING', `can only create exec sessions on running containers: container state improper`);
   if (options.args.length === 0) throw new RuntimeError('INVALID_ARGUMENT', 'must provide a non-empty command to start an exec session');
   const rt = ociRuntime(root, record.runtime as RuntimeName);
-  const user = await resolveUser(containerPaths(root, record.id).rootfs, options.user ?? record.config.user);
+  // The container's own root as its processes see it: the rootfs may be mounted only inside
+  // the container's mount namespace (runc mounts it there), not on the host.
+  const rootfs = record.state.pid > 0 ? `/proc/${record.state.pid}/root` : containerPaths(root, record.id).rootfs;
+  const user = await resolveUser(rootfs, options.user ?? record.config.user);
   const args = [...rt.globalArgs, 'exec', '--user', `${user.uid}:${user.gid}`, '--cwd', options.workingDir ?? record.config.workingDir];
   for (const gid of user.additionalGids) args.push('--additional-gids', String(gid));
   if (options.tty) args.push('--tty');

@@ -6,6 +6,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import type { RootfsSpec } from '../types.js';
 import { runTool } from './exec-tool.js';
+import type { OciMount } from './spec.js';
 
 export interface MountOptions {
   /** Short relative lower dirs and the folder they are relative to (deep images). */
@@ -19,7 +20,7 @@ export async function isMounted(target: string): Promise<boolean> {
 }
 
 export async function mountRootfs(spec: RootfsSpec, target: string, options: MountOptions = {}): Promise<void> {
-  await Promise.all([mkdir(target, { recursive: true }), mkdir(spec.upperDir, { recursive: true }), mkdir(spec.workDir, { recursive: true })]);
+  await makeRootfsDirs(spec, target);
   if (await isMounted(target)) return;
   if (spec.lowerDirs.length === 0) {
     await runTool('mount', ['--bind', spec.upperDir, target]);
@@ -29,6 +30,31 @@ export async function mountRootfs(spec: RootfsSpec, target: string, options: Mou
   const lower = (short ? short.dirs : spec.lowerDirs).join(':');
   const data = `lowerdir=${lower},upperdir=${spec.upperDir},workdir=${spec.workDir}`;
   await runTool('mount', ['-t', 'overlay', 'overlay', '-o', data, target], short ? { cwd: short.cwd } : {});
+}
+
+/**
+ * overlayfs takes its options in one page; stay well under it (absolute paths only: the OCI
+ * runtime mounts from its own working directory, so relative short paths cannot be used).
+ */
+const maxInSpecOptionBytes = 3500;
+
+/**
+ * The rootfs as an OCI mount over "/", for the OCI runtime to make inside the container's own
+ * mount namespace (runc does; crun 1.8 refuses it). Nothing is mounted on the host then, so
+ * there is nothing to unmount: the mount ends with the container's last process. Undefined
+ * when the host mount is still needed: an image without layers or too many layers for one
+ * page of absolute paths.
+ */
+export function inSpecRootMount(spec: RootfsSpec): OciMount | undefined {
+  if (spec.lowerDirs.length === 0) return undefined;
+  const data = `lowerdir=${spec.lowerDirs.join(':')},upperdir=${spec.upperDir},workdir=${spec.workDir}`;
+  if (data.length > maxInSpecOptionBytes) return undefined;
+  return { destination: '/', type: 'overlay', source: 'overlay', options: [data] };
+}
+
+/** The folders the rootfs needs before either kind of mount. */
+export async function makeRootfsDirs(spec: RootfsSpec, target: string): Promise<void> {
+  await Promise.all([mkdir(target, { recursive: true }), mkdir(spec.upperDir, { recursive: true }), mkdir(spec.workDir, { recursive: true })]);
 }
 
 /** Unmounts if mounted; a lazy detach, so a straggling reader cannot keep the container around. */

@@ -42,8 +42,10 @@ export class ContainerRuntime {
 
   private async images(): Promise<ImageProvider> {
     if (!this.imageProvider) {
-      const { openImageStore } = await import('../image/index.js');
-      this.imageProvider = openImageStore(this.root);
+      // Straight to the lean provider, not the image package's index: it loads the whole
+      // store (tar, gzip, gc) only when an image is not ready to run (see image/lean.ts).
+      const { leanImageProvider } = await import('../image/lean.js');
+      this.imageProvider = leanImageProvider(this.root);
     }
     return this.imageProvider;
   }

@@ -47,3 +47,13 @@ test('spec: memory without swap, cpus as CFS quota, volumes and /etc binds', () 
   assert.ok(spec.mounts.some((m) => m.destination === '/etc/resolv.conf' && m.source === '/r/resolv.conf'));
   assert.equal(buildSpec(base).linux.resources.memory, undefined);
 });
+
+test('spec: the rootfs mounted by runc itself comes first, over "/"; too long for one page it is left to the host', async () => {
+  const { inSpecRootMount } = await import('./rootfs.js');
+  const rootMount = inSpecRootMount({ lowerDirs: ['/s/b/fs', '/s/a/fs'], upperDir: '/c/upper', workDir: '/c/work' });
+  assert.deepEqual(rootMount, { destination: '/', type: 'overlay', source: 'overlay', options: ['lowerdir=/s/b/fs:/s/a/fs,upperdir=/c/upper,workdir=/c/work'] });
+  const spec = buildSpec({ ...base, rootMount: rootMount! });
+  assert.deepEqual(spec.mounts.map((m) => m.destination).slice(0, 3), ['/', '/proc', '/dev']);
+  assert.equal(inSpecRootMount({ lowerDirs: [], upperDir: '/u', workDir: '/w' }), undefined);
+  assert.equal(inSpecRootMount({ lowerDirs: Array.from({ length: 60 }, (_, i) => `/var/lib/skiff/engine/snapshots/${String(i).padStart(64, '0')}/fs`), upperDir: '/u', workDir: '/w' }), undefined);
+});

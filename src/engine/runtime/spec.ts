@@ -45,6 +45,8 @@ export interface SpecInput {
   /** The caller's hard RLIMIT_NOFILE: a container may not ask for more (runc fails with EPERM). */
   nofileHardLimit: number;
   cgroupsPath: string;
+  /** The rootfs mounted by the OCI runtime itself (over "/", first of all mounts). */
+  rootMount?: OciMount;
 }
 
 export interface OciMount {
@@ -137,7 +139,7 @@ export function buildSpec(input: SpecInput): OciSpec {
     },
     root: { path: input.rootfsPath, readonly: false },
     hostname: input.hostname,
-    mounts: [...systemMounts(), ...etc.filter((m) => !volumeTargets.has(m.destination)), ...volumes],
+    mounts: [...(input.rootMount ? [input.rootMount] : []), ...systemMounts(), ...etc.filter((m) => !volumeTargets.has(m.destination)), ...volumes],
     linux: {
       namespaces,
       cgroupsPath: input.cgroupsPath,

@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RuntimeError } from './errors.js';
+import { readLayeredFile } from './layered-read.js';
 
 export interface ResolvedUser {
   uid: number;
@@ -87,4 +88,14 @@ export function resolveUserFrom(spec: string, passwdText: string, groupText: str
 export async function resolveUser(rootfs: string, spec: string): Promise<ResolvedUser> {
   const [passwd, group] = await Promise.all([readOptional(join(rootfs, 'etc/passwd')), readOptional(join(rootfs, 'etc/group'))]);
   return resolveUserFrom(spec, passwd, group);
+}
+
+/**
+ * The same lookup read from the overlay's layer folders (upper first) before anything is
+ * mounted; undefined when the layers alone cannot tell (see layered-read.ts).
+ */
+export async function resolveUserFromLayers(layers: readonly string[], spec: string): Promise<ResolvedUser | undefined> {
+  const [passwd, group] = await Promise.all([readLayeredFile(layers, 'etc/passwd'), readLayeredFile(layers, 'etc/group')]);
+  if (passwd === 'unknown' || group === 'unknown') return undefined;
+  return resolveUserFrom(spec, passwd === 'absent' ? '' : passwd.text, group === 'absent' ? '' : group.text);
 }

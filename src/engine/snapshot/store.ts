@@ -10,15 +10,7 @@ import { join } from 'node:path';
 import { isErrno, maybeGunzip, pathExists, readTar, tempSibling } from '../util/index.js';
 import { applyLayer, type ApplyStats } from './apply.js';
 
-/** chainID(L0) = diffID(L0); chainID(Ln) = sha256(chainID(Ln-1) + " " + diffID(Ln)). */
-export function chainIds(diffIds: readonly string[]): string[] {
-  const out: string[] = [];
-  for (const diffId of diffIds) {
-    const previous = out[out.length - 1];
-    out.push(previous === undefined ? diffId : `sha256:${createHash('sha256').update(`${previous} ${diffId}`).digest('hex')}`);
-  }
-  return out;
-}
+export { chainIds } from './chain.js';
 
 function hexOf(chainId: string): string {
   const m = /^sha256:([a-f0-9]{64})$/.exec(chainId);
