@@ -26,6 +26,29 @@ export interface InProcessScheduling {
   stop(): Promise<void>;
 }
 
+/**
+ * Hollow node settings from the environment, for `skiff server --simulate-nodes`:
+ * SKIFF_SIM_CAPACITY (`cpu=32,memory=256Gi,pods=110,example.com/gpu=4`),
+ * SKIFF_SIM_LABELS (`zone=a,disk=ssd`), SKIFF_SIM_LEASE_INTERVAL_MS, SKIFF_SIM_JOB_RUN_MS.
+ */
+export function hollowOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit<HollowNodeOptions, 'count' | 'informers'> {
+  const pairs = (v: string | undefined): Record<string, string> | undefined => {
+    if (!v) return undefined;
+    const out: Record<string, string> = {};
+    for (const part of v.split(',')) {
+      const i = part.indexOf('=');
+      if (i > 0) out[part.slice(0, i).trim()] = part.slice(i + 1).trim();
+    }
+    return out;
+  };
+  const num = (v: string | undefined): number | undefined => (v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined);
+  const capacity = pairs(env['SKIFF_SIM_CAPACITY']);
+  const labels = pairs(env['SKIFF_SIM_LABELS']);
+  const lease = num(env['SKIFF_SIM_LEASE_INTERVAL_MS']);
+  const jobRun = num(env['SKIFF_SIM_JOB_RUN_MS']);
+  return { ...(capacity ? { capacity } : {}), ...(labels ? { labels } : {}), ...(lease !== undefined ? { leaseIntervalMs: lease } : {}), ...(jobRun !== undefined ? { jobRunMs: jobRun } : {}) };
+}
+
 export async function startScheduling(o: InProcessOptions): Promise<InProcessScheduling> {
   const rest = connect(o.kubeconfigPath, 'skiff-scheduler');
   const informers = new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
@@ -34,7 +57,7 @@ export async function startScheduling(o: InProcessOptions): Promise<InProcessSch
   let hollowNodes: HollowNodes | undefined;
   try {
     if (o.simulateNodes && o.simulateNodes > 0) {
-      hollowNodes = await startHollowNodes(rest, { ...o.hollow, count: o.simulateNodes, informers, onError: (err) => o.logger?.warn({ err }, 'hollow node error') });
+      hollowNodes = await startHollowNodes(rest, { ...hollowOptionsFromEnv(), ...o.hollow, count: o.simulateNodes, informers, onError: (err) => o.logger?.warn({ err }, 'hollow node error') });
     }
     await scheduler.start();
   } catch (err: unknown) {

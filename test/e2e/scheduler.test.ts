@@ -12,7 +12,7 @@ let server: TestServer;
 let kubectl: Kubectl;
 
 before(async () => {
-  server = await startServer({ extraArgs: ['--simulate-nodes', '3', '--no-controllers'], readyTimeoutMs: 30000 });
+  server = await startServer({ extraArgs: ['--simulate-nodes', '3', '--no-controllers'], readyTimeoutMs: 30000, env: { SKIFF_SIM_LEASE_INTERVAL_MS: '600', SKIFF_SIM_CAPACITY: 'cpu=32,memory=64Gi,pods=110,example.com/gpu=2' } });
   kubectl = kubectlFor(server.kubeconfigPath);
 });
 
@@ -42,6 +42,10 @@ test('three hollow nodes register Ready with leases', async () => {
   assert.equal(lines.length, 3);
   for (const l of lines) assert.match(l, /^hollow-node-\d\s+Ready\s/);
   await eventually(async () => (await ok(['get', 'leases', '-n', 'kube-node-lease', '--no-headers'])).trim().split('\n').length === 3, 10000);
+  const renewTime = async (): Promise<string> => ok(['get', 'lease', '-n', 'kube-node-lease', 'hollow-node-0', '-o', 'jsonpath={.spec.renewTime}']);
+  const first = await renewTime();
+  await eventually(async () => (await renewTime()) > first, 10000);
+  assert.equal(await ok(['get', 'node', 'hollow-node-0', '-o', 'jsonpath={.status.allocatable.example\\.com/gpu}']), '2');
 });
 
 test('a pod is scheduled and becomes Running with an IP from its node\'s /24', async () => {
