@@ -131,3 +131,16 @@ test('PriorityClass: a high-priority pod preempts a lower one on a full node', a
   const events = await ok(['get', 'events', '--field-selector', 'reason=Preempted', '-o', 'jsonpath={.items[*].message}']);
   assert.match(events, /Preempted by pod \S+ on node hollow-node-2/);
 });
+
+test('drain evicts the pods of a node and leaves it cordoned; new pods go elsewhere', async () => {
+  for (let i = 0; i < 3; i++) await ok(['apply', '-f', '-'], podYaml(`drained-${i}`, { nodeSelector: { 'kubernetes.io/hostname': 'hollow-node-1' } }));
+  await eventually(async () => (await ok(['get', 'pods', '--field-selector', 'spec.nodeName=hollow-node-1,status.phase=Running', '--no-headers'])).includes('drained-2'), 15000);
+  await ok(['drain', 'hollow-node-1', '--force', '--ignore-daemonsets', '--timeout=30s']);
+  assert.equal(await ok(['get', 'node', 'hollow-node-1', '-o', 'jsonpath={.spec.unschedulable}']), 'true');
+  const left = await ok(['get', 'pods', '--field-selector', 'spec.nodeName=hollow-node-1', '-o', 'name']);
+  assert.equal(left.trim(), '');
+  await ok(['run', 'after-drain', '--image=nginx']);
+  await eventually(async () => (await podField('after-drain', '{.spec.nodeName}')) !== '', 15000);
+  assert.notEqual(await podField('after-drain', '{.spec.nodeName}'), 'hollow-node-1');
+  await ok(['uncordon', 'hollow-node-1']);
+});
