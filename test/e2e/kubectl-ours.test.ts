@@ -112,7 +112,33 @@ spec:
     writeFileSync(secrets, 'apiVersion: v1\nkind: Secret\nmetadata: {name: s1}\ntype: Opaque\nstringData: {password: hunter2}\n---\n'
       + 'apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa1}\nsecrets: [{name: s1}, {name: gone}]\nimagePullSecrets: [{name: s1}]\n');
     assert.equal((await k.ours(['apply', '-f', secrets])).code, 0);
-    await sameAll(k, [['describe', 'secret', 's1'], ['describe', 'sa', 'sa1']]);
+    const workloads = join(dir, 'workloads.yaml');
+    writeFileSync(workloads, `apiVersion: apps/v1
+kind: ReplicaSet
+metadata: {name: rs1, labels: {tier: x}}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: rs1}}
+  template:
+    metadata: {labels: {app: rs1}}
+    spec: {containers: [{name: c, image: busybox}]}
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  replicas: 1
+  serviceName: db
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: c, image: busybox}]}
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+`);
+    assert.equal((await k.ours(['apply', '-f', workloads])).code, 0);
+    await sameAll(k, [['describe', 'secret', 's1'], ['describe', 'sa', 'sa1'], ['describe', 'rs', 'rs1'], ['describe', 'sts', 'db']]);
     await same(k, ['describe', 'pod', 'p2']);
   });
 

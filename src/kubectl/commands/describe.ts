@@ -14,7 +14,7 @@ import { readManifests } from '../manifests.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import { deepEqual } from '../apply/index.js';
-import { describeConfigMap, describeDeployment, describeGeneric, describeNamespace, describeNode, describePod, describeSecret, describeService, describeServiceAccount, formatSelector } from '../describe/index.js';
+import { countPods, describeReplicaSet, describeStatefulSet, describeConfigMap, describeDeployment, describeGeneric, describeNamespace, describeNode, describePod, describeSecret, describeService, describeServiceAccount, formatSelector } from '../describe/index.js';
 
 /** `byPrefix`: found by name prefix, which kubectl prints followed by a blank line. */
 interface Item { resource: ApiResource; object: KubeObject; byPrefix?: boolean }
@@ -151,6 +151,27 @@ async function describeServiceAccountWithSecrets(f: Factory, sa: KubeObject, sho
   return describeServiceAccount(sa, tokens, missing, showEvents ? await eventsFor(f, sa, 'ServiceAccount') : undefined, now);
 }
 
+/** Phases of the pods a workload owns (listed by its selector, filtered by owner). */
+async function podCounts(f: Factory, o: KubeObject): Promise<ReturnType<typeof countPods>> {
+  const selector = formatSelector((o['spec'] as { selector?: unknown } | undefined)?.selector);
+  const query: Record<string, string> = { limit: '500' };
+  if (selector !== '<none>') query['labelSelector'] = selector;
+  const pods = await f.client().get<{ items?: KubeObject[] }>(`/api/v1/namespaces/${encodeURIComponent(o.metadata?.namespace ?? '')}/pods`, query);
+  return countPods(pods.items ?? [], o.metadata?.uid);
+}
+
+/** The service's EndpointSlices (none when the API is not served, as kubectl tolerates). */
+async function endpointSlicesOf(f: Factory, svc: KubeObject): Promise<KubeObject[]> {
+  try {
+    const list = await f.client().get<{ items?: KubeObject[] }>(`/apis/discovery.k8s.io/v1/namespaces/${encodeURIComponent(svc.metadata?.namespace ?? '')}/endpointslices`,
+      { labelSelector: `kubernetes.io/service-name=${svc.metadata?.name ?? ''}` });
+    return list.items ?? [];
+  } catch {
+    // kubectl ignores this lookup failing and prints <none>.
+    return [];
+  }
+}
+
 async function describeOne(f: Factory, item: Item, showEvents: boolean): Promise<string> {
   const now = Date.now();
   const { resource: r, object: o } = item;
@@ -158,10 +179,12 @@ async function describeOne(f: Factory, item: Item, showEvents: boolean): Promise
   switch (key) {
     case 'pods': return describePod(o, showEvents ? await eventsFor(f, o, undefined) : undefined, now);
     case 'deployments.apps': return describeDeployment(o, await replicaSetsOf(f, o), showEvents ? await eventsFor(f, o, 'Deployment') : undefined, now);
-    case 'services': return describeService(o, showEvents ? await eventsFor(f, o, 'Service') : undefined, now);
+    case 'services': return describeService(o, showEvents ? await eventsFor(f, o, 'Service') : undefined, now, await endpointSlicesOf(f, o));
     case 'namespaces': return describeNamespace(o);
     case 'nodes': return describeNodeWithExtras(f, o, showEvents, now);
     case 'secrets': return describeSecret(o);
+    case 'replicasets.apps': return describeReplicaSet(o, await podCounts(f, o), showEvents ? await eventsFor(f, o, 'ReplicaSet') : undefined, now);
+    case 'statefulsets.apps': return describeStatefulSet(o, await podCounts(f, o), showEvents ? await eventsFor(f, o, 'StatefulSet') : undefined, now);
     case 'serviceaccounts': return describeServiceAccountWithSecrets(f, o, showEvents, now);
     case 'configmaps': return describeConfigMap(o, showEvents ? await eventsFor(f, o, 'ConfigMap') : undefined, now);
     default: {

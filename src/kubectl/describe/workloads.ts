@@ -60,7 +60,42 @@ export function describeDeployment(d: KubeObject, replicaSets: { old: KubeObject
   return w.toString();
 }
 
-export function describeService(svc: KubeObject, events: KubeObject[] | undefined, now: number): string {
+/** kubectl's formatEndpointSlices: ready addresses (host:port), at most 3 and "+ N more...". */
+export function formatEndpointSlices(slices: KubeObject[] | undefined, portName: string): string {
+  if (!slices || slices.length === 0) return '<none>';
+  const list: string[] = [];
+  const max = 3;
+  let more = false;
+  let count = 0;
+  for (const slice of slices.map((x) => x as Obj)) {
+    const endpoints = arr(slice['endpoints']).map(obj);
+    const ports = arr(slice['ports']).map(obj);
+    const ready = (e: Obj): boolean => obj(e['conditions'])['ready'] !== false;
+    if (ports.length === 0) {
+      for (const e of endpoints) {
+        if (list.length === max) more = true;
+        if (!ready(e)) continue;
+        if (!more) list.push(str(arr(e['addresses'])[0]));
+        count++;
+      }
+      continue;
+    }
+    for (const port of ports) {
+      if (str(port['name']) !== portName) continue;
+      for (const e of endpoints) {
+        if (list.length === max) more = true;
+        const addr = str(arr(e['addresses'])[0]);
+        if (!ready(e)) continue;
+        if (!more) list.push(addr.includes(':') ? `[${addr}]:${str(port['port'])}` : `${addr}:${str(port['port'])}`);
+        count++;
+      }
+    }
+  }
+  const joined = list.join(',');
+  return more ? `${joined} + ${count - max} more...` : joined;
+}
+
+export function describeService(svc: KubeObject, events: KubeObject[] | undefined, now: number, slices?: KubeObject[]): string {
   const w = new DescribeWriter();
   const o = svc as Obj;
   const meta = obj(o['metadata']);
@@ -86,7 +121,7 @@ export function describeService(svc: KubeObject, events: KubeObject[] | undefine
     w.write(0, `Port:\t${name}\t${str(p['port'])}/${str(p['protocol'])}\n`);
     w.write(0, `TargetPort:\t${str(p['targetPort'])}/${str(p['protocol'])}\n`);
     if (p['nodePort']) w.write(0, `NodePort:\t${name}\t${str(p['nodePort'])}/${str(p['protocol'])}\n`);
-    w.write(0, 'Endpoints:\t<none>\n');
+    w.write(0, `Endpoints:\t${formatEndpointSlices(slices, str(p['name']))}\n`);
   }
   w.write(0, `Session Affinity:\t${str(spec['sessionAffinity'])}\n`);
   if (spec['externalTrafficPolicy']) w.write(0, `External Traffic Policy:\t${str(spec['externalTrafficPolicy'])}\n`);
