@@ -47,9 +47,16 @@ describe('node lifecycle with the real kubectl', { timeout: 120_000 }, () => {
     const node = JSON.parse(await ok(['get', 'node', 'ghost', '-o', 'json'])) as { spec: { taints?: Array<{ key: string; effect: string }> }; status: { conditions: Array<{ type: string; reason?: string }> } };
     assert.equal(node.status.conditions.find((c) => c.type === 'Ready')?.reason, 'NodeStatusUnknown');
     assert.deepEqual(node.spec.taints?.map((t) => `${t.key}:${t.effect}`).sort(), ['node.kubernetes.io/unreachable:NoExecute', 'node.kubernetes.io/unreachable:NoSchedule']);
-    await eventually(() => gone('intolerant'), 10_000, 200);
-    assert.equal(await gone('patient'), false, 'tolerates for 3 s');
-    await eventually(() => gone('patient'), 10_000, 200);
+    // Pods on a node are deleted gracefully and no kubelet finishes it here: each keeps its
+    // deletionTimestamp (= delete time + grace), which tells when it was evicted.
+    await eventually(async () => (await gone('intolerant')) && (await gone('patient')), 20_000, 200);
+    const taintedAt = Date.parse((node.spec.taints as Array<{ effect: string; timeAdded?: string }>).find((t) => t.effect === 'NoExecute')?.timeAdded ?? '');
+    const evictedAt = async (name: string): Promise<number> => {
+      const p = JSON.parse(await ok(['get', 'pod', name, '-o', 'json'])) as { metadata: { deletionTimestamp: string; deletionGracePeriodSeconds?: number } };
+      return Date.parse(p.metadata.deletionTimestamp) - (p.metadata.deletionGracePeriodSeconds ?? 0) * 1000;
+    };
+    assert.ok((await evictedAt('intolerant')) - taintedAt < 3000, 'evicted without waiting');
+    assert.ok((await evictedAt('patient')) - taintedAt >= 2000, 'evicted after its 3 s (second resolution)');
     assert.equal(await gone('loyal'), false, 'tolerates forever');
 
     // The kubelet is back: Ready again, the taints go.

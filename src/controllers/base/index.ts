@@ -15,3 +15,4 @@ export { podFromTemplate } from './pod-template.js';
 export { claimObjects } from './claim.js';
 export { RevisionHistory, revisionHashLabel, revisionTemplate } from './controller-revisions.js';
 export type { ControllerRevision } from './controller-revisions.js';
+export { InformerIndex, byControllerIndex, claimCandidates } from './informer-index.js';

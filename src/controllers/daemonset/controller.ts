@@ -11,6 +11,7 @@ import { keyOf, splitKey, type Informer } from '../../client/informers/index.js'
 import { ResourceClient } from '../../client/typed/index.js';
 import { labelSelectorFromObject } from '../../machinery/selectors.js';
 import { claimObjects } from '../base/claim.js';
+import { byControllerIndex, claimCandidates, type InformerIndex } from '../base/informer-index.js';
 import { QueueController, type ControllerContext } from '../base/controller.js';
 import { RevisionHistory, revisionHashLabel, type ControllerRevision } from '../base/controller-revisions.js';
 import { Expectations } from '../base/expectations.js';
@@ -41,6 +42,7 @@ export class DaemonSetController extends QueueController {
   readonly expectations = new Expectations();
   private dsInformer!: Informer<DaemonSet>;
   private podInformer!: Informer<Pod>;
+  private podsByOwner!: InformerIndex<Pod>;
   private nodeInformer!: Informer<NodeObject & KubeObject>;
   private crInformer!: Informer<ControllerRevision>;
   private readonly dsClient: ResourceClient<DaemonSet>;
@@ -57,6 +59,7 @@ export class DaemonSetController extends QueueController {
   setup(): void {
     this.dsInformer = this.ctx.informers.forResource<DaemonSet>(gvr.daemonSets);
     this.podInformer = this.ctx.informers.forResource<Pod>(gvr.pods);
+    this.podsByOwner = byControllerIndex(this.podInformer);
     this.nodeInformer = this.ctx.informers.forResource<NodeObject & KubeObject>(gvr.nodes);
     this.crInformer = this.ctx.informers.forResource<ControllerRevision>(gvr.controllerRevisions);
     this.dsInformer.addEventHandler({ onAdd: (d) => this.enqueue(d), onUpdate: (_o, d) => this.enqueue(d), onDelete: (d) => this.expectations.delete(keyOf(d)) });
@@ -87,7 +90,7 @@ export class DaemonSetController extends QueueController {
     if (!sel.ok) return;
     const owned = this.crInformer.lister.list({ namespace: namespace ?? '' }).filter((cr) => controllerRefOf(cr)?.uid === ds.metadata.uid);
     const { hash } = await this.history.ensure({ owner: ds, kind: 'DaemonSet', template: ds.spec.template, owned, selectorLabels: ds.spec.selector.matchLabels ?? {} });
-    const pods = await claimObjects({ owner: ds, ownerRef: newControllerRef(ds, 'apps/v1', 'DaemonSet'), selector: sel.value, candidates: this.podInformer.lister.list({ namespace: namespace ?? '' }), client: this.podClient });
+    const pods = await claimObjects({ owner: ds, ownerRef: newControllerRef(ds, 'apps/v1', 'DaemonSet'), selector: sel.value, candidates: claimCandidates(this.podsByOwner, ds), client: this.podClient });
     const byNode = new Map<string, Pod[]>();
     const toDelete: Pod[] = [];
     for (const pod of pods) {

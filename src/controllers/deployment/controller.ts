@@ -11,6 +11,7 @@ import { ResourceClient } from '../../client/typed/index.js';
 import { labelSelectorFromObject } from '../../machinery/selectors.js';
 import { QueueController, type ControllerContext } from '../base/controller.js';
 import { claimObjects } from '../base/claim.js';
+import { byControllerIndex, claimCandidates, type InformerIndex } from '../base/informer-index.js';
 import type { Deployment, Pod, ReplicaSet } from '../base/objects.js';
 import { controllerRefOf, newControllerRef } from '../base/owners.js';
 import { gvr } from '../base/resources.js';
@@ -25,6 +26,8 @@ export class DeploymentController extends QueueController {
   private dInformer!: Informer<Deployment>;
   private rsInformer!: Informer<ReplicaSet>;
   private podInformer!: Informer<Pod>;
+  private rsByOwner!: InformerIndex<ReplicaSet>;
+  private podsByOwner!: InformerIndex<Pod>;
   readonly dClient: ResourceClient<Deployment>;
   readonly rsClient: ResourceClient<ReplicaSet>;
 
@@ -38,6 +41,8 @@ export class DeploymentController extends QueueController {
     this.dInformer = this.ctx.informers.forResource<Deployment>(gvr.deployments);
     this.rsInformer = this.ctx.informers.forResource<ReplicaSet>(gvr.replicaSets);
     this.podInformer = this.ctx.informers.forResource<Pod>(gvr.pods);
+    this.rsByOwner = byControllerIndex(this.rsInformer);
+    this.podsByOwner = byControllerIndex(this.podInformer);
     this.dInformer.addEventHandler({ onAdd: (d) => this.enqueue(d), onUpdate: (_o, d) => this.enqueue(d), onDelete: (d) => this.enqueue(d) });
     const onRS = (rs: ReplicaSet): void => {
       const owner = this.owningDeployment(rs);
@@ -87,7 +92,7 @@ export class DeploymentController extends QueueController {
     }
     const rss = await claimObjects({
       owner: d, ownerRef: newControllerRef(d, 'apps/v1', 'Deployment'), selector: sel.value,
-      candidates: this.rsInformer.lister.list({ namespace: namespace ?? '' }), client: this.rsClient,
+      candidates: claimCandidates(this.rsByOwner, d), client: this.rsClient,
     });
     if (d.metadata.deletionTimestamp) return this.syncStatus(d, rss, findNewReplicaSet(d, rss));
     if (d.spec.paused) return this.syncPaused(d, rss);
@@ -159,9 +164,7 @@ export class DeploymentController extends QueueController {
     }
     if (scaledDown) return this.syncStatus(d, rss, existing);
     // Recreate: no new pod starts while an old one still exists.
-    const oldUids = new Set(old.map((rs) => rs.metadata.uid));
-    const oldPodsLeft = this.podInformer.lister.list({ namespace: d.metadata.namespace ?? '' })
-      .some((p) => oldUids.has(controllerRefOf(p)?.uid) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+    const oldPodsLeft = old.some((rs) => this.podsByOwner.get(rs.metadata.uid ?? '').some((p) => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded'));
     if (oldPodsLeft) return this.syncStatus(d, rss, existing);
     const { newRS, all } = await this.newAndOld(d, rss, true);
     if (newRS && specReplicas(newRS) !== desiredReplicas(d)) {

@@ -10,6 +10,7 @@ import { keyOf, splitKey, type Informer } from '../../client/informers/index.js'
 import { ResourceClient } from '../../client/typed/index.js';
 import { labelSelectorFromObject } from '../../machinery/selectors.js';
 import { claimObjects } from '../base/claim.js';
+import { byControllerIndex, claimCandidates, type InformerIndex } from '../base/informer-index.js';
 import { QueueController, type ControllerContext } from '../base/controller.js';
 import { Expectations } from '../base/expectations.js';
 import { stableJson } from '../base/hash.js';
@@ -28,6 +29,7 @@ export class JobController extends QueueController {
   readonly expectations = new Expectations();
   private jobInformer!: Informer<Job>;
   private podInformer!: Informer<Pod>;
+  private podsByOwner!: InformerIndex<Pod>;
   private readonly jobClient: ResourceClient<Job>;
   private readonly podClient: ResourceClient<Pod>;
 
@@ -40,6 +42,7 @@ export class JobController extends QueueController {
   setup(): void {
     this.jobInformer = this.ctx.informers.forResource<Job>(gvr.jobs);
     this.podInformer = this.ctx.informers.forResource<Pod>(gvr.pods);
+    this.podsByOwner = byControllerIndex(this.podInformer);
     this.jobInformer.addEventHandler({ onAdd: (j) => this.enqueue(j), onUpdate: (_o, j) => this.enqueue(j), onDelete: (j) => { this.expectations.delete(keyOf(j)); } });
     const owner = (pod: Pod): Job | undefined => {
       const ref = controllerRefOf(pod);
@@ -65,7 +68,7 @@ export class JobController extends QueueController {
     if (finishedCondition(job)) return this.expireIfDue(job, now);
     const sel = labelSelectorFromObject(job.spec.selector);
     if (!sel.ok) return;
-    const pods = await claimObjects({ owner: job, ownerRef: newControllerRef(job, 'batch/v1', 'Job'), selector: sel.value, candidates: this.podInformer.lister.list({ namespace: namespace ?? '' }), client: this.podClient });
+    const pods = await claimObjects({ owner: job, ownerRef: newControllerRef(job, 'batch/v1', 'Job'), selector: sel.value, candidates: claimCandidates(this.podsByOwner, job), client: this.podClient });
     const counts = countPods(pods);
     const startTime = job.status?.startTime ? new Date(job.status.startTime) : now;
     const verdict = decide(job, counts, startTime, now);

@@ -14,6 +14,7 @@ import type { Informer } from '../../client/informers/index.js';
 import { ResourceClient } from '../../client/typed/index.js';
 import { QueueController, type ControllerContext } from '../base/controller.js';
 import { stableJson } from '../base/hash.js';
+import { InformerIndex } from '../base/informer-index.js';
 import type { Pod } from '../base/objects.js';
 import { gvr } from '../base/resources.js';
 import type { Toleration } from '../daemonset/placement.js';
@@ -36,6 +37,7 @@ export class NodeLifecycleController extends QueueController {
   private nodeInformer!: Informer<NodeObj>;
   private leaseInformer!: Informer<Lease>;
   private podInformer!: Informer<Pod>;
+  private podsByNode!: InformerIndex<Pod>;
   private readonly nodeClient: ResourceClient<NodeObj>;
   private readonly podClient: ResourceClient<Pod>;
   private timer: NodeJS.Timeout | undefined;
@@ -50,6 +52,7 @@ export class NodeLifecycleController extends QueueController {
     this.nodeInformer = this.ctx.informers.forResource<NodeObj>(gvr.nodes);
     this.leaseInformer = this.ctx.informers.forResource<Lease>(gvr.leases, { namespace: 'kube-node-lease' });
     this.podInformer = this.ctx.informers.forResource<Pod>(gvr.pods);
+    this.podsByNode = new InformerIndex(this.podInformer, (p) => (p.spec?.nodeName ? [p.spec.nodeName] : []));
     this.nodeInformer.addEventHandler({ onAdd: (n) => this.enqueue(n), onUpdate: (_o, n) => this.enqueue(n) });
     // A pod landing on a tainted node is judged at once.
     this.podInformer.addEventHandler({ onAdd: (p) => { if (p.spec?.nodeName) this.queue.add(p.spec.nodeName); } });
@@ -110,7 +113,7 @@ export class NodeLifecycleController extends QueueController {
   }
 
   private podsOn(node: string): Pod[] {
-    return this.podInformer.lister.list().filter((p) => p.spec?.nodeName === node);
+    return this.podsByNode.get(node);
   }
 
   private async markPodsNotReady(node: string): Promise<void> {

@@ -12,6 +12,7 @@ import { labelSelectorFromObject, labelSelectorFromSet, type LabelSelector } fro
 import { QueueController, type ControllerContext } from '../base/controller.js';
 import { Expectations } from '../base/expectations.js';
 import { claimObjects } from '../base/claim.js';
+import { byControllerIndex, claimCandidates, type InformerIndex } from '../base/informer-index.js';
 import type { Pod, ReplicaSet } from '../base/objects.js';
 import { controllerRefOf, newControllerRef } from '../base/owners.js';
 import { podFromTemplate } from '../base/pod-template.js';
@@ -29,6 +30,7 @@ export class ReplicaSetController extends QueueController {
   readonly expectations = new Expectations();
   private rsInformer!: Informer<ReplicaSet>;
   private podInformer!: Informer<Pod>;
+  private podsByOwner!: InformerIndex<Pod>;
   private readonly rsClient: ResourceClient<ReplicaSet>;
   private readonly podClient: ResourceClient<Pod>;
 
@@ -41,6 +43,7 @@ export class ReplicaSetController extends QueueController {
   setup(): void {
     this.rsInformer = this.ctx.informers.forResource<ReplicaSet>(gvr.replicaSets);
     this.podInformer = this.ctx.informers.forResource<Pod>(gvr.pods);
+    this.podsByOwner = byControllerIndex(this.podInformer);
     this.rsInformer.addEventHandler({
       onAdd: (rs) => this.enqueue(rs),
       onUpdate: (_old, rs) => this.enqueue(rs),
@@ -107,7 +110,7 @@ export class ReplicaSetController extends QueueController {
   }
 
   private async claimPods(rs: ReplicaSet, selector: LabelSelector): Promise<Pod[]> {
-    const candidates = this.podInformer.lister.list({ namespace: rs.metadata.namespace ?? '' });
+    const candidates = claimCandidates(this.podsByOwner, rs);
     return claimObjects({ owner: rs, ownerRef: newControllerRef(rs, 'apps/v1', 'ReplicaSet'), selector, candidates, client: this.podClient });
   }
 

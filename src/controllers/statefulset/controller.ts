@@ -11,6 +11,7 @@ import { splitKey, type Informer } from '../../client/informers/index.js';
 import { ResourceClient } from '../../client/typed/index.js';
 import { labelSelectorFromObject } from '../../machinery/selectors.js';
 import { claimObjects } from '../base/claim.js';
+import { byControllerIndex, claimCandidates, type InformerIndex } from '../base/informer-index.js';
 import { QueueController, type ControllerContext } from '../base/controller.js';
 import { RevisionHistory, revisionTemplate, type ControllerRevision } from '../base/controller-revisions.js';
 import { stableJson } from '../base/hash.js';
@@ -35,6 +36,7 @@ export class StatefulSetController extends QueueController {
   readonly name = 'statefulset';
   private stsInformer!: Informer<StatefulSet>;
   private podInformer!: Informer<Pod>;
+  private podsByOwner!: InformerIndex<Pod>;
   private crInformer!: Informer<ControllerRevision>;
   private readonly stsClient: ResourceClient<StatefulSet>;
   private readonly podClient: ResourceClient<Pod>;
@@ -50,6 +52,7 @@ export class StatefulSetController extends QueueController {
   setup(): void {
     this.stsInformer = this.ctx.informers.forResource<StatefulSet>(gvr.statefulSets);
     this.podInformer = this.ctx.informers.forResource<Pod>(gvr.pods);
+    this.podsByOwner = byControllerIndex(this.podInformer);
     this.crInformer = this.ctx.informers.forResource<ControllerRevision>(gvr.controllerRevisions);
     this.stsInformer.addEventHandler({ onAdd: (s) => this.enqueue(s), onUpdate: (_o, s) => this.enqueue(s) });
     const owner = (pod: Pod): void => {
@@ -72,7 +75,7 @@ export class StatefulSetController extends QueueController {
     const updateName = update.metadata?.name ?? '';
     const currentName = sts.status?.currentRevision && owned.some((cr) => cr.metadata?.name === sts.status?.currentRevision) ? sts.status.currentRevision : updateName;
     const current = owned.find((cr) => cr.metadata?.name === currentName);
-    const claimed = await claimObjects({ owner: sts, ownerRef: newControllerRef(sts, 'apps/v1', 'StatefulSet'), selector: sel.value, candidates: this.podInformer.lister.list({ namespace: namespace ?? '' }), client: this.podClient });
+    const claimed = await claimObjects({ owner: sts, ownerRef: newControllerRef(sts, 'apps/v1', 'StatefulSet'), selector: sel.value, candidates: claimCandidates(this.podsByOwner, sts), client: this.podClient });
     const pods = new Map<number, Pod>();
     const ordinalOf = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}-(\\d+)$`);
     for (const p of claimed) {
