@@ -91,3 +91,10 @@ test('preemption: evicts the lowest-priority pods that make room and nominates t
   const r2 = await fwk.runPostFilter(new CycleState(), never, out.diagnosis.nodeStatuses);
   assert.equal(r2?.status?.code, 'UnschedulableAndUnresolvable');
 });
+
+test('no nodes at all: upstream\'s "no nodes available to schedule pods"', () => {
+  const snap = snapshot([]);
+  const out = new SchedulingAlgorithm().schedule(framework({}, snap), snap, new PodInfo(pod('p')), new CycleState());
+  assert.equal(out.ok, false);
+  if (!out.ok) assert.equal(fitErrorMessage(out.diagnosis), 'no nodes available to schedule pods');
+});

@@ -22,6 +22,8 @@ export interface Diagnosis {
 }
 
 export function fitErrorMessage(d: Diagnosis): string {
+  // Upstream's ErrNoNodesAvailable, reported as is.
+  if (d.numAllNodes === 0) return 'no nodes available to schedule pods';
   let msg = `0/${d.numAllNodes} nodes are available:`;
   if (d.preFilterMessage) msg += ` ${d.preFilterMessage}.`;
   const counts = new Map<string, number>();
