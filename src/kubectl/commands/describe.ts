@@ -14,7 +14,7 @@ import { readManifests } from '../manifests.js';
 import { resolveManifest } from '../resolve-manifest.js';
 import { resolveTargets } from '../targets.js';
 import { deepEqual } from '../apply/index.js';
-import { countPods, describeReplicaSet, describeStatefulSet, describeConfigMap, describeDeployment, describeGeneric, describeNamespace, describeNode, describePod, describeSecret, describeService, describeServiceAccount, formatSelector } from '../describe/index.js';
+import { countPods, describeJob, describeReplicaSet, describeStatefulSet, describeConfigMap, describeDeployment, describeGeneric, describeNamespace, describeNode, describePod, describeSecret, describeService, describeServiceAccount, formatSelector } from '../describe/index.js';
 
 /** `byPrefix`: found by name prefix, which kubectl prints followed by a blank line. */
 interface Item { resource: ApiResource; object: KubeObject; byPrefix?: boolean }
@@ -184,6 +184,7 @@ async function describeOne(f: Factory, item: Item, showEvents: boolean): Promise
     case 'nodes': return describeNodeWithExtras(f, o, showEvents, now);
     case 'secrets': return describeSecret(o);
     case 'replicasets.apps': return describeReplicaSet(o, await podCounts(f, o), showEvents ? await eventsFor(f, o, 'ReplicaSet') : undefined, now);
+    case 'jobs.batch': return describeJob(o, showEvents ? await eventsFor(f, o, 'Job') : undefined, now);
     case 'statefulsets.apps': return describeStatefulSet(o, await podCounts(f, o), showEvents ? await eventsFor(f, o, 'StatefulSet') : undefined, now);
     case 'serviceaccounts': return describeServiceAccountWithSecrets(f, o, showEvents, now);
     case 'configmaps': return describeConfigMap(o, showEvents ? await eventsFor(f, o, 'ConfigMap') : undefined, now);

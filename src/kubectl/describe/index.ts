@@ -7,4 +7,4 @@ export { DescribeWriter } from './writer.js';
 export { describeNode } from './node.js';
 export type { NodeExtras } from './node.js';
 export { describeSecret, describeServiceAccount } from './config.js';
-export { describeReplicaSet, describeStatefulSet, countPods } from './replicas.js';
+export { describeJob, describeReplicaSet, describeStatefulSet, countPods } from './replicas.js';

@@ -1,6 +1,6 @@
-/** `describe replicaset` and `describe statefulset`, as kubectl prints them. */
+/** `describe replicaset`, `statefulset` and `job`, as kubectl prints them. */
 import type { KubeObject } from '../../api/types.js';
-import { arr, describeEvents, obj, printAnnotations, printLabels, rfc1123z, str } from './common.js';
+import { arr, describeEvents, humanDuration, obj, printAnnotations, printLabels, rfc1123z, str } from './common.js';
 import type { Obj } from './common.js';
 import { describePodTemplate } from './pod.js';
 import { formatSelector } from './workloads.js';
@@ -91,6 +91,41 @@ export function describeStatefulSet(sts: KubeObject, counts: PodCounts, events: 
       w.write(1, `Access Modes:\t[${arr(cs['accessModes']).map(str).join(' ')}]\n`);
     }
   }
+  describeEvents(w, events, now);
+  return w.toString();
+}
+
+export function describeJob(job: KubeObject, events: KubeObject[] | undefined, now: number): string {
+  const w = new DescribeWriter();
+  const o = job as Obj;
+  const meta = obj(o['metadata']);
+  const spec = obj(o['spec']);
+  const status = obj(o['status']);
+  const num = (v: unknown): number => (typeof v === 'number' ? v : 0);
+  w.write(0, `Name:\t${str(meta['name'])}\n`);
+  w.write(0, `Namespace:\t${str(meta['namespace'])}\n`);
+  w.write(0, `Selector:\t${formatSelector(spec['selector'])}\n`);
+  printLabels(w, 'Labels', meta['labels']);
+  printAnnotations(w, 'Annotations', meta['annotations']);
+  const controller = arr(meta['ownerReferences']).map(obj).find((r) => r['controller'] === true);
+  if (controller) w.write(0, `Controlled By:\t${str(controller['kind'])}/${str(controller['name'])}\n`);
+  w.write(0, `Parallelism:\t${num(spec['parallelism'])}\n`);
+  w.write(0, `Completions:\t${spec['completions'] === undefined ? '<unset>' : num(spec['completions'])}\n`);
+  w.write(0, `Completion Mode:\t${str(spec['completionMode']) || 'NonIndexed'}\n`);
+  w.write(0, `Suspend:\t${spec['suspend'] === true}\n`);
+  w.write(0, `Backoff Limit:\t${num(spec['backoffLimit'])}\n`);
+  if (spec['ttlSecondsAfterFinished'] !== undefined) w.write(0, `TTL Seconds After Finished:\t${num(spec['ttlSecondsAfterFinished'])}\n`);
+  if (status['startTime']) w.write(0, `Start Time:\t${rfc1123z(status['startTime'])}\n`);
+  if (status['completionTime']) {
+    w.write(0, `Completed At:\t${rfc1123z(status['completionTime'])}\n`);
+    if (status['startTime']) w.write(0, `Duration:\t${humanDuration(Date.parse(str(status['completionTime'])) - Date.parse(str(status['startTime'])))}\n`);
+  }
+  if (spec['activeDeadlineSeconds'] !== undefined) w.write(0, `Active Deadline Seconds:\t${num(spec['activeDeadlineSeconds'])}s\n`);
+  w.write(0, `Pods Statuses:\t${num(status['active'])} Active (${num(status['ready'])} Ready) / ${num(status['succeeded'])} Succeeded / ${num(status['failed'])} Failed\n`);
+  if (spec['completionMode'] === 'Indexed') {
+    w.write(0, `Completed Indexes:\t${str(status['completedIndexes']) || '<none>'}\n`);
+  }
+  describePodTemplate(w, obj(spec['template']));
   describeEvents(w, events, now);
   return w.toString();
 }
