@@ -5,18 +5,20 @@ import { DaemonSetController } from './daemonset/controller.js';
 import { DeploymentController } from './deployment/controller.js';
 import { EndpointsController } from './endpoints/controller.js';
 import { GarbageCollector } from './gc/controller.js';
+import { HpaController } from './hpa/controller.js';
 import { JobController } from './job/controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 
+const num = (name: string): number | undefined => {
+  const v = process.env[name];
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
+};
+
 /** Test-only tuning of node monitoring (SKIFF_NODE_MONITOR_GRACE_SECONDS, SKIFF_NODE_MONITOR_PERIOD_MS). */
 function nodeMonitorTuning(): NodeLifecycleOptions {
-  const num = (name: string): number | undefined => {
-    const v = process.env[name];
-    return v !== undefined && /^\d+$/.test(v) ? Number(v) : undefined;
-  };
   const grace = num('SKIFF_NODE_MONITOR_GRACE_SECONDS');
   const period = num('SKIFF_NODE_MONITOR_PERIOD_MS');
   return { ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), ...(period !== undefined ? { monitorPeriodMs: period } : {}) };
@@ -32,6 +34,11 @@ export const controllerFactories = {
   cronjob: (ctx: ControllerContext): Controller => new CronJobController(ctx),
   nodelifecycle: (ctx: ControllerContext): Controller => new NodeLifecycleController(ctx, nodeMonitorTuning()),
   endpoints: (ctx: ControllerContext): Controller => new EndpointsController(ctx),
+  horizontalpodautoscaling: (ctx: ControllerContext): Controller => {
+    // Test-only: SKIFF_HPA_SYNC_PERIOD_MS (upstream --horizontal-pod-autoscaler-sync-period, 15 s).
+    const period = num('SKIFF_HPA_SYNC_PERIOD_MS');
+    return new HpaController(ctx, period !== undefined ? { syncPeriodMs: period } : {});
+  },
   serviceaccount: (ctx: ControllerContext): Controller => new ServiceAccountController(ctx),
 } as const;
 

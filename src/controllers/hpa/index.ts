@@ -1,0 +1,5 @@
+/** The HorizontalPodAutoscaler controller, its replica calculator and metrics source. */
+export { HpaController } from './controller.js';
+export type { HpaOptions } from './controller.js';
+export { replicasForMetric, normalize, Recommendations } from './calculator.js';
+export { MetricsSource, simulatedUsageAnnotation } from './metrics.js';
