@@ -111,7 +111,9 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
     const raw = await readBody(req);
     const body = raw.length > 0 && raw.toString('utf8').trim() !== '' ? decodeObject(raw, { yaml: false }) : undefined;
     const del = parseDeleteOptions(body, query);
-    const opts = parseWriteOptions(query, req.headers['user-agent']);
+    const queryOpts = parseWriteOptions(query, req.headers['user-agent']);
+    // DeleteOptions in the body may ask for a dry run too (kubectl delete --dry-run=server).
+    const opts = del.dryRun ? { ...queryOpts, dryRun: true } : queryOpts;
     if (t.name === undefined) {
       requireVerb(rt, 'deletecollection');
       const deleted = await deleteCollection(ctx, rt, ns, parseListOptions(rt, query).matches, del, opts);

@@ -17,6 +17,8 @@ export interface DeleteOptions {
   readonly orphanDependents?: boolean;
   readonly gracePeriodSeconds?: number;
   readonly preconditions?: { uid?: string; resourceVersion?: string };
+  /** `dryRun: ["All"]` in the body, where kubectl puts it for `delete --dry-run=server`. */
+  readonly dryRun?: boolean;
 }
 
 /** Reads DeleteOptions from the body (if any) and the query, checking values. */
@@ -35,9 +37,14 @@ export function parseDeleteOptions(body: Record<string, unknown> | undefined, qu
   if (pre !== undefined && (typeof pre !== 'object' || Array.isArray(pre) || (pre.uid !== undefined && typeof pre.uid !== 'string') || (pre.resourceVersion !== undefined && typeof pre.resourceVersion !== 'string'))) {
     throw errors.badRequest('DeleteOptions: preconditions must be an object with string uid and resourceVersion');
   }
+  const dryRunRaw = b.dryRun;
+  if (dryRunRaw !== undefined && dryRunRaw !== null && (!Array.isArray(dryRunRaw) || dryRunRaw.some((d) => d !== 'All'))) {
+    throw errors.badRequest(`dryRun: Unsupported value: ${JSON.stringify(dryRunRaw)}: supported values: "All"`);
+  }
+  const dryRun = Array.isArray(dryRunRaw) && dryRunRaw.length > 0;
   const orphan = b.orphanDependents;
   if (orphan !== undefined && typeof orphan !== 'boolean') throw errors.badRequest('orphanDependents must be a boolean');
-  return { ...(policy ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] } : {}), ...(orphan !== undefined ? { orphanDependents: orphan } : {}), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), ...(pre ? { preconditions: pre } : {}) };
+  return { ...(policy ? { propagationPolicy: policy as DeleteOptions['propagationPolicy'] } : {}), ...(orphan !== undefined ? { orphanDependents: orphan } : {}), ...(grace !== undefined ? { gracePeriodSeconds: grace } : {}), ...(pre ? { preconditions: pre } : {}), ...(dryRun ? { dryRun } : {}) };
 }
 
 function checkPreconditions(rt: ResourceType, current: StoredObject, pre: DeleteOptions['preconditions']): void {
