@@ -4,7 +4,7 @@
  *
  * Each command module exports `main(argv: string[]): Promise<number>` (the exit code).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 type CommandModule = { main(argv: string[]): Promise<number> };
@@ -36,6 +36,18 @@ Engine (daemonless, like podman):
 Run 'skiff COMMAND --help' for a command's flags.
 `;
 
+/**
+ * `skiff run` as one file (scripts/bundle-run-path.mjs, run by `npm run build`): loading one
+ * file instead of ~30 modules saves ~20 ms of CPU per run. Used only while it is at least as
+ * new as tsc's build info, i.e. made from the current dist/; otherwise the modules load.
+ */
+function freshRunBundle(): string | undefined {
+  const bundle = new URL('./engine/run.bundle.mjs', import.meta.url);
+  const built = statSync(bundle, { throwIfNoEntry: false });
+  const compiled = statSync(new URL('../../.tsbuildinfo', import.meta.url), { throwIfNoEntry: false });
+  return built && compiled && built.mtimeMs >= compiled.mtimeMs ? bundle.href : undefined;
+}
+
 export async function dispatch(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -45,6 +57,10 @@ export async function dispatch(argv: string[]): Promise<number> {
   if (name === '--version' || name === 'version') {
     process.stdout.write('skiff 0.1.0\n');
     return 0;
+  }
+  if (name === 'run') {
+    const bundle = freshRunBundle();
+    if (bundle) return ((await import(bundle)) as CommandModule).main(rest);
   }
   let modulePath: string | undefined = clusterCommands[name];
   if (!modulePath && engineCommands.includes(name)) modulePath = `./engine/${name}.js`;
