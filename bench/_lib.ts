@@ -33,10 +33,15 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `skiff server` on a free port and waits for its ready line. */
-export async function startSkiffServer(dataDir: string): Promise<ServerProcess> {
+/**
+ * Spawns `skiff server` on a free port and waits for its ready line. `nodeArgs` go to node
+ * itself (e.g. `--cpu-prof`); SKIFF_BENCH_NODE_ARGS (space-separated) adds to them, so a bench
+ * run can profile its server without a code change.
+ */
+export async function startSkiffServer(dataDir: string, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const extra = (process.env.SKIFF_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
+  const child = spawn(process.execPath, [...extra, ...nodeArgs, join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent'], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
   const m = await new Promise<RegExpMatchArray>((ok, fail) => {
@@ -128,6 +133,27 @@ export interface TimedSpawnOptions {
   readonly cwd?: string;
   /** Killed (SIGKILL, by its PID) after this long; the run then reports signal SIGKILL. */
   readonly timeoutMs?: number;
+  /** A clean-up step: runs even after killTimedChildren. */
+  readonly cleanup?: boolean;
+}
+
+/** Children of timedSpawn still running, so an interrupted benchmark can stop them first. */
+const liveChildren = new Set<ChildProcess>();
+
+let spawningStopped = false;
+
+/**
+ * For a benchmark's signal handler: SIGKILLs (by PID) every timedSpawn child still running,
+ * and makes later timedSpawn calls fail at once, so the interrupted measurement winds down
+ * without starting anything while the cleanup runs.
+ */
+export function killTimedChildren(): void {
+  spawningStopped = true;
+  for (const child of liveChildren) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+}
+
+export function timedSpawnStopped(): boolean {
+  return spawningStopped;
 }
 
 /**
@@ -135,6 +161,7 @@ export interface TimedSpawnOptions {
  * it. Output is kept (the last 64 KiB of each stream) so callers can check what it did.
  */
 export function timedSpawn(command: string, args: readonly string[], options: TimedSpawnOptions = {}): Promise<TimedRun> {
+  if (spawningStopped && !options.cleanup) return Promise.reject(new Error(`interrupted: ${command} not started`));
   return new Promise((ok, fail) => {
     const keep = (s: string, d: Buffer): string => (s + d.toString()).slice(-65536);
     let stdout = '';
@@ -143,11 +170,12 @@ export function timedSpawn(command: string, args: readonly string[], options: Ti
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env, ...(options.cwd ? { cwd: options.cwd } : {}) });
     let exitedAt = 0;
     let exit: { code: number | null; signal: NodeJS.Signals | null } = { code: null, signal: null };
+    liveChildren.add(child);
     const timer = options.timeoutMs ? setTimeout(() => { child.kill('SIGKILL'); }, options.timeoutMs) : undefined;
     child.stdout!.on('data', (d: Buffer) => { stdout = keep(stdout, d); });
     child.stderr!.on('data', (d: Buffer) => { stderr = keep(stderr, d); });
-    child.once('error', (err) => { if (timer) clearTimeout(timer); fail(err); });
-    child.once('exit', (code, signal) => { exitedAt = performance.now(); exit = { code, signal }; });
+    child.once('error', (err) => { liveChildren.delete(child); if (timer) clearTimeout(timer); fail(err); });
+    child.once('exit', (code, signal) => { exitedAt = performance.now(); exit = { code, signal }; liveChildren.delete(child); });
     // 'close' comes after 'exit' once the pipes are drained; a grandchild holding them open
     // would delay it, which is why the time is taken at 'exit'.
     child.once('close', () => {

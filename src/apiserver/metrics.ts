@@ -1,7 +1,7 @@
 /**
  * Request metrics on the server's own prom-client registry (several servers may share a
- * process). prom-client loads in the background after start-up (it costs ~100 ms); requests
- * observed before it is there are replayed into it.
+ * process). prom-client loads in the background once the first request is observed (it costs ~100 ms);
+ * requests observed before it is there are replayed into it.
  */
 import type { Registry } from 'prom-client';
 
@@ -34,18 +34,24 @@ async function load(): Promise<{ registry: Registry; observe: Observe }> {
 export function createMetrics(): ApiMetrics {
   const pending: Array<Parameters<Observe>> = [];
   let loaded: { registry: Registry; observe: Observe } | undefined;
-  const loading = load().then((m) => {
+  // Loading starts with the first request, not at start-up, so it never delays the ready line.
+  let loading: Promise<{ registry: Registry; observe: Observe }> | undefined;
+  const startLoading = (): Promise<{ registry: Registry; observe: Observe }> => (loading ??= load().then((m) => {
     loaded = m;
     for (const args of pending.splice(0)) m.observe(...args);
     return m;
-  });
+  }));
   return {
     observe(...args) {
-      if (loaded) loaded.observe(...args);
-      else pending.push(args);
+      if (loaded) {
+        loaded.observe(...args);
+        return;
+      }
+      pending.push(args);
+      void startLoading();
     },
     async render() {
-      const m = await loading;
+      const m = await startLoading();
       return { contentType: m.registry.contentType, text: await m.registry.metrics() };
     },
   };

@@ -112,6 +112,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   await namespaces.resume();
   const compactor = startCompactor(o.store, o.compaction ?? { intervalMs: 5 * 60_000, retain: 10_000 }, logger);
 
+  let bootstrapDone = false;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = process.hrtime.bigint();
     const url = splitUrl(req.url ?? '/');
@@ -142,8 +143,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const route = async (req: IncomingMessage, res: ServerResponse, url: ReturnType<typeof splitUrl>, target: ReturnType<typeof parseTarget>): Promise<void> => {
     const p = url.pathname;
     if (p === '/healthz' || p === '/livez' || p === '/readyz') {
-      res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
-      res.end('ok');
+      const ready = p !== '/readyz' || bootstrapDone;
+      res.writeHead(ready ? 200 : 503, { 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end(ready ? 'ok' : '[-]poststarthook/bootstrap-kubernetes-service failed: not finished');
       return;
     }
     if (p === '/version') return sendJson(res, 200, versionInfo);
@@ -185,13 +187,19 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const kubeconfigPath = join(o.dataDir, 'kubeconfig.yaml');
   writeKubeconfig(kubeconfigPath, url, pki);
-  await ensureKubernetesService(ctx, host, port).catch((err: unknown) => logger.warn({ err }, 'could not write the kubernetes service'));
+  // The `kubernetes` Service and Endpoints are written after start returns, as upstream's
+  // bootstrap controller does: the first write builds the OpenAPI schema index for
+  // managedFields (a few hundred ms), which need not delay serving. /readyz says 503 until done.
+  const bootstrapped = ensureKubernetesService(ctx, host, port)
+    .catch((err: unknown) => logger.warn({ err }, 'could not write the kubernetes service'))
+    .finally(() => { bootstrapDone = true; });
 
   let closed: Promise<void> | undefined;
   return {
     url, port, kubeconfigPath, token,
     close() {
       closed ??= (async () => {
+        await bootstrapped;
         closing.abort();
         namespaces.stop();
         compactor.stop();

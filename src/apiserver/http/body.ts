@@ -3,7 +3,7 @@
  * parsing (400). Protobuf bodies go to the protobuf decoder once it exists.
  */
 import type { IncomingMessage } from 'node:http';
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from './lazy-yaml.js';
 import { errors } from '../../machinery/errors.js';
 
 export const maxBodyBytes = 3 * 1024 * 1024;

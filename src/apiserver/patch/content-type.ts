@@ -3,7 +3,7 @@
  * (YAML, of which JSON is a subset). Server-side apply itself needs the field manager and
  * is called separately (serverSideApply).
  */
-import { parse as parseYaml } from 'yaml';
+import { parseYaml } from '../http/lazy-yaml.js';
 import type { SchemaResolver } from '../../api/openapi-types.js';
 import { ApiError, errors } from '../../machinery/errors.js';
 import { catchPatchError, type PatchResult } from './errors.js';
