@@ -77,7 +77,7 @@ export class HollowNodes {
   private readonly finishAt = new Map<string, number>();
   private readonly now: () => Date;
 
-  constructor(private readonly rest: RestClient, private readonly o: HollowNodeOptions) {
+  constructor(rest: RestClient, private readonly o: HollowNodeOptions) {
     this.nodesClient = new ResourceClient(rest, coreResources.nodes);
     this.leases = new ResourceClient(rest, coreResources.leases);
     this.pods = new ResourceClient<PodLike>(rest, coreResources.pods);
