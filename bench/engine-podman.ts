@@ -54,6 +54,6 @@ export async function loadIntoPodmanStore(env: NodeJS.ProcessEnv, base: string, 
 
 /** Removes whatever a store under `base` still has running (only after an interrupted run). */
 export async function removePodmanContainers(env: NodeJS.ProcessEnv, base: string): Promise<void> {
-  await timedSpawn('podman', [...storageFlags(base, { libpod: true }), 'rm', '-af', '-t', '0'], { env, timeoutMs: 60_000 });
-  await timedSpawn('buildah', [...storageFlags(base, { libpod: false }), 'rm', '-a'], { env, timeoutMs: 60_000 });
+  await timedSpawn('podman', [...storageFlags(base, { libpod: true }), 'rm', '-af', '-t', '0'], { env, timeoutMs: 60_000, cleanup: true });
+  await timedSpawn('buildah', [...storageFlags(base, { libpod: false }), 'rm', '-a'], { env, timeoutMs: 60_000, cleanup: true });
 }

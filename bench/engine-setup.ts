@@ -49,9 +49,9 @@ export async function prepare(ws: BenchWorkspace, options: { docker: boolean }):
   const skiffRoot = ws.path('skiff-run');
   // The engine root is swept of containers an interrupted run may have left (skiff rm -f).
   ws.defer('skiff containers', async () => {
-    const ps = await timedSpawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'ps', '-aq', '--root', skiffRoot], { timeoutMs: 30_000 });
+    const ps = await timedSpawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'ps', '-aq', '--root', skiffRoot], { timeoutMs: 30_000, cleanup: true });
     const ids = ps.stdout.split('\n').filter(Boolean);
-    if (ids.length > 0) await timedSpawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'rm', '-f', '--root', skiffRoot, ...ids], { timeoutMs: 60_000 });
+    if (ids.length > 0) await timedSpawn(process.execPath, [join(repoRoot, 'bin/skiff'), 'rm', '-f', '--root', skiffRoot, ...ids], { timeoutMs: 60_000, cleanup: true });
   });
   const made = spawnSync('bash', [join(repoRoot, 'scripts/make-busybox-image.sh'), '--root', skiffRoot], { cwd: repoRoot, encoding: 'utf8' });
   if (made.status !== 0) throw new Error(`make-busybox-image.sh failed: ${made.stderr}`);

@@ -5,10 +5,29 @@
  * below the directory and removes it, also when the benchmark failed or was interrupted.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { mountsUnder } from './_lib.js';
+import { mountsUnder, sleep } from './_lib.js';
+
+/** PIDs whose command line names a path inside `dir` (only this benchmark's own helpers do). */
+function processesUsing(dir: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${name}/cmdline`, 'utf8').includes(dir)) pids.push(Number(name));
+    } catch (err: unknown) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT' && (err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+    }
+  }
+  return pids;
+}
+
+async function waitForProcessesUsing(dir: string, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (processesUsing(dir).length > 0 && Date.now() < deadline) await sleep(200);
+}
 
 interface Disposer { readonly what: string; readonly dispose: () => Promise<void> | void }
 
@@ -43,12 +62,15 @@ export class BenchWorkspace {
         problems.push(`${d.what}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
+    // A podman killed mid-run leaves conmon and its `podman container cleanup` finishing on
+    // their own (they write events and unmount); let them end before the sweep.
+    await waitForProcessesUsing(this.dir, 15_000);
     // Deepest first, so an overlay on top of a bind mount goes before the bind.
     for (const m of mountsUnder(this.dir).reverse()) {
       if (spawnSync('umount', [m]).status !== 0 && spawnSync('umount', ['-l', m]).status !== 0) problems.push(`could not unmount ${m}`);
     }
     try {
-      rmSync(this.dir, { recursive: true, force: true });
+      rmSync(this.dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
     } catch (err: unknown) {
       problems.push(`removing ${this.dir}: ${err instanceof Error ? err.message : String(err)}`);
     }

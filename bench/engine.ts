@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { round } from './_lib.js';
+import { killTimedChildren, round, timedSpawnStopped } from './_lib.js';
 import { buildContenders, measureBuilds, writeContext } from './engine-build.js';
 import { releaseHugetlb } from './engine-oci.js';
 import { phaseTimes, type PhaseStamps, type PhaseTimes } from './engine-phases.js';
@@ -64,7 +64,7 @@ async function main(ws: BenchWorkspace): Promise<void> {
   printRuns(contenders, runs, RUN_RUNS, figures);
 
   const phases: PhaseTimes[] = [];
-  for (let i = 0; i < PHASE_RUNS; i++) phases.push(await phaseRun(setup.skiffRoot));
+  for (let i = 0; i < PHASE_RUNS && !timedSpawnStopped(); i++) phases.push(await phaseRun(setup.skiffRoot));
   printPhases(phases, figures);
   releaseHugetlb(); // crun is done; the machine gets its own cgroup layout back
 
@@ -75,6 +75,7 @@ async function main(ws: BenchWorkspace): Promise<void> {
   const builds = await measureBuilds(builders, BUILD_RUNS, 1);
   printBuilds(builders.map((b) => b.name), builds, BUILD_RUNS, figures);
 
+  if (timedSpawnStopped()) throw new Error('interrupted: no figures');
   const loadAfter = loadavg()[0] ?? NaN;
   const goals = { run_median_ms: 40, run_vs_podman: 0.4, build_cold_vs_buildah: 0.3, build_cached_ms: 60 };
   const runMedian = figures.run_skiff_median_ms ?? NaN;
@@ -105,6 +106,8 @@ let exiting = false;
 async function finish(code: number): Promise<void> {
   if (exiting) return;
   exiting = true;
+  // On a signal a command may still be running (a build, a podman run): it goes first.
+  if (code !== 0) killTimedChildren();
   const problems = await ws.cleanup();
   for (const p of problems) console.error(`cleanup: ${p}`);
   process.exit(code || (problems.length > 0 ? 1 : 0));
