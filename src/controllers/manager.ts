@@ -14,6 +14,7 @@ import { pino, destination } from 'pino';
 import type { RestClient } from '../client/index.js';
 import { SharedInformerFactory } from '../client/informers/index.js';
 import type { Controller, ControllerContext } from './base/controller.js';
+import { EventRecorder } from './base/events.js';
 import { LeaderElector } from './base/leader-election.js';
 import { controllerFactories, type ControllerName } from './registry.js';
 
@@ -46,13 +47,22 @@ export function startControllerManager(o: ControllerManagerOptions): RunningCont
   const identity = o.identity ?? `${hostname()}_${randomBytes(6).toString('hex')}`;
   const log = o.log ?? defaultLog();
   const informers = new SharedInformerFactory(o.rest, { onError: (err) => log('informer error', { err: err instanceof Error ? err.message : String(err) }) });
-  const ctx: ControllerContext = { rest: o.rest, informers, now: o.now ?? (() => new Date()), log };
+  const now = o.now ?? ((): Date => new Date());
+  const recorders = new Map<string, EventRecorder>();
+  const events = (component: string, kind: { apiVersion: string; kind: string }): EventRecorder => {
+    const key = `${component}|${kind.apiVersion}|${kind.kind}`;
+    let r = recorders.get(key);
+    if (!r) recorders.set(key, (r = new EventRecorder(o.rest, { component, kind, now, onError: (err) => log('event write failed', { err: err instanceof Error ? err.message : String(err) }) })));
+    return r;
+  };
+  const ctx: ControllerContext = { rest: o.rest, informers, now, log, events };
   const names = o.controllers ?? (Object.keys(controllerFactories) as ControllerName[]);
   const controllers: Controller[] = names.map((n) => controllerFactories[n](ctx));
   let stopped = false;
   let running: Promise<unknown> | undefined;
   const stopControllers = async (): Promise<void> => {
     for (const c of controllers) c.stop();
+    for (const r of recorders.values()) r.stop();
     await informers.stop();
     await running;
   };

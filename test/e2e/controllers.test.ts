@@ -64,6 +64,8 @@ describe('controller manager with the real kubectl', { timeout: 240_000 }, () =>
     await ok(['rollout', 'status', 'deployment/web', '--timeout=30s']);
     const d = JSON.parse(await ok(['get', 'deployment', 'web', '-o', 'json'])) as { status: Record<string, unknown> };
     assert.equal(d.status['replicas'], 2);
+    await eventually(async () => /ScalingReplicaSet\s.*deployment-controller\s+Scaled down replica set web-\w+ from 10 to 2/.test(await ok(['describe', 'deployment', 'web'])), 10_000, 300);
+    assert.match(await ok(['describe', 'rs', '-l', 'app=web']), /SuccessfulCreate\s.*replicaset-controller\s+Created pod: web-/);
     assert.equal(d.status['availableReplicas'], 2);
   });
 

@@ -10,6 +10,7 @@ import type { KubeObject } from '../../api/types.js';
 import { keyOf, type SharedInformerFactory } from '../../client/informers/index.js';
 import type { RestClient } from '../../client/index.js';
 import { ExponentialRateLimiter, runWorkers, WorkQueue } from '../../client/workqueue/index.js';
+import type { Recorder } from './events.js';
 
 /** What a controller is given: the API, shared informers, a clock and a logger. */
 export interface ControllerContext {
@@ -17,6 +18,8 @@ export interface ControllerContext {
   readonly informers: SharedInformerFactory;
   readonly now: () => Date;
   readonly log: (msg: string, fields?: Record<string, unknown>) => void;
+  /** The event recorder for a component (`replicaset-controller`, ...), shown as FROM by kubectl. */
+  readonly events: (component: string, kind: { apiVersion: string; kind: string }) => Recorder;
 }
 
 export interface Controller {

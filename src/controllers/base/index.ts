@@ -16,3 +16,5 @@ export { claimObjects } from './claim.js';
 export { RevisionHistory, revisionHashLabel, revisionTemplate } from './controller-revisions.js';
 export type { ControllerRevision } from './controller-revisions.js';
 export { InformerIndex, byControllerIndex, claimCandidates } from './informer-index.js';
+export { EventRecorder, noEvents } from './events.js';
+export type { Recorder } from './events.js';

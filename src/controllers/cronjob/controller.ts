@@ -123,6 +123,7 @@ export class CronJobController extends QueueController {
       status.lastScheduleTime = stamp(time);
       return;
     }
+    this.ctx.events('cronjob-controller', { apiVersion: 'batch/v1', kind: 'CronJob' }).event(cj, 'Normal', 'SuccessfulCreate', `Created job ${created.metadata.name}`);
     status.active = [...(status.active ?? []), this.refTo(created)];
     status.lastScheduleTime = stamp(time);
   }

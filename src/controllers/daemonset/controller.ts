@@ -152,7 +152,8 @@ export class DaemonSetController extends QueueController {
         ownerRef: newControllerRef(ds, 'apps/v1', 'DaemonSet'),
         extraLabels: { [revisionHashLabel]: hash, 'pod-template-generation': String(ds.metadata.generation ?? 1) },
       });
-      await this.podClient.create(pod.metadata.namespace, pod);
+      const created = await this.podClient.create(pod.metadata.namespace, pod);
+      this.ctx.events('daemonset-controller', { apiVersion: 'apps/v1', kind: 'DaemonSet' }).event(ds, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
     });
     for (let i = successes; i < toCreate.length; i++) del.creationObserved(key);
     if (error !== undefined) firstError = error;

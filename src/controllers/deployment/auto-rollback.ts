@@ -25,13 +25,15 @@ export function rollbackTarget(d: Deployment, status: NonNullable<Deployment['st
   return previous;
 }
 
-export async function maybeAutoRollback(w: ReplicaSetWriter, d: Deployment, status: NonNullable<Deployment['status']>, all: readonly ReplicaSet[], newRS: ReplicaSet | undefined): Promise<void> {
+/** Rolls back when rollbackTarget says so; returns the ReplicaSet rolled back to. */
+export async function maybeAutoRollback(w: ReplicaSetWriter, d: Deployment, status: NonNullable<Deployment['status']>, all: readonly ReplicaSet[], newRS: ReplicaSet | undefined): Promise<ReplicaSet | undefined> {
   const target = rollbackTarget(d, status, all, newRS);
-  if (!target || !newRS) return;
+  if (!target || !newRS) return undefined;
   // JSON patch with a resourceVersion test: only the Deployment we judged is rolled back.
   await w.dClient.patch(d.metadata.namespace, d.metadata.name ?? '', 'json', [
     { op: 'test', path: '/metadata/resourceVersion', value: d.metadata.resourceVersion },
     { op: 'replace', path: '/spec/template', value: templateWithoutHash(target.spec.template) },
     { op: 'add', path: '/metadata/annotations', value: { ...(d.metadata.annotations ?? {}), [rolledBackFromAnnotation]: newRS.metadata.labels?.[hashLabel] ?? '' } },
   ]);
+  return target;
 }

@@ -105,7 +105,10 @@ export class DeploymentController extends QueueController {
     const annotations = { [desiredReplicasAnnotation]: String(desiredReplicas(d)), [maxReplicasAnnotation]: String(desiredReplicas(d) + (d.spec.strategy?.type === 'Recreate' ? 0 : surgeAndUnavailable(d).maxSurge)) };
     const same = specReplicas(rs) === replicas && Object.entries(annotations).every(([k, v]) => rs.metadata.annotations?.[k] === v);
     if (same) return rs;
-    return this.rsClient.patch(rs.metadata.namespace, rs.metadata.name ?? '', 'merge', { metadata: { annotations }, spec: { replicas } });
+    const scaled = await this.rsClient.patch(rs.metadata.namespace, rs.metadata.name ?? '', 'merge', { metadata: { annotations }, spec: { replicas } });
+    const from = specReplicas(rs);
+    if (from !== replicas) this.ctx.events('deployment-controller', { apiVersion: 'apps/v1', kind: 'Deployment' }).event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
+    return scaled;
   }
 
   private async newAndOld(d: Deployment, rss: ReplicaSet[], create: boolean): Promise<{ newRS: ReplicaSet | undefined; old: ReplicaSet[]; all: ReplicaSet[] }> {
@@ -115,6 +118,7 @@ export class DeploymentController extends QueueController {
     if (existing) newRS = await syncRevision(this, d, existing, maxRevision(old));
     else if (create) {
       newRS = await createNewReplicaSet(this, d, old);
+      if (newRS && specReplicas(newRS) > 0) this.ctx.events('deployment-controller', { apiVersion: 'apps/v1', kind: 'Deployment' }).event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${newRS.metadata.name} from 0 to ${specReplicas(newRS)}`);
       if (newRS) {
         const status = structuredClone(d.status ?? {});
         setCondition(status, { type: 'Progressing', status: 'True', reason: reasons.newRSCreated, message: `Created new replica set "${newRS.metadata.name}"` }, this.ctx.now());
@@ -221,6 +225,7 @@ export class DeploymentController extends QueueController {
       }
     }
     if (recheckMs !== undefined) this.queue.addAfter(keyOf(d), recheckMs);
-    await maybeAutoRollback(this, d, status, all, newRS);
+    const target = await maybeAutoRollback(this, d, status, all, newRS);
+    if (target) this.ctx.events('deployment-controller', { apiVersion: 'apps/v1', kind: 'Deployment' }).event(d, 'Warning', 'AutoRollback', `Rolled back to revision ${revisionOf(target)} (replica set ${target.metadata.name}): revision ${revisionOf(newRS ?? target)} exceeded its progress deadline`);
   }
 }

@@ -145,7 +145,7 @@ export class HpaController extends QueueController {
       await scaleClient.patch(ns, ref.name, 'merge', { spec: { replicas: limited.replicas } }, { subresource: 'scale' });
       status.lastScaleTime = stamp(now);
       conditions[0] = { type: 'AbleToScale', status: 'True', reason: 'SucceededRescale', message: `the HPA controller was able to update the target scale to ${limited.replicas}` };
-      this.ctx.log(`hpa: ${key} scaled ${ref.kind}/${ref.name} from ${current} to ${limited.replicas}`);
+      this.ctx.events('horizontal-pod-autoscaler', { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' }).event(hpa, 'Normal', 'SuccessfulRescale', `New size: ${limited.replicas}; reason: ${limited.replicas > current ? `${metricName} above target` : 'All metrics below target'}`);
     }
     return this.writeStatus(hpa, status, now);
   }

@@ -86,6 +86,8 @@ export class JobController extends QueueController {
         : { type: 'Failed', status: 'True', reason: verdict.reason, message: verdict.message, lastProbeTime: stamp(now), lastTransitionTime: stamp(now) };
       status.conditions = [...(status.conditions ?? []), c];
       if (verdict.kind === 'complete') status.completionTime = stamp(now);
+      if (verdict.kind === 'complete') this.ctx.events('job-controller', { apiVersion: 'batch/v1', kind: 'Job' }).event(job, 'Normal', 'Completed', 'Job completed');
+      else this.ctx.events('job-controller', { apiVersion: 'batch/v1', kind: 'Job' }).event(job, 'Warning', verdict.reason, verdict.message);
       counts.active = [];
       counts.ready = 0;
     }
@@ -98,7 +100,11 @@ export class JobController extends QueueController {
       const want = -diff;
       this.expectations.expectCreations(key, want);
       const pod = podFromTemplate(job.spec.template, { namespace: job.metadata.namespace ?? 'default', generateName: `${job.metadata.name}-`, ownerRef: newControllerRef(job, 'batch/v1', 'Job') });
-      const { successes, error } = await slowStartBatch(want, 1, async () => { await this.podClient.create(pod.metadata.namespace, structuredClone(pod)); });
+      const events = this.ctx.events('job-controller', { apiVersion: 'batch/v1', kind: 'Job' });
+      const { successes, error } = await slowStartBatch(want, 1, async () => {
+        const created = await this.podClient.create(pod.metadata.namespace, structuredClone(pod));
+        events.event(job, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      });
       for (let i = successes; i < want; i++) this.expectations.creationObserved(key);
       if (error !== undefined) throw error;
     } else if (diff > 0) {

@@ -138,7 +138,7 @@ export class NodeLifecycleController extends QueueController {
         recheck = recheck === undefined ? at : Math.min(recheck, at);
         continue;
       }
-      this.ctx.log(`nodelifecycle: evicting ${pod.metadata.namespace}/${pod.metadata.name} from ${node}`);
+      this.ctx.events('taint-eviction-controller', { apiVersion: 'v1', kind: 'Pod' }).event(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`);
       await this.podClient.delete(pod.metadata.namespace, pod.metadata.name ?? '').catch((err: unknown) => { if (!isNotFound(err)) throw err; });
     }
     if (recheck !== undefined) this.queue.addAfter(node, recheck - now + 50);

@@ -120,7 +120,12 @@ export class ReplicaSetController extends QueueController {
       const want = Math.min(-diff, burstReplicas);
       this.expectations.expectCreations(key, want);
       const pod = podFromTemplate(rs.spec.template, { namespace: rs.metadata.namespace ?? 'default', generateName: `${rs.metadata.name}-`, ownerRef: newControllerRef(rs, 'apps/v1', 'ReplicaSet') });
-      const { successes, error } = await slowStartBatch(want, 1, async () => { await this.podClient.create(pod.metadata.namespace, structuredClone(pod)); });
+      const events = this.ctx.events('replicaset-controller', { apiVersion: 'apps/v1', kind: 'ReplicaSet' });
+      const { successes, error } = await slowStartBatch(want, 1, async () => {
+        const created = await this.podClient.create(pod.metadata.namespace, structuredClone(pod));
+        events.event(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${created.metadata.name}`);
+      });
+      if (error !== undefined) events.event(rs, 'Warning', 'FailedCreate', `Error creating: ${error instanceof Error ? error.message : String(error)}`);
       // Creates never attempted or failed will never be observed: stop waiting for them.
       for (let i = successes; i < want; i++) this.expectations.creationObserved(key);
       if (error !== undefined) throw error;
@@ -131,6 +136,7 @@ export class ReplicaSetController extends QueueController {
       this.expectations.expectDeletions(key, victims.length);
       const results = await Promise.allSettled(victims.map((p) => this.podClient.delete(p.metadata.namespace, p.metadata.name ?? '')));
       let firstError: unknown;
+      results.forEach((r, i) => { if (r.status === 'fulfilled') this.ctx.events('replicaset-controller', { apiVersion: 'apps/v1', kind: 'ReplicaSet' }).event(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${victims[i]?.metadata.name}`); });
       for (const r of results) {
         if (r.status === 'fulfilled') continue;
         this.expectations.deletionObserved(key);

@@ -90,6 +90,7 @@ export class StatefulSetController extends QueueController {
       for (const a of actions) {
         if (a.kind === 'delete') {
           await this.podClient.delete(a.pod.metadata.namespace, a.pod.metadata.name ?? '').catch((err: unknown) => { if (!isNotFound(err)) throw err; });
+          this.ctx.events('statefulset-controller', { apiVersion: 'apps/v1', kind: 'StatefulSet' }).event(sts, 'Normal', 'SuccessfulDelete', `delete Pod ${a.pod.metadata.name} in StatefulSet ${name} successful`);
           continue;
         }
         // Below the partition, replacements keep the current revision.
@@ -113,6 +114,7 @@ export class StatefulSetController extends QueueController {
     pod.spec = { ...pod.spec, hostname: name, ...(sts.spec.serviceName ? { subdomain: sts.spec.serviceName } : {}) };
     try {
       await this.podClient.create(pod.metadata.namespace, pod);
+      this.ctx.events('statefulset-controller', { apiVersion: 'apps/v1', kind: 'StatefulSet' }).event(sts, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`);
     } catch (err: unknown) {
       // The cache lagged and the pod exists: the next sync sees it.
       if (!(err instanceof StatusError && err.code === 409)) throw err;
