@@ -2,10 +2,10 @@
  * Small plugins: PrioritySort (queue order), NodeName, NodeUnschedulable, NodePorts and
  * DefaultBinder. Reason strings are upstream's, since users search for them.
  */
-import type { CycleState, BindPlugin, FilterPlugin, Handle, QueueSortPlugin, QueuedPodInfo, ClusterEvent } from '../framework/types.js';
+import type { CycleState, BindPlugin, FilterPlugin, Handle, PreFilterPlugin, QueueSortPlugin, QueuedPodInfo, ClusterEvent } from '../framework/types.js';
 import type { NodeInfo, PodInfo } from '../framework/node-info.js';
 import { portKey } from '../framework/node-info.js';
-import { errorStatus, unresolvable, unschedulable, type Result } from '../framework/status.js';
+import { errorStatus, skip, unresolvable, unschedulable, type Result } from '../framework/status.js';
 import { tolerates } from './helpers.js';
 
 const nodeChanged: readonly ClusterEvent[] = [{ resource: 'Node', action: 'Add' }, { resource: 'Node', action: 'Update' }];
@@ -20,11 +20,15 @@ export class PrioritySort implements QueueSortPlugin {
   }
 }
 
-export class NodeName implements FilterPlugin {
+// Pre-filters that return `skip` spare the per-node filter call for pods that cannot fail it.
+export class NodeName implements PreFilterPlugin, FilterPlugin {
   static readonly pluginName = 'NodeName';
   static readonly reason = "node(s) didn't match the requested node name";
   readonly name = NodeName.pluginName;
   events(): readonly ClusterEvent[] { return [{ resource: 'Node', action: 'Add' }]; }
+  preFilter(_s: CycleState, pod: PodInfo): Result {
+    return pod.pod.spec.nodeName ? undefined : skip;
+  }
   filter(_s: CycleState, pod: PodInfo, node: NodeInfo): Result {
     const wanted = pod.pod.spec.nodeName;
     return wanted && wanted !== node.name ? unresolvable(NodeName.reason) : undefined;
@@ -49,11 +53,14 @@ function ipsConflict(a: string, b: string): boolean {
   return a === '0.0.0.0' || b === '0.0.0.0' || a === b;
 }
 
-export class NodePorts implements FilterPlugin {
+export class NodePorts implements PreFilterPlugin, FilterPlugin {
   static readonly pluginName = 'NodePorts';
   static readonly reason = "node(s) didn't have free ports for the requested pod ports";
   readonly name = NodePorts.pluginName;
   events(): readonly ClusterEvent[] { return [{ resource: 'Pod', action: 'Delete' }, { resource: 'Node', action: 'Add' }]; }
+  preFilter(_s: CycleState, pod: PodInfo): Result {
+    return pod.hostPorts.length ? undefined : skip;
+  }
   filter(_s: CycleState, pod: PodInfo, node: NodeInfo): Result {
     for (const p of pod.hostPorts) {
       const used = node.usedPorts.get(portKey(p));
