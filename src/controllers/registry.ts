@@ -29,7 +29,11 @@ export const controllerFactories = {
   deployment: (ctx: ControllerContext): Controller => new DeploymentController(ctx),
   daemonset: (ctx: ControllerContext): Controller => new DaemonSetController(ctx),
   garbagecollector: (ctx: ControllerContext): Controller => new GarbageCollector(ctx),
-  job: (ctx: ControllerContext): Controller => new JobController(ctx),
+  job: (ctx: ControllerContext): Controller => {
+    // Test-only: SKIFF_JOB_BACKOFF_BASE_MS (upstream's pod failure backoff starts at 10 s).
+    const base = num('SKIFF_JOB_BACKOFF_BASE_MS');
+    return new JobController(ctx, base !== undefined ? { backoffBaseMs: base } : {});
+  },
   statefulset: (ctx: ControllerContext): Controller => new StatefulSetController(ctx),
   cronjob: (ctx: ControllerContext): Controller => new CronJobController(ctx),
   nodelifecycle: (ctx: ControllerContext): Controller => new NodeLifecycleController(ctx, nodeMonitorTuning()),

@@ -20,7 +20,7 @@ describe('batch controllers with the real kubectl', { timeout: 180_000 }, () => 
   let failing: FailingPods;
 
   before(async () => {
-    server = await startServer({ extraArgs: ['--simulate-nodes', '3'] });
+    server = await startServer({ extraArgs: ['--simulate-nodes', '3'], env: { SKIFF_JOB_BACKOFF_BASE_MS: '1000' } });
     k = kubectlFor(server.kubeconfigPath);
     failing = startFailingPods(server.kubeconfigPath);
   });
@@ -53,6 +53,10 @@ describe('batch controllers with the real kubectl', { timeout: 180_000 }, () => 
     await ok(['wait', '--for=condition=failed', 'job/broken', '--timeout=30s']);
     const job = JSON.parse(await ok(['get', 'job', 'broken', '-o', 'json'])) as { status: { failed?: number; conditions: Array<{ type: string; reason?: string }> } };
     assert.equal(job.status.failed, 2);
+    // The second pod waited out the failure backoff (1 s here, 10 s upstream).
+    const created = JSON.parse(await ok(['get', 'pods', '-l', 'job-name=broken', '--sort-by=.metadata.creationTimestamp', '-o', 'json'])) as { items: Array<{ metadata: { creationTimestamp: string } }> };
+    const [first, second] = created.items.map((p) => Date.parse(p.metadata.creationTimestamp));
+    assert.ok(first !== undefined && second !== undefined && second - first >= 1000, `retried after ${String((second ?? 0) - (first ?? 0))} ms`);
     assert.equal(job.status.conditions.find((c) => c.type === 'Failed')?.reason, 'BackoffLimitExceeded');
   });
 

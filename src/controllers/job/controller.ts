@@ -20,7 +20,7 @@ import { podFromTemplate } from '../base/pod-template.js';
 import { gvr } from '../base/resources.js';
 import { slowStartBatch } from '../base/slow-start.js';
 import { podsToDelete } from '../replicaset/ranking.js';
-import { countPods, decide, finishedCondition, type PodCounts } from './status.js';
+import { countPods, decide, finishedCondition, retryAfter, type PodCounts } from './status.js';
 
 const stamp = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -33,7 +33,8 @@ export class JobController extends QueueController {
   private readonly jobClient: ResourceClient<Job>;
   private readonly podClient: ResourceClient<Pod>;
 
-  constructor(ctx: ControllerContext, workers = 2) {
+  /** backoffBaseMs: upstream's 10 s pod failure backoff base (shorter in tests). */
+  constructor(ctx: ControllerContext, private readonly o: { backoffBaseMs?: number } = {}, workers = 2) {
     super(ctx, workers);
     this.jobClient = new ResourceClient<Job>(ctx.rest, gvr.jobs);
     this.podClient = new ResourceClient<Pod>(ctx.rest, gvr.pods);
@@ -75,7 +76,12 @@ export class JobController extends QueueController {
     const status = structuredClone(job.status ?? {});
     status.startTime ??= stamp(startTime);
     if (verdict.kind === 'running') {
-      if (this.expectations.satisfied(key) && !job.metadata.deletionTimestamp) await this.manage(key, job, counts, verdict.wantActive);
+      const retryAt = retryAfter(pods.filter((p) => p.status?.phase === 'Failed'), this.o.backoffBaseMs ?? 10_000);
+      const waiting = retryAt !== undefined && retryAt > now.getTime() && counts.active.length < verdict.wantActive;
+      // After failures new pods wait out the backoff; the key comes back when it ends.
+      if (waiting) this.queue.addAfter(key, retryAt - now.getTime() + 20);
+      const want = waiting ? counts.active.length : verdict.wantActive;
+      if (this.expectations.satisfied(key) && !job.metadata.deletionTimestamp) await this.manage(key, job, counts, want);
       const deadline = job.spec.activeDeadlineSeconds;
       if (deadline !== undefined && deadline !== null) this.queue.addAfter(key, startTime.getTime() + deadline * 1000 - now.getTime() + 50);
     } else {

@@ -25,3 +25,12 @@ test('backoffLimit and activeDeadlineSeconds fail the Job with upstream reasons'
   const late = decide(job({ completions: 1, activeDeadlineSeconds: 10 }), countPods([pod('Running')]), t0, new Date(t0.getTime() + 10_000));
   assert.equal(late.kind === 'failed' && late.reason, 'DeadlineExceeded');
 });
+
+test('failed pods delay the next one: base * 2^(n-1) after the latest failure, capped', async () => {
+  const { retryAfter } = await import('./status.js');
+  const failed = (at: string): Pod => ({ metadata: { name: at, creationTimestamp: '2026-01-01T00:00:00Z' }, status: { phase: 'Failed', conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: at }] } });
+  assert.equal(retryAfter([], 10_000), undefined);
+  assert.equal(retryAfter([failed('2026-01-01T00:00:10Z')], 10_000), Date.parse('2026-01-01T00:00:20Z'));
+  assert.equal(retryAfter([failed('2026-01-01T00:00:10Z'), failed('2026-01-01T00:00:30Z')], 10_000), Date.parse('2026-01-01T00:00:50Z'));
+  assert.equal(retryAfter(Array.from({ length: 12 }, () => failed('2026-01-01T00:00:00Z')), 10_000), Date.parse('2026-01-01T00:06:00Z'));
+});

@@ -23,6 +23,22 @@ export function countPods(pods: readonly Pod[]): PodCounts {
   };
 }
 
+/**
+ * When the Job may start a pod again after failures (upstream's pod failure backoff):
+ * base * 2^(failures-1) after the latest failure, capped at 6 minutes. Undefined: no wait.
+ */
+export function retryAfter(failedPods: readonly Pod[], baseMs: number): number | undefined {
+  if (failedPods.length === 0) return undefined;
+  const finishedAt = (p: Pod): number => {
+    const statuses = (p.status?.['containerStatuses'] ?? []) as Array<{ state?: { terminated?: { finishedAt?: string } } }>;
+    const times = statuses.map((s) => Date.parse(s.state?.terminated?.finishedAt ?? '')).filter(Number.isFinite);
+    const ready = p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+    return Math.max(0, ...times, Number.isFinite(Date.parse(ready ?? '')) ? Date.parse(ready ?? '') : 0, Date.parse(p.metadata.creationTimestamp ?? '') || 0);
+  };
+  const last = Math.max(...failedPods.map(finishedAt));
+  return last + Math.min(baseMs * 2 ** (failedPods.length - 1), 6 * 60_000);
+}
+
 export function finishedCondition(job: Job): 'Complete' | 'Failed' | undefined {
   for (const c of job.status?.conditions ?? []) if ((c.type === 'Complete' || c.type === 'Failed') && c.status === 'True') return c.type;
   return undefined;
