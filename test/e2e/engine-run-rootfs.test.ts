@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
-import { containerIds, leftoverCgroups, makeEngineFixture, mountsUnder } from './engine-run-fixture.js';
+import { containerIds, eventually, leftoverCgroups, makeEngineFixture, mountsUnder } from './engine-run-fixture.js';
 import type { EngineFixture } from './engine-run-fixture.js';
 
 let fx: EngineFixture;
@@ -36,4 +36,15 @@ test('run --rm: users from the image layers, exit code kept, nothing left behind
   assert.equal(r.stdout, '65534\n/nonexistent\n', 'uid and HOME from the image passwd');
   assert.deepEqual(await containerIds(fx.root), []);
   assert.deepEqual(await mountsUnder(fx.root), []);
+});
+
+test('a restart, whose upper dir now has etc/ (maybe opaque), mounts on the host as before and unmounts at exit', async () => {
+  const first = await fx.skiff(['run', '--name', 'again', '-u', 'nobody', 'busybox', 'sh', '-c', 'id -u']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.equal(first.stdout, '65534\n');
+  assert.equal((await fx.skiff(['start', 'again'])).code, 0);
+  assert.ok(await eventually(async () => (await fx.skiff(['logs', 'again'])).stdout === '65534\n65534\n'), 'the restart ran as the same user');
+  assert.ok(await eventually(async () => (await fx.skiff(['ps', '-a'])).stdout.includes('Exited (0)')));
+  assert.deepEqual(await mountsUnder(fx.root), []);
+  assert.equal((await fx.skiff(['rm', 'again'])).code, 0);
 });
