@@ -109,6 +109,21 @@ export function rssMiB(pid: number): number {
   return kb / 1024;
 }
 
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc/PID/stat. On a busy
+ * machine this is a steadier signal than latency: it does not count time spent waiting to run.
+ */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / clockTicksPerSecond;
+}
+
+/** USER_HZ: 100 on every Linux this runs on (getconf CLK_TCK). */
+const clockTicksPerSecond = 100;
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Median, 90th percentile and range of a sample (milliseconds or whatever unit it is in). */

@@ -7,9 +7,9 @@
  * answered, so a slow server shows up as latency rather than as a lower request rate.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { clientFromKubeconfig, median, percentile, round, rssMiB, sleep, startSkiffServer } from './_lib.js';
+import { clientFromKubeconfig, cpuMs, type KubeHttp, median, percentile, round, rssMiB, sleep, startSkiffServer } from './_lib.js';
 
 const RATE = Number(process.env.BENCH_CREATE_RATE ?? 200);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -34,6 +34,16 @@ async function readyTimes(): Promise<{ coldMs: number; warmMs: number }> {
   return { coldMs: median(cold), warmMs: median(warm) };
 }
 
+/**
+ * The server's event-loop delay (perf_hooks.monitorEventLoopDelay, through prom-client's
+ * default metrics) since the previous scrape: prom-client resets the histogram on each one.
+ */
+async function eventLoopLag(http: KubeHttp): Promise<{ p99Ms: number; maxMs: number }> {
+  const text = (await http.request('GET', '/metrics')).body;
+  const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+  return { p99Ms: value('nodejs_eventloop_lag_p99_seconds'), maxMs: value('nodejs_eventloop_lag_max_seconds') };
+}
+
 async function main(): Promise<void> {
   const ready = await readyTimes();
   console.log(`server start-to-ready: ${round(ready.warmMs, 0)} ms (existing data dir), ${round(ready.coldMs, 0)} ms (first start, makes certificates); median of ${READY_RUNS}`);
@@ -51,6 +61,8 @@ async function main(): Promise<void> {
 
     const total = RATE * SECONDS;
     const latencies: number[] = [];
+    await eventLoopLag(http); // resets the server's event-loop delay histogram
+    const cpuBefore = cpuMs(server.pid);
     let failures = 0;
     const t0 = performance.now();
     const inflight: Promise<void>[] = [];
@@ -69,12 +81,15 @@ async function main(): Promise<void> {
     }
     await Promise.all(inflight);
     const createElapsed = (performance.now() - t0) / 1000;
+    const createCpuMs = (cpuMs(server.pid) - cpuBefore) / total;
+    const lag = await eventLoopLag(http);
     latencies.sort((a, b) => a - b);
     const create = { rate: total / createElapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1)! };
-    console.log(`create: ${total} ConfigMaps at ${RATE}/s offered, ${round(create.rate, 0)}/s achieved, p50 ${round(create.p50)} ms, p99 ${round(create.p99)} ms, max ${round(create.max)} ms, ${failures} failed`);
+    console.log(`create: ${total} ConfigMaps at ${RATE}/s offered, ${round(create.rate, 0)}/s achieved, p50 ${round(create.p50)} ms, p99 ${round(create.p99)} ms, max ${round(create.max)} ms, ${failures} failed; server CPU ${round(createCpuMs)} ms per create; server event-loop delay p99 ${round(lag.p99Ms)} ms, max ${round(lag.maxMs)} ms`);
 
     // Gets: closed loop, 8 in flight, for 3 s.
     const getLat: number[] = [];
+    const getCpuBefore = cpuMs(server.pid);
     const getEnd = performance.now() + 3000;
     await Promise.all(Array.from({ length: 8 }, async (_, w) => {
       let i = w;
@@ -86,9 +101,10 @@ async function main(): Promise<void> {
         i += 8;
       }
     }));
+    const getCpuMs = (cpuMs(server.pid) - getCpuBefore) / Math.max(1, getLat.length);
     getLat.sort((a, b) => a - b);
     const getsPerS = getLat.length / 3;
-    console.log(`get: ${round(getsPerS, 0)}/s with 8 in flight, p50 ${round(percentile(getLat, 50))} ms, p99 ${round(percentile(getLat, 99))} ms`);
+    console.log(`get: ${round(getsPerS, 0)}/s with 8 in flight, p50 ${round(percentile(getLat, 50))} ms, p99 ${round(percentile(getLat, 99))} ms; server CPU ${round(getCpuMs, 3)} ms per get`);
 
     // Lists: a labelled tenth of the objects (200 items), then the whole namespace.
     const listLat: number[] = [];
@@ -113,12 +129,12 @@ async function main(): Promise<void> {
       bench: 'api',
       create_rate_offered_per_s: RATE,
       create_per_s: round(create.rate, 1),
-      create_p50_ms: round(create.p50), create_p99_ms: round(create.p99), create_max_ms: round(create.max),
-      get_per_s: round(getsPerS, 0), get_p50_ms: round(percentile(getLat, 50)), get_p99_ms: round(percentile(getLat, 99)),
+      create_p50_ms: round(create.p50), create_p99_ms: round(create.p99), create_max_ms: round(create.max), create_server_cpu_ms: round(createCpuMs, 3), create_loop_delay_p99_ms: round(lag.p99Ms), create_loop_delay_max_ms: round(lag.maxMs),
+      get_per_s: round(getsPerS, 0), get_p50_ms: round(percentile(getLat, 50)), get_p99_ms: round(percentile(getLat, 99)), get_server_cpu_ms: round(getCpuMs, 3),
       list_200_per_s: round(listLat.length / 3, 1), list_200_p50_ms: round(percentile(listLat, 50)), list_all_ms: round(fullMs), list_all_items: fullCount,
       ready_ms: round(ready.warmMs, 0), ready_first_start_ms: round(ready.coldMs, 0),
       idle_rss_mb: round(idleRss, 1), rss_after_load_mb: round(rssAfter, 1),
-      failures,
+      failures, load_average_1m: round(loadavg()[0] ?? NaN),
       create_p99_vs_goal: round(create.p99 / goals.create_p99_ms), ready_vs_goal: round(ready.warmMs / goals.ready_ms), idle_rss_vs_goal: round(idleRss / goals.idle_rss_mb),
     }));
   } finally {
