@@ -8,6 +8,7 @@ import { GarbageCollector } from './gc/controller.js';
 import { HpaController } from './hpa/controller.js';
 import { JobController } from './job/controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
+import { PodGarbageCollector } from './podgc/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
@@ -42,6 +43,12 @@ export const controllerFactories = {
     // Test-only: SKIFF_HPA_SYNC_PERIOD_MS (upstream --horizontal-pod-autoscaler-sync-period, 15 s).
     const period = num('SKIFF_HPA_SYNC_PERIOD_MS');
     return new HpaController(ctx, period !== undefined ? { syncPeriodMs: period } : {});
+  },
+  podgc: (ctx: ControllerContext): Controller => {
+    // Test-only: SKIFF_PODGC_PERIOD_MS, SKIFF_TERMINATED_POD_GC_THRESHOLD.
+    const period = num('SKIFF_PODGC_PERIOD_MS');
+    const threshold = num('SKIFF_TERMINATED_POD_GC_THRESHOLD');
+    return new PodGarbageCollector(ctx, { ...(period !== undefined ? { periodMs: period } : {}), ...(threshold !== undefined ? { terminatedPodThreshold: threshold } : {}) });
   },
   serviceaccount: (ctx: ControllerContext): Controller => new ServiceAccountController(ctx),
 } as const;

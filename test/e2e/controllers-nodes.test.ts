@@ -20,7 +20,7 @@ describe('node lifecycle with the real kubectl', { timeout: 120_000 }, () => {
   let k: Kubectl;
 
   before(async () => {
-    server = await startServer({ env: { SKIFF_NODE_MONITOR_GRACE_SECONDS: '2', SKIFF_NODE_MONITOR_PERIOD_MS: '300' } });
+    server = await startServer({ env: { SKIFF_NODE_MONITOR_GRACE_SECONDS: '2', SKIFF_NODE_MONITOR_PERIOD_MS: '300', SKIFF_PODGC_PERIOD_MS: '300', SKIFF_TERMINATED_POD_GC_THRESHOLD: '1' } });
     k = kubectlFor(server.kubeconfigPath);
   });
   after(async () => {
@@ -63,5 +63,18 @@ describe('node lifecycle with the real kubectl', { timeout: 120_000 }, () => {
     const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     await ok(['patch', 'node', 'ghost', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }] } })]);
     await eventually(async () => (await ok(['get', 'node', 'ghost', '-o', 'jsonpath={.spec.taints}'])).trim() === '', 10_000, 200);
+  });
+
+  test('pod GC removes pods of vanished nodes and finished pods beyond the threshold', async () => {
+    await ok(['apply', '-f', '-'], podYaml('stranded').replace('nodeName: ghost', 'nodeName: vanished'));
+    await eventually(async () => (await k.run(['get', 'pod', 'stranded'])).code === 1, 15_000, 200);
+    // Threshold 1 here: of two finished pods, the older goes.
+    for (const name of ['done-old', 'done-new']) {
+      await ok(['apply', '-f', '-'], podYaml(name));
+      await ok(['patch', 'pod', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { phase: 'Succeeded' } })]);
+      await new Promise((r) => setTimeout(r, 1100));
+    }
+    await eventually(async () => (await k.run(['get', 'pod', 'done-old'])).code === 1, 15_000, 200);
+    assert.equal((await k.run(['get', 'pod', 'done-new'])).code, 0);
   });
 });
