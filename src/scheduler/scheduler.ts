@@ -52,6 +52,12 @@ export interface SchedulerStats { attempts: number; scheduled: number; unschedul
 
 interface PriorityClass extends KubeObject { value?: number; globalDefault?: boolean; preemptionPolicy?: string }
 
+function sameLabels(a: Readonly<Record<string, string>> | undefined, b: Readonly<Record<string, string>> | undefined): boolean {
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  return ka.every((k) => a?.[k] === b?.[k]);
+}
+
 const terminal = (p: Pod): boolean => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 
 export class Scheduler {
@@ -165,8 +171,11 @@ export class Scheduler {
     if (p.spec.nodeName) {
       this.cache.observe(p);
       if (old && !old.spec.nodeName) this.queue.delete(key);
+      // Only changes that could help a waiting pod count as events (upstream's queueing
+      // hints): a pod placed, finished, or relabelled; kubelet status updates do not.
       if (terminal(p) && !(old && terminal(old))) this.queue.onEvent({ resource: 'Pod', action: 'Delete' });
-      else this.queue.onEvent({ resource: 'Pod', action: old ? 'Update' : 'Add' });
+      else if (!old || !old.spec.nodeName) this.queue.onEvent({ resource: 'Pod', action: 'Add' });
+      else if (!sameLabels(old.metadata?.labels, p.metadata?.labels)) this.queue.onEvent({ resource: 'Pod', action: 'Update' });
       return;
     }
     if (!this.responsible(p) || terminal(p)) return;
