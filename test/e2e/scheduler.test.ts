@@ -37,8 +37,12 @@ function podYaml(name: string, spec: Record<string, unknown>, metadata: Record<s
 }
 
 test('three hollow nodes register Ready with leases', async () => {
-  const out = await ok(['get', 'nodes', '--no-headers']);
-  const lines = out.trim().split('\n');
+  // Components may start just after the server's ready line: wait for the nodes.
+  let lines: string[] = [];
+  await eventually(async () => {
+    lines = (await ok(['get', 'nodes', '--no-headers'])).trim().split('\n').filter((l) => l !== '');
+    return lines.length === 3;
+  }, 15000);
   assert.equal(lines.length, 3);
   for (const l of lines) assert.match(l, /^hollow-node-\d\s+Ready\s/);
   await eventually(async () => (await ok(['get', 'leases', '-n', 'kube-node-lease', '--no-headers'])).trim().split('\n').length === 3, 10000);
