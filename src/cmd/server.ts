@@ -4,10 +4,11 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { serve } from '../apiserver/index.js';
-import { startScheduling } from '../scheduler/in-process.js'; // scheduler + hollow nodes (S-scheduler)
-// controller manager wiring (owned by src/controllers)
-import { connect } from '../client/typed/index.js';
-import { startControllerManager } from '../controllers/index.js';
+// The other components are imported only after the API server serves (below), so their
+// module loading does not delay the ready line; type imports cost nothing at run time.
+import type { AgentHandlerMaps } from '../kubelet/in-server.js';
+
+interface Stoppable { stop(): Promise<void> | void }
 
 function portNumber(v: string): number {
   const n = Number(v);
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--simulate-nodes <n>', 'register N simulated (hollow) nodes that run pods without containers', (v: string) => { if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a count'); return Number(v); }, 0)
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration file (profiles, plugins, weights)')
     .option('--no-controllers', 'do not run the controller manager in this process')
+    .option('--node-name <name>', 'name of this process\'s node agent (default: the hostname)') // node agent
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
@@ -47,19 +49,42 @@ export async function main(argv: string[]): Promise<number> {
     const code = (err as { exitCode?: number }).exitCode;
     return typeof code === 'number' ? code : 1;
   }
-  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string }>();
+  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string }>();
   const started = Date.now();
-  const server = await serve({ dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port, ...tuningFromEnv() });
-  // --- scheduler and simulated nodes (S-scheduler) ---
-  const scheduling = await startScheduling({ kubeconfigPath: server.kubeconfigPath, simulateNodes: opts.simulateNodes, ...(opts.schedulerConfig ? { schedulerConfigPath: opts.schedulerConfig } : {}) });
-  // controller manager: in-process, leader-elected, a client of the API like any other
-  const controllerManager = opts.controllers ? startControllerManager({ rest: connect(server.kubeconfigPath, 'skiff-controller-manager') }) : undefined;
+  // node agent: its streaming handlers (logs, exec, port-forward) are filled once it runs
+  const streaming: AgentHandlerMaps = { subresource: new Map(), upgrade: new Map() };
+  const server = await serve({ dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port, ...tuningFromEnv(), subresourceHandlers: streaming.subresource, upgradeHandlers: streaming.upgrade });
   process.stdout.write(`skiff server ready at ${server.url} (port ${server.port}) in ${Date.now() - started} ms; kubeconfig: ${server.kubeconfigPath}\n`);
+  // The rest of the control plane are API clients like any other: they start right after the
+  // ready line, each loading its modules then. Stopped in reverse order.
+  const components: Stoppable[] = [];
+  const startComponents = async (): Promise<void> => {
+    // --- scheduler and simulated nodes (S-scheduler) ---
+    const { startScheduling } = await import('../scheduler/in-process.js');
+    components.push(await startScheduling({ kubeconfigPath: server.kubeconfigPath, simulateNodes: opts.simulateNodes, ...(opts.schedulerConfig ? { schedulerConfigPath: opts.schedulerConfig } : {}) }));
+    // controller manager: in-process, leader-elected, a client of the API like any other
+    if (opts.controllers) {
+      const [{ connect }, { startControllerManager }] = await Promise.all([import('../client/typed/index.js'), import('../controllers/index.js')]);
+      components.push(startControllerManager({ rest: connect(server.kubeconfigPath, 'skiff-controller-manager') }));
+    }
+    // node agent in-process unless --no-agent (owned by src/kubelet)
+    if (opts.agent) {
+      const { startAgentInServer } = await import('../kubelet/in-server.js');
+      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming }));
+    }
+  };
+  const componentsStarted = startComponents().catch((err: unknown) => {
+    process.stderr.write(`skiff server: a component failed to start: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  });
   return new Promise<number>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void (controllerManager?.stop() ?? Promise.resolve()).then(() => scheduling.stop()).then(() => server.close()).then(() => resolve(0), () => resolve(1));
+      void (async () => {
+        await componentsStarted;
+        for (const c of [...components].reverse()) await c.stop();
+        await server.close();
+      })().then(() => resolve(0), () => resolve(1));
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);

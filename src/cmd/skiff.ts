@@ -13,6 +13,7 @@ type CommandModule = { main(argv: string[]): Promise<number> };
 const clusterCommands: Record<string, string> = {
   server: './server.js',
   kubectl: './kubectl.js',
+  agent: './agent.js',
 };
 
 /** Engine commands (daemonless, like podman), one module each under src/cmd/engine/. */

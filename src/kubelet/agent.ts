@@ -1,0 +1,179 @@
+/**
+ * The node agent: registers this machine as a Node (with its Lease), runs the pods the
+ * scheduler binds to it as engine containers in CNI-networked sandboxes, and serves their
+ * logs and exec sessions through handlers the API server calls (when in the same process).
+ *
+ * Lifecycle: start() once; stop() ends the loops, watches and timers it started and is
+ * idempotent. Containers keep running after stop() (conmon watches them); the next agent
+ * adopts them.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { KubeObject } from '../api/types.js';
+import type { SubresourceHandler, UpgradeHandler } from '../apiserver/index.js';
+import { StatusError } from '../client/errors.js';
+import { SharedInformerFactory, keyOf, type Informer } from '../client/informers/index.js';
+import type { RestClient } from '../client/rest.js';
+import { ResourceClient, coreResources } from '../client/typed/index.js';
+import { WorkQueue, runWorkers } from '../client/workqueue/index.js';
+import { ContainerRuntime, type ContainerRecord } from '../engine/runtime/index.js';
+import { installUnreachableRoutes } from './cni.js';
+import type { EnvSources } from './env.js';
+import { EventRecorder } from './events.js';
+import { ImageManager } from './images.js';
+import { defaultNodeName, machineFacts, primaryAddress } from './machine.js';
+import { NodeRegistration } from './node-status.js';
+import type { Pod } from './pod-types.js';
+import { PodWorkers } from './pod-worker.js';
+import { Probes } from './probes.js';
+import { Sandboxes } from './sandbox.js';
+import { execHandler, logHandler } from './streaming.js';
+import { labelPodUid } from './container-config.js';
+import { tearDownVolumes } from './volumes.js';
+
+export interface AgentOptions {
+  rest: RestClient;
+  /** Default: the hostname, lower-cased. */
+  nodeName?: string;
+  /** The engine root (images and containers); default as the engine's. */
+  engineRoot: string;
+  /** The agent's own state: sandboxes, IPAM, volumes, logs. */
+  stateDir: string;
+  /** Pod workers running at once (default 32). */
+  workers?: number;
+  onError?: (err: unknown) => void;
+}
+
+const configMaps = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
+const secrets = { group: '', version: 'v1', resource: 'secrets', namespaced: true };
+
+function apiSources(rest: RestClient): EnvSources {
+  const cm = new ResourceClient(rest, configMaps);
+  const sec = new ResourceClient(rest, secrets);
+  const getData = async (client: ResourceClient, namespace: string, name: string): Promise<KubeObject | undefined> => {
+    try {
+      return await client.get(namespace, name);
+    } catch (err: unknown) {
+      if (err instanceof StatusError && err.code === 404) return undefined;
+      throw err;
+    }
+  };
+  return {
+    async configMap(namespace, name) {
+      const obj = await getData(cm, namespace, name) as { data?: Record<string, string>; binaryData?: Record<string, string> } | undefined;
+      if (!obj) return undefined;
+      const binary = Object.fromEntries(Object.entries(obj.binaryData ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]));
+      return { ...binary, ...(obj.data ?? {}) };
+    },
+    async secret(namespace, name) {
+      const obj = await getData(sec, namespace, name) as { data?: Record<string, string>; stringData?: Record<string, string> } | undefined;
+      if (!obj) return undefined;
+      return { ...Object.fromEntries(Object.entries(obj.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])), ...(obj.stringData ?? {}) };
+    },
+  };
+}
+
+export class NodeAgent {
+  readonly nodeName: string;
+  readonly hostIP: string;
+  private readonly onError: (err: unknown) => void;
+  private readonly runtime: ContainerRuntime;
+  private readonly registration: NodeRegistration;
+  private readonly informers: SharedInformerFactory;
+  private readonly queue = new WorkQueue();
+  private readonly events: EventRecorder;
+  private readonly probes: Probes;
+  private workers: PodWorkers | undefined;
+  private informer: Informer<Pod> | undefined;
+  private running: Promise<void> | undefined;
+  private stopped: Promise<void> | undefined;
+
+  constructor(private readonly o: AgentOptions) {
+    this.nodeName = o.nodeName ?? defaultNodeName();
+    this.hostIP = primaryAddress();
+    this.onError = o.onError ?? (() => undefined);
+    this.runtime = new ContainerRuntime(o.engineRoot);
+    this.registration = new NodeRegistration(o.rest, { name: this.nodeName, address: this.hostIP, storageDir: o.stateDir }, this.onError);
+    this.informers = new SharedInformerFactory(o.rest, { onError: this.onError });
+    this.events = new EventRecorder(o.rest, this.nodeName, this.onError);
+    this.probes = new Probes(this.runtime, this.events, (key) => this.workers?.tracked.get(key)?.sandbox?.ip ?? '', (key) => this.queue.add(key));
+  }
+
+  async start(): Promise<void> {
+    await mkdir(this.o.stateDir, { recursive: true });
+    await installUnreachableRoutes();
+    await this.registration.register();
+    this.registration.start();
+    const adoptable = await this.engineContainersByPod();
+    const facts = machineFacts(this.o.stateDir);
+    this.informer = this.informers.forResource<Pod>(coreResources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
+    this.workers = new PodWorkers({
+      runtime: this.runtime, images: new ImageManager(this.o.engineRoot), events: this.events, sources: apiSources(this.o.rest),
+      stateDir: this.o.stateDir, nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes },
+      pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
+      sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP), probes: this.probes, adoptable, onError: this.onError,
+    });
+    this.informer.addEventHandler({
+      onAdd: (p) => this.queue.add(keyOf(p)),
+      onUpdate: (_old, p) => this.queue.add(keyOf(p)),
+      onDelete: (p) => this.queue.add(keyOf(p)),
+    });
+    this.informers.start();
+    await this.informer.waitForSync();
+    this.running = runWorkers(this.queue, this.o.workers ?? 32, (key) => this.workers!.sync(key), (_key, err) => this.onError(err));
+    await this.removeOrphans(adoptable);
+  }
+
+  /** Engine containers this agent made before (pod uid label), grouped by pod. */
+  private async engineContainersByPod(): Promise<Map<string, ContainerRecord[]>> {
+    const byPod = new Map<string, ContainerRecord[]>();
+    for (const r of await this.runtime.list({ all: true })) {
+      const uid = r.config.labels[labelPodUid];
+      if (uid) byPod.set(uid, [...(byPod.get(uid) ?? []), r]);
+    }
+    return byPod;
+  }
+
+  /** Containers and sandboxes of pods that no longer exist on this node. */
+  private async removeOrphans(adoptable: Map<string, ContainerRecord[]>): Promise<void> {
+    const live = new Set(this.informer!.lister.list().map((p) => p.metadata?.uid ?? ''));
+    const sandboxes = new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP);
+    for (const [uid, records] of [...adoptable]) {
+      if (live.has(uid)) continue;
+      adoptable.delete(uid);
+      for (const r of records) await this.runtime.remove(r.id, { force: true }).catch(this.onError);
+      await tearDownVolumes(this.o.stateDir, uid).catch(this.onError);
+      await sandboxes.tearDown(uid).catch(this.onError);
+    }
+  }
+
+  /** The API server's handlers for pods/log (plain) and pods/exec (upgrade). */
+  handlers(): { subresource: Map<string, SubresourceHandler>; upgrade: Map<string, UpgradeHandler> } {
+    const deps = { runtime: this.runtime, byUid: (uid: string) => this.workers?.byUid(uid) };
+    return {
+      subresource: new Map([['/pods/log', logHandler(deps)]]),
+      upgrade: new Map([['/pods/exec', execHandler(deps, this.onError)]]),
+    };
+  }
+
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.registration.stop();
+      this.probes.stopAll();
+      this.queue.shutDown();
+      await this.running;
+      await this.informers.stop();
+    })();
+    return this.stopped;
+  }
+}
+
+export async function startAgent(o: AgentOptions): Promise<NodeAgent> {
+  const agent = new NodeAgent(o);
+  await agent.start();
+  return agent;
+}
+
+export function defaultAgentStateDir(dataDir: string): string {
+  return join(dataDir, 'agent');
+}

@@ -1,0 +1,117 @@
+/**
+ * Pod networking through the CNI plugins of Debian's containernetworking-plugins, invoked
+ * as the CNI spec says (network config on stdin, CNI_* in the environment, result JSON on
+ * stdout): loopback for lo, bridge (cni0) with host-local IPAM from the node's /24 for
+ * eth0, portmap only for pods with hostPorts.
+ *
+ * Safety (HOST-NOTES): the bridge runs with isGateway false, so the plugin never turns on
+ * ip_forward; the agent gives cni0 the gateway address itself. No masquerade either. The
+ * agent also installs unreachable routes for the cluster and service CIDRs, so a packet
+ * for an unknown pod or service IP is refused here instead of following the default route.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export const cniBinDir = '/usr/lib/cni';
+export const bridgeName = 'cni0';
+const cniVersion = '1.0.0';
+
+export interface PortMapping { hostPort: number; containerPort: number; protocol: string; hostIP?: string }
+
+export interface CniCall {
+  command: 'ADD' | 'DEL';
+  containerId: string;
+  netnsPath: string;
+  ifName: string;
+  config: Record<string, unknown>;
+}
+
+export function invokePlugin(call: CniCall): Promise<Record<string, unknown>> {
+  const type = String(call.config.type);
+  return new Promise((resolve, reject) => {
+    const child = spawn(`${cniBinDir}/${type}`, [], {
+      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', CNI_COMMAND: call.command, CNI_CONTAINERID: call.containerId, CNI_NETNS: call.netnsPath, CNI_IFNAME: call.ifName, CNI_PATH: cniBinDir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code === 0) {
+        resolve(out.trim() === '' ? {} : (JSON.parse(out) as Record<string, unknown>));
+        return;
+      }
+      // A failing plugin writes an error object ({code, msg, details}) on stdout.
+      let message = err.trim() || out.trim();
+      try {
+        const parsed = JSON.parse(out) as { msg?: string; details?: string };
+        if (parsed.msg) message = parsed.details ? `${parsed.msg}: ${parsed.details}` : parsed.msg;
+      } catch {
+        // Not JSON: keep the raw text.
+      }
+      reject(new Error(`CNI plugin ${type} ${call.command} failed: ${message}`));
+    });
+    child.stdin.end(JSON.stringify(call.config));
+  });
+}
+
+export function bridgeConfig(podCidr: string, ipamDataDir: string): Record<string, unknown> {
+  const gateway = podCidr.replace(/\.0\/24$/, '.1');
+  return {
+    cniVersion, name: 'skiff', type: 'bridge', bridge: bridgeName, isGateway: false, ipMasq: false, hairpinMode: true,
+    ipam: { type: 'host-local', ranges: [[{ subnet: podCidr, gateway }]], dataDir: ipamDataDir },
+  };
+}
+
+export function loopbackConfig(): Record<string, unknown> {
+  return { cniVersion, name: 'skiff-lo', type: 'loopback' };
+}
+
+export function portmapConfig(mappings: readonly PortMapping[], prevResult: Record<string, unknown>): Record<string, unknown> {
+  return {
+    cniVersion, name: 'skiff', type: 'portmap', capabilities: { portMappings: true }, snat: false,
+    runtimeConfig: { portMappings: mappings.map((m) => ({ hostPort: m.hostPort, containerPort: m.containerPort, protocol: m.protocol.toLowerCase(), ...(m.hostIP ? { hostIP: m.hostIP } : {}) })) },
+    prevResult,
+  };
+}
+
+/** The pod's IPv4 address from a bridge ADD result. */
+export function resultAddress(result: Record<string, unknown>): string | undefined {
+  const ips = result.ips as Array<{ address?: string }> | undefined;
+  return ips?.[0]?.address?.split('/')[0];
+}
+
+async function ip(args: string[]): Promise<string> {
+  const { stdout } = await run('ip', args);
+  return stdout;
+}
+
+/** Gives cni0 the node's gateway address (idempotent). */
+export async function ensureBridgeAddress(podCidr: string): Promise<void> {
+  const gateway = `${podCidr.replace(/\.0\/24$/, '.1')}/24`;
+  const shown = await ip(['-o', '-4', 'addr', 'show', 'dev', bridgeName]);
+  if (!shown.includes(` ${gateway} `)) await ip(['addr', 'replace', gateway, 'dev', bridgeName]);
+}
+
+/** Unreachable routes for the cluster and service CIDRs in the agent's namespace. */
+export async function installUnreachableRoutes(): Promise<void> {
+  for (const cidr of ['10.42.0.0/16', '10.43.0.0/16']) await ip(['route', 'replace', 'unreachable', cidr]);
+}
+
+export async function createNetns(name: string): Promise<string> {
+  await ip(['netns', 'add', name]);
+  return `/run/netns/${name}`;
+}
+
+export async function deleteNetns(name: string): Promise<void> {
+  try {
+    await ip(['netns', 'delete', name]);
+  } catch (err: unknown) {
+    // Already gone is what we wanted.
+    if (!/No such file|Cannot remove/.test(String((err as Error).message))) throw err;
+  }
+}

@@ -1,0 +1,142 @@
+/**
+ * Node registration and heartbeats: the Node object (capacity, allocatable, addresses,
+ * nodeInfo, conditions, a pod CIDR picked from 10.42.0.0/16), its Lease in kube-node-lease
+ * renewed every 10 s, and the status re-posted every minute or when a condition changes.
+ */
+import type { KubeObject } from '../api/types.js';
+import { StatusError } from '../client/errors.js';
+import type { RestClient } from '../client/rest.js';
+import { ResourceClient, coreResources } from '../client/typed/index.js';
+import { machineFacts, pressure, type MachineFacts } from './machine.js';
+import { kubeTime } from './pod-types.js';
+
+export interface NodeIdentity { name: string; address: string; storageDir: string; labels?: Record<string, string>; maxPods?: number }
+
+type Condition = { type: string; status: string; reason: string; message: string; lastHeartbeatTime: string; lastTransitionTime: string };
+
+const leaseSeconds = 40;
+
+/** The lowest 10.42.N.0/24 no other Node has. */
+export function choosePodCidr(taken: ReadonlySet<string>): string {
+  for (let i = 0; i < 256; i++) {
+    const cidr = `10.42.${i}.0/24`;
+    if (!taken.has(cidr)) return cidr;
+  }
+  throw new Error('no free /24 left in the cluster CIDR 10.42.0.0/16');
+}
+
+export function nodeConditions(p: { memory: boolean; disk: boolean; pid: boolean }, previous: readonly Condition[], now: string): Condition[] {
+  const wanted: Array<[string, boolean, string, string, string, string]> = [
+    ['MemoryPressure', p.memory, 'KubeletHasInsufficientMemory', 'kubelet has insufficient memory available', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'],
+    ['DiskPressure', p.disk, 'KubeletHasDiskPressure', 'kubelet has disk pressure', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'],
+    ['PIDPressure', p.pid, 'KubeletHasInsufficientPID', 'kubelet has insufficient PID available', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'],
+  ];
+  const out: Condition[] = wanted.map(([type, on, rOn, mOn, rOff, mOff]) => {
+    const status = on ? 'True' : 'False';
+    const before = previous.find((c) => c.type === type);
+    return { type, status, reason: on ? rOn : rOff, message: on ? mOn : mOff, lastHeartbeatTime: now, lastTransitionTime: before?.status === status ? before.lastTransitionTime : now };
+  });
+  const ready = previous.find((c) => c.type === 'Ready');
+  out.push({ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: ready?.status === 'True' ? ready.lastTransitionTime : now });
+  return out;
+}
+
+export function nodeStatus(id: NodeIdentity, m: MachineFacts, conditions: Condition[]): Record<string, unknown> {
+  const capacity = { cpu: String(m.cpus), memory: `${Math.floor(m.memoryBytes / 1024)}Ki`, pods: String(m.maxPods), 'ephemeral-storage': `${Math.floor(m.ephemeralStorageBytes / 1024)}Ki` };
+  return {
+    capacity, allocatable: { ...capacity },
+    conditions,
+    addresses: [{ type: 'InternalIP', address: id.address }, { type: 'Hostname', address: id.name }],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: m.machineID, systemUUID: m.machineID, bootID: m.bootID, kernelVersion: m.kernelVersion, osImage: m.osImage,
+      containerRuntimeVersion: 'skiff://0.1.0', kubeletVersion: 'v1.32.0-skiff', kubeProxyVersion: 'v1.32.0-skiff', operatingSystem: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch,
+    },
+  };
+}
+
+export class NodeRegistration {
+  private readonly nodes: ResourceClient;
+  private readonly leases: ResourceClient;
+  private timer: NodeJS.Timeout | undefined;
+  private lastStatusPost = 0;
+  private lastPressure = '';
+  private nodeUid: string | undefined;
+  podCidr = '';
+
+  constructor(rest: RestClient, private readonly id: NodeIdentity, private readonly onError: (err: unknown) => void) {
+    this.nodes = new ResourceClient(rest, coreResources.nodes);
+    this.leases = new ResourceClient(rest, coreResources.leases);
+  }
+
+  /** Creates (or adopts) the Node, posts its status and the first Lease. */
+  async register(): Promise<void> {
+    let node: KubeObject;
+    try {
+      node = await this.nodes.get(undefined, this.id.name);
+    } catch (err: unknown) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      const all = await this.nodes.list(undefined);
+      const taken = new Set(all.items.map((n) => (n.spec as { podCIDR?: string } | undefined)?.podCIDR ?? ''));
+      const cidr = choosePodCidr(taken);
+      node = await this.nodes.create(undefined, {
+        apiVersion: 'v1', kind: 'Node',
+        metadata: { name: this.id.name, labels: { 'kubernetes.io/hostname': this.id.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64', ...this.id.labels }, annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
+        spec: { podCIDR: cidr, podCIDRs: [cidr] },
+      });
+    }
+    this.nodeUid = node.metadata?.uid;
+    const spec = (node.spec ?? {}) as { podCIDR?: string };
+    if (!spec.podCIDR) {
+      const all = await this.nodes.list(undefined);
+      const cidr = choosePodCidr(new Set(all.items.map((n) => (n.spec as { podCIDR?: string } | undefined)?.podCIDR ?? '')));
+      node = await this.nodes.patch(undefined, this.id.name, 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } });
+    }
+    this.podCidr = ((node.spec ?? {}) as { podCIDR?: string }).podCIDR ?? '';
+    await this.postStatus(node);
+    await this.renewLease();
+  }
+
+  start(): void {
+    this.timer = setInterval(() => {
+      this.heartbeat().catch(this.onError);
+    }, 10_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  private async heartbeat(): Promise<void> {
+    await this.renewLease();
+    const p = pressure(this.id.storageDir);
+    const key = JSON.stringify(p);
+    if (key !== this.lastPressure || Date.now() - this.lastStatusPost > 60_000) await this.postStatus(await this.nodes.get(undefined, this.id.name));
+  }
+
+  private async postStatus(node: KubeObject): Promise<void> {
+    const p = pressure(this.id.storageDir);
+    this.lastPressure = JSON.stringify(p);
+    const previous = (((node.status ?? {}) as { conditions?: Condition[] }).conditions) ?? [];
+    const status = nodeStatus(this.id, machineFacts(this.id.storageDir, this.id.maxPods), nodeConditions(p, previous, kubeTime()));
+    await this.nodes.patch(undefined, this.id.name, 'merge', { status }, { subresource: 'status' });
+    this.lastStatusPost = Date.now();
+  }
+
+  private async renewLease(): Promise<void> {
+    const renewTime = new Date().toISOString().replace(/Z$/, '000Z');
+    const spec = { holderIdentity: this.id.name, leaseDurationSeconds: leaseSeconds, renewTime };
+    try {
+      const current = await this.leases.get('kube-node-lease', this.id.name);
+      await this.leases.update({ ...current, spec: { ...(current.spec as Record<string, unknown>), ...spec } });
+    } catch (err: unknown) {
+      if (!(err instanceof StatusError && err.code === 404)) throw err;
+      await this.leases.create('kube-node-lease', {
+        apiVersion: 'coordination.k8s.io/v1', kind: 'Lease',
+        metadata: { name: this.id.name, namespace: 'kube-node-lease', ...(this.nodeUid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: this.id.name, uid: this.nodeUid }] } : {}) },
+        spec,
+      });
+    }
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * The pod status a kubelet reports, computed from what the agent observed: phase (as
+ * upstream's getPhase), conditions (transition times kept while unchanged), IPs, QoS class
+ * and one ContainerStatus per container. Pure, so it is unit-tested without containers.
+ */
+import type { ContainerSpec, ContainerStateView, ContainerStatusView, Pod, PodCondition, PodStatusView } from './pod-types.js';
+
+export interface ObservedContainer {
+  name: string;
+  image: string;
+  imageID: string;
+  containerID?: string;
+  state: ContainerStateView;
+  lastState: ContainerStateView;
+  restartCount: number;
+  ready: boolean;
+  started: boolean;
+}
+
+export interface ObservedPod {
+  podIP?: string;
+  hostIP: string;
+  startTime: string;
+  sandboxReady: boolean;
+  containers: ObservedContainer[];
+  now: string;
+}
+
+export function qosClass(containers: readonly ContainerSpec[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  let any = false;
+  let guaranteed = true;
+  for (const c of containers) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) any = true;
+    for (const r of ['cpu', 'memory']) {
+      const l = lim[r];
+      const q = req[r] ?? l;
+      if (!l || q !== l) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+export function podPhase(restartPolicy: string, containers: readonly ObservedContainer[]): PodStatusView['phase'] {
+  let running = 0;
+  let waiting = 0;
+  let stopped = 0;
+  let succeeded = 0;
+  for (const c of containers) {
+    if (c.state.running) running++;
+    else if (c.state.terminated) {
+      stopped++;
+      if (c.state.terminated.exitCode === 0) succeeded++;
+    } else if (c.lastState.terminated) stopped++;
+    else waiting++;
+  }
+  if (waiting > 0) return 'Pending';
+  if (running > 0) return 'Running';
+  if (stopped > 0) {
+    if (restartPolicy === 'Always') return 'Running';
+    if (stopped === succeeded) return 'Succeeded';
+    if (restartPolicy === 'Never') return 'Failed';
+    return 'Running';
+  }
+  return 'Pending';
+}
+
+function condition(previous: readonly PodCondition[], type: string, ok: boolean, now: string, reason?: string, message?: string): PodCondition {
+  const status = ok ? 'True' : 'False';
+  const before = previous.find((c) => c.type === type);
+  return {
+    type, status, lastProbeTime: null,
+    lastTransitionTime: before && before.status === status && before.lastTransitionTime ? before.lastTransitionTime : now,
+    ...(!ok && reason ? { reason } : {}), ...(!ok && message ? { message } : {}),
+  };
+}
+
+export function computePodStatus(pod: Pod, o: ObservedPod): PodStatusView {
+  const previous = (pod.status?.conditions ?? []) as PodCondition[];
+  const phase = podPhase(pod.spec.restartPolicy ?? 'Always', o.containers);
+  const done = phase === 'Succeeded' || phase === 'Failed';
+  const notReady = o.containers.filter((c) => !c.ready).map((c) => c.name);
+  const allReady = notReady.length === 0 && o.containers.length > 0;
+  const notReadyMessage = `containers with unready status: [${notReady.join(' ')}]`;
+  const conditions = [
+    condition(previous, 'PodReadyToStartContainers', o.sandboxReady && !done, o.now),
+    condition(previous, 'Initialized', true, o.now),
+    condition(previous, 'Ready', allReady, o.now, done ? 'PodCompleted' : 'ContainersNotReady', done ? undefined : notReadyMessage),
+    condition(previous, 'ContainersReady', allReady, o.now, done ? 'PodCompleted' : 'ContainersNotReady', done ? undefined : notReadyMessage),
+    condition(previous, 'PodScheduled', true, o.now),
+  ];
+  const statuses: ContainerStatusView[] = o.containers.map((c) => ({
+    name: c.name, state: c.state, lastState: c.lastState, ready: c.ready, restartCount: c.restartCount,
+    image: c.image, imageID: c.imageID, ...(c.containerID ? { containerID: c.containerID } : {}), started: c.started,
+  }));
+  return {
+    phase, conditions,
+    hostIP: o.hostIP, hostIPs: [{ ip: o.hostIP }],
+    ...(o.podIP ? { podIP: o.podIP, podIPs: [{ ip: o.podIP }] } : {}),
+    startTime: o.startTime,
+    qosClass: qosClass(pod.spec.containers),
+    containerStatuses: statuses,
+  };
+}
+
+/** Whether a restart policy restarts a container that exited with this code. */
+export function shouldRestart(restartPolicy: string, exitCode: number): boolean {
+  return restartPolicy === 'Always' || (restartPolicy === 'OnFailure' && exitCode !== 0);
+}
+
+/** The kubelet's crash back-off: 10 s doubling to 5 min; the first restart is immediate. */
+export function nextBackoffSeconds(previousSeconds: number): number {
+  return previousSeconds === 0 ? 10 : Math.min(300, previousSeconds * 2);
+}

@@ -1,0 +1,88 @@
+/**
+ * A pod's sandbox: its network namespace (named skiff-<uid>) wired by the CNI plugins, or
+ * the node's own namespace for hostNetwork pods. What was set up is saved under the agent's
+ * state dir, so teardown (also after an agent restart) undoes exactly that.
+ */
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { bridgeConfig, createNetns, deleteNetns, ensureBridgeAddress, invokePlugin, loopbackConfig, portmapConfig, resultAddress, type PortMapping } from './cni.js';
+
+export interface SandboxRecord {
+  podUid: string;
+  hostNetwork: boolean;
+  netnsName?: string;
+  netnsPath?: string;
+  ip: string;
+  portMappings: PortMapping[];
+  bridgeResult?: Record<string, unknown>;
+}
+
+export class Sandboxes {
+  constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string) {}
+
+  private file(uid: string): string {
+    return join(this.stateDir, 'sandboxes', `${uid}.json`);
+  }
+
+  async read(uid: string): Promise<SandboxRecord | undefined> {
+    try {
+      return JSON.parse(await readFile(this.file(uid), 'utf8')) as SandboxRecord;
+    } catch (err: unknown) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async setUp(uid: string, hostNetwork: boolean, portMappings: PortMapping[]): Promise<SandboxRecord> {
+    const existing = await this.read(uid);
+    if (existing) return existing;
+    await mkdir(join(this.stateDir, 'sandboxes'), { recursive: true });
+    if (hostNetwork) {
+      const record: SandboxRecord = { podUid: uid, hostNetwork: true, ip: this.hostIP, portMappings: [] };
+      await writeFile(this.file(uid), JSON.stringify(record));
+      return record;
+    }
+    const netnsName = `skiff-${uid.replace(/-/g, '').slice(0, 16)}`;
+    const netnsPath = await createNetns(netnsName);
+    const record: SandboxRecord = { podUid: uid, hostNetwork: false, netnsName, netnsPath, ip: '', portMappings };
+    // Saved before the plugins run: a half-made sandbox is still torn down later.
+    await writeFile(this.file(uid), JSON.stringify(record));
+    try {
+      await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'lo', config: loopbackConfig() });
+      const result = await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) });
+      await ensureBridgeAddress(this.podCidr());
+      if (portMappings.length > 0) await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: portmapConfig(portMappings, result) });
+      record.ip = resultAddress(result) ?? '';
+      record.bridgeResult = result;
+      await writeFile(this.file(uid), JSON.stringify(record));
+      return record;
+    } catch (err: unknown) {
+      await this.tearDown(uid);
+      throw err;
+    }
+  }
+
+  private ipamDir(): string {
+    return join(this.stateDir, 'ipam');
+  }
+
+  /** Undoes setUp; safe to repeat. */
+  async tearDown(uid: string): Promise<void> {
+    const record = await this.read(uid);
+    if (!record) return;
+    if (!record.hostNetwork && record.netnsPath && record.netnsName) {
+      if (record.portMappings.length > 0 && record.bridgeResult) {
+        await invokePlugin({ command: 'DEL', containerId: uid, netnsPath: record.netnsPath, ifName: 'eth0', config: portmapConfig(record.portMappings, record.bridgeResult) });
+      }
+      const del = { command: 'DEL' as const, containerId: uid, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) };
+      try {
+        await invokePlugin({ ...del, netnsPath: record.netnsPath });
+      } catch {
+        // The namespace is gone or broken: an empty CNI_NETNS still releases the IP (CNI spec).
+        await invokePlugin({ ...del, netnsPath: '' });
+      }
+      await deleteNetns(record.netnsName);
+    }
+    await rm(this.file(uid), { force: true });
+  }
+}

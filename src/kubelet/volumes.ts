@@ -1,0 +1,89 @@
+/**
+ * Pod volumes on the node, under <state>/pods/<uid>/volumes/<name>: emptyDir (a folder, or
+ * tmpfs for medium Memory), hostPath (the node's path itself), configMap and secret (one
+ * file per key, or per listed item). Kinds not supported yet get an empty folder, so the
+ * pod still starts.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, normalize } from 'node:path';
+import { promisify } from 'node:util';
+import type { VolumeMount } from '../engine/runtime/index.js';
+import type { EnvSources } from './env.js';
+import type { Pod, VolumeSpec } from './pod-types.js';
+
+const run = promisify(execFile);
+
+export function podDir(stateDir: string, uid: string): string {
+  return join(stateDir, 'pods', uid);
+}
+
+/** Raised when a referenced ConfigMap/Secret is missing (the pod waits in ContainerCreating). */
+export class VolumeSetupError extends Error {}
+
+async function writeKeys(dir: string, data: Record<string, string>, items: Array<{ key: string; path: string }> | undefined, mode: number): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  const entries = items ? items.filter((i) => i.key in data).map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
+  for (const [path, value] of entries) {
+    const target = normalize(join(dir, path));
+    if (!target.startsWith(`${dir}/`)) throw new VolumeSetupError(`invalid item path ${path}`);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, value, { mode });
+  }
+}
+
+async function isMountPoint(path: string): Promise<boolean> {
+  const mounts = await readFile('/proc/self/mounts', 'utf8');
+  return mounts.split('\n').some((l) => l.split(' ')[1] === path);
+}
+
+/** Makes every volume's host folder; returns name -> host path. */
+export async function setUpVolumes(stateDir: string, pod: Pod, sources: EnvSources): Promise<Map<string, string>> {
+  const uid = pod.metadata?.uid ?? '';
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const paths = new Map<string, string>();
+  for (const v of pod.spec.volumes ?? []) paths.set(v.name, await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, namespace, sources));
+  return paths;
+}
+
+async function setUpVolume(dir: string, v: VolumeSpec, namespace: string, sources: EnvSources): Promise<string> {
+  if (v.hostPath) {
+    if (v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
+    return v.hostPath.path;
+  }
+  if (v.configMap || v.secret) {
+    const data = v.configMap ? await sources.configMap(namespace, v.configMap.name) : await sources.secret(namespace, v.secret!.secretName);
+    const optional = (v.configMap ?? v.secret)?.optional === true;
+    if (!data && !optional) throw new VolumeSetupError(v.configMap ? `configmap "${v.configMap.name}" not found` : `secret "${v.secret!.secretName}" not found`);
+    await writeKeys(dir, data ?? {}, (v.configMap ?? v.secret)?.items, 0o644);
+    return dir;
+  }
+  await mkdir(dir, { recursive: true });
+  if (v.emptyDir?.medium === 'Memory' && !(await isMountPoint(dir))) {
+    const size = v.emptyDir.sizeLimit ? [`-o`, `size=${v.emptyDir.sizeLimit.replace(/i$/, '')}`] : [];
+    await run('mount', ['-t', 'tmpfs', ...size, 'tmpfs', dir]);
+  }
+  return dir;
+}
+
+/** The engine mounts for one container. */
+export function containerMounts(volumePaths: ReadonlyMap<string, string>, mounts: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>, pod: Pod): VolumeMount[] {
+  const out: VolumeMount[] = [];
+  for (const m of mounts) {
+    const base = volumePaths.get(m.name);
+    if (!base) throw new VolumeSetupError(`volume "${m.name}" not found in the pod`);
+    const spec = pod.spec.volumes?.find((v) => v.name === m.name);
+    const readOnly = m.readOnly === true || Boolean(spec?.configMap || spec?.secret);
+    out.push({ source: m.subPath ? join(base, m.subPath) : base, destination: m.mountPath, readOnly });
+  }
+  return out;
+}
+
+/** Unmounts tmpfs volumes and removes the pod's folder. */
+export async function tearDownVolumes(stateDir: string, uid: string): Promise<void> {
+  const dir = podDir(stateDir, uid);
+  const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+  for (const m of mounts.reverse()) await run('umount', [m]);
+  await rm(dir, { recursive: true, force: true });
+}
