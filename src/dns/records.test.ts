@@ -10,7 +10,7 @@ const zone = new ClusterZone(
   [
     service('web', { clusterIP: '10.43.0.20', ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { port: 9000 }] }),
     service('db', { clusterIP: 'None', ports: [{ name: 'pg', port: 5432 }] }, 'data'),
-    service('ext', { type: 'ExternalName', externalName: 'example.org' } as never),
+    service('ext', { type: 'ExternalName', externalName: 'example.org' }),
     service('dual', { clusterIPs: ['10.43.0.30', 'fd00::30'], ports: [{ port: 80 }] }),
   ],
   [slice('db', [{ name: 'pg', port: 5433 }], [

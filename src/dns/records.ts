@@ -59,7 +59,7 @@ export class ClusterZone {
     const base = `${(svc.metadata?.name ?? '').toLowerCase()}.${ns}.svc.${this.zone}`;
     const spec = svc.spec ?? {};
     if (spec.type === 'ExternalName') {
-      const target = (spec as { externalName?: string }).externalName;
+      const target = spec.externalName;
       if (target) this.node(base).CNAME = canonical(target);
       return;
     }

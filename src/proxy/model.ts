@@ -36,6 +36,8 @@ export interface ServicePortEntry {
 interface ServicePortSpec { name?: string; port: number; protocol?: string; nodePort?: number; targetPort?: number | string }
 interface ServiceSpecView {
   type?: string;
+  selector?: Record<string, string>;
+  externalName?: string;
   clusterIP?: string;
   clusterIPs?: string[];
   ports?: ServicePortSpec[];
