@@ -194,4 +194,28 @@ spec: {selector: {app: ep}, ports: [{name: http, port: 80, targetPort: 8080}]}
       return ep.subsets === undefined;
     }, 20_000, 200);
   });
+
+  test('rollout pause, resume and restart; a stuck rollout ends rollout status with the deadline error', async () => {
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'ctl', image: 'nginx:1', replicas: 2 }));
+    await ok(['rollout', 'status', 'deployment/ctl', '--timeout=30s']);
+    const rsNames = async (): Promise<string[]> => (await ok(['get', 'rs', '-l', 'app=ctl', '-o', 'name'])).trim().split('\n').filter(Boolean);
+    await ok(['rollout', 'pause', 'deployment/ctl']);
+    await ok(['set', 'image', 'deployment/ctl', 'c=nginx:2']);
+    await eventually(async () => (await ok(['get', 'deployment', 'ctl', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}'])).trim() === 'DeploymentPaused', 10_000, 200);
+    assert.equal((await rsNames()).length, 1, 'paused: no new ReplicaSet');
+    await ok(['rollout', 'resume', 'deployment/ctl']);
+    await ok(['rollout', 'status', 'deployment/ctl', '--timeout=30s']);
+    assert.equal((await rsNames()).length, 2);
+    await ok(['rollout', 'restart', 'deployment/ctl']);
+    await ok(['rollout', 'status', 'deployment/ctl', '--timeout=30s']);
+    assert.equal((await rsNames()).length, 3, 'restart makes a new revision');
+    assert.match(await ok(['rollout', 'history', 'deployment/ctl']), /^3\s/m);
+
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'stuck', image: 'nginx:1', replicas: 1, extra: '  progressDeadlineSeconds: 2\n' }));
+    await ok(['rollout', 'status', 'deployment/stuck', '--timeout=30s']);
+    await ok(['patch', 'deployment', 'stuck', '--type=merge', '-p', JSON.stringify({ spec: { template: { spec: { nodeSelector: { 'skiff.dev/e2e-nowhere': 'true' } } } } })]);
+    const r = await k.run(['rollout', 'status', 'deployment/stuck', '--timeout=30s']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /deployment "stuck" exceeded its progress deadline/);
+  });
 });
