@@ -1,0 +1,145 @@
+/**
+ * Pod features on a real node agent, with the real kubectl, in one server: crash loops and
+ * `logs --previous`, two containers sharing an emptyDir and localhost, ConfigMap and Secret
+ * env and volumes, a liveness probe restarting a container, a run-to-completion pod.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startNodeServer, type NodeServer } from './kubelet-fixture.js';
+
+interface PodJson { status: { phase: string; containerStatuses?: Array<{ name: string; restartCount: number; ready: boolean; state: { waiting?: { reason: string }; terminated?: { reason: string; exitCode: number } } }> } }
+
+async function podJson(s: NodeServer, name: string): Promise<PodJson | undefined> {
+  const r = await s.kubectl(['get', 'pod', name, '-o', 'json']);
+  return r.code === 0 ? (JSON.parse(r.stdout) as PodJson) : undefined;
+}
+
+const manifests = `apiVersion: v1
+kind: ConfigMap
+metadata: {name: cfg}
+data: {color: blue}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: creds}
+stringData: {password: s3cret}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: crash}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: IfNotPresent, command: [sh, -c, 'echo last words; exit 1']}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: shared}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{name: data, emptyDir: {}}]
+  containers:
+  - name: writer
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, 'echo shared-data > /data/f; exec httpd -f -p 8080 -h /data']
+    volumeMounts: [{name: data, mountPath: /data}]
+  - name: reader
+    image: busybox
+    imagePullPolicy: Never
+    command: [sleep, '3600']
+    volumeMounts: [{name: data, mountPath: /shared, readOnly: true}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: conf, labels: {tier: web}}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes:
+  - {name: cfg, configMap: {name: cfg}}
+  - {name: creds, secret: {secretName: creds}}
+  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sleep, '3600']
+    env:
+    - {name: COLOR, valueFrom: {configMapKeyRef: {name: cfg, key: color}}}
+    - {name: TIER, valueFrom: {fieldRef: {fieldPath: "metadata.labels['tier']"}}}
+    - {name: MSG, value: 'color is $(COLOR)'}
+    envFrom: [{secretRef: {name: creds}, prefix: SECRET_}]
+    volumeMounts: [{name: cfg, mountPath: /etc/cfg}, {name: creds, mountPath: /etc/creds}]
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: live}
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, 'touch /tmp/healthy; sleep 1; rm /tmp/healthy; sleep 3600']
+    livenessProbe: {exec: {command: [cat, /tmp/healthy]}, periodSeconds: 1, failureThreshold: 2}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: once}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'echo done']}
+`;
+
+test('crash loops, shared emptyDir and localhost, configMap/secret env and volumes, liveness restarts, run to completion', async (t) => {
+  const s = await startNodeServer();
+  t.after(() => s.stop());
+  const applied = await s.kubectl(['apply', '-f', '-'], { stdin: manifests });
+  assert.equal(applied.code, 0, applied.stderr);
+
+  await t.test('a crashing container reaches CrashLoopBackOff and logs --previous shows its last words', async () => {
+    await s.waitFor('CrashLoopBackOff', async () => {
+      const r = await s.kubectl(['get', 'pod', 'crash']);
+      return /crash\s+0\/1\s+CrashLoopBackOff\s+[1-9]/.test(r.stdout) ? true : undefined;
+    });
+    const previous = await s.kubectl(['logs', 'crash', '--previous']);
+    assert.equal(previous.stdout, 'last words\n', previous.stderr);
+    const describe = await s.kubectl(['describe', 'pod', 'crash']);
+    assert.match(describe.stdout, /BackOff\s.*Back-off restarting failed container main/);
+    assert.match(describe.stdout, /Last State:\s+Terminated\n\s+Reason:\s+Error\n\s+Exit Code:\s+1/);
+  });
+
+  await t.test('two containers share an emptyDir and talk over localhost', async () => {
+    await s.waitFor('shared running', async () => ((await podJson(s, 'shared'))?.status.phase === 'Running' && (await s.kubectl(['get', 'pod', 'shared'])).stdout.includes('2/2') ? true : undefined));
+    const read = await s.kubectl(['exec', 'shared', '-c', 'reader', '--', 'cat', '/shared/f']);
+    assert.equal(read.stdout, 'shared-data\n', read.stderr);
+    const viaLocalhost = await s.kubectl(['exec', 'shared', '-c', 'reader', '--', 'wget', '-qO-', 'http://127.0.0.1:8080/f']);
+    assert.equal(viaLocalhost.stdout, 'shared-data\n', viaLocalhost.stderr);
+    const readOnly = await s.kubectl(['exec', 'shared', '-c', 'reader', '--', 'touch', '/shared/x']);
+    assert.notEqual(readOnly.code, 0);
+  });
+
+  await t.test('configMap and secret reach env and files', async () => {
+    await s.waitFor('conf running', async () => ((await podJson(s, 'conf'))?.status.phase === 'Running' ? true : undefined));
+    const env = await s.kubectl(['exec', 'conf', '--', 'sh', '-c', 'echo "$COLOR|$TIER|$MSG|$SECRET_password"; cat /etc/cfg/color; echo; cat /etc/creds/password']);
+    assert.equal(env.stdout, 'blue|web|color is blue|s3cret\nblue\ns3cret', env.stderr);
+  });
+
+  await t.test('a failing liveness probe restarts the container', async () => {
+    await s.waitFor('a liveness restart', async () => ((await podJson(s, 'live'))?.status.containerStatuses?.[0]?.restartCount ?? 0) >= 1 ? true : undefined, 30_000);
+    const events = await s.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=live', '-o', 'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}']);
+    assert.match(events.stdout, /Unhealthy:Liveness probe failed/);
+    assert.match(events.stdout, /Killing:Container main failed liveness probe, will be restarted/);
+  });
+
+  await t.test('a restartPolicy Never pod runs to Succeeded', async () => {
+    const pod = await s.waitFor('once Succeeded', async () => {
+      const p = await podJson(s, 'once');
+      return p?.status.phase === 'Succeeded' ? p : undefined;
+    });
+    assert.equal(pod.status.containerStatuses?.[0]?.state.terminated?.reason, 'Completed');
+    const row = await s.kubectl(['get', 'pod', 'once']);
+    assert.match(row.stdout, /once\s+0\/1\s+Completed\s+0/);
+    assert.equal((await s.kubectl(['logs', 'once'])).stdout, 'done\n');
+  });
+});
