@@ -21,6 +21,10 @@ test('pod IPs are stable per pod, recycled after release, and run out after .254
   assert.equal(pool.allocate('c'), '10.42.7.2');
   for (let i = 0; i < 251; i++) assert.ok(pool.allocate(`x${i}`));
   assert.equal(pool.allocate('one-too-many'), undefined);
+  const restarted = new IpPool('10.42.7');
+  restarted.reserve('old', '10.42.7.4');
+  assert.deepEqual(['n1', 'n2', 'n3'].map((u) => restarted.allocate(u)), ['10.42.7.3', '10.42.7.2', '10.42.7.5']);
+  assert.equal(restarted.allocate('old'), '10.42.7.4');
 });
 
 test('node and pod status shapes', () => {

@@ -30,6 +30,21 @@ export class IpPool {
     return ip;
   }
 
+  /** Records an IP a pod already has (a restarted simulator finds its running pods). */
+  reserve(podUid: string, ip: string): void {
+    if (!ip.startsWith(`${this.prefix}.`) || this.byPod.has(podUid)) return;
+    const host = Number(ip.slice(this.prefix.length + 1));
+    if (!Number.isInteger(host) || host < 2 || host > 254) return;
+    this.byPod.set(podUid, ip);
+    const i = this.free.indexOf(host);
+    if (i >= 0) this.free.splice(i, 1);
+    // Hosts below `next` that are not free are taken; above it, skip past the reserved one.
+    while (this.next <= host) {
+      if (this.next !== host) this.free.push(this.next);
+      this.next++;
+    }
+  }
+
   release(podUid: string): void {
     const ip = this.byPod.get(podUid);
     if (!ip) return;

@@ -161,8 +161,10 @@ export class HollowNodes {
 
   private consider(p: PodLike): void {
     const node = p.spec?.nodeName;
-    if (!node || !this.nodes.has(node)) return;
+    const sim = node ? this.nodes.get(node) : undefined;
+    if (!sim) return;
     const phase = p.status?.phase;
+    if (phase === 'Running' && p.status?.podIP) sim.pool.reserve(p.metadata?.uid ?? '', p.status.podIP);
     if (p.metadata?.deletionTimestamp || !phase || phase === 'Pending' || (phase === 'Running' && this.runsToCompletion(p))) this.queue.add(keyOf(p));
   }
 
