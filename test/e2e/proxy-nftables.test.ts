@@ -86,6 +86,18 @@ test('ClusterIP and NodePort through nftables: balanced over ready endpoints, af
   const viaClusterIpOutside = await spread(node, node.outside, 'http://10.43.0.20/', 8);
   assert.ok(!viaClusterIpOutside.has('b3'));
 
+  // Hairpin: a backend reaching its own service (the CNI bridge sets hairpin mode on ports);
+  // when it lands on itself, only the masquerade of the endpoint chain makes the reply return.
+  assert.equal((await node.run(node.node, ['ip', 'link', 'set', 'vp0', 'type', 'bridge_slave', 'hairpin', 'on'])).code, 0);
+  const fromB1 = await spread(node, node.podNs('b1'), 'http://10.43.0.20/', 16);
+  assert.ok(fromB1.has('b1') && fromB1.has('b2'), `b1 -> its own ClusterIP reached ${JSON.stringify([...fromB1])}`);
+
+  // A burst of changes collapses into few transactions (bounded sync frequency).
+  const burstStart = latencies.length;
+  for (let i = 0; i < 30; i++) source.set(services, [slice('web', 8080, allThree), slice('sticky', 8080, allThree), slice('empty', 8080, [{ ip: '10.42.0.13', ready: false }])]);
+  await proxy.flush();
+  assert.ok(latencies.length - burstStart <= 2, `30 changes took ${latencies.length - burstStart} syncs`);
+
   const sticky = await spread(node, client, 'http://10.43.0.21/', 10);
   assert.equal(sticky.size, 1, `ClientIP affinity kept one endpoint: ${JSON.stringify([...sticky])}`);
 
