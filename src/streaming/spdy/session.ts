@@ -1,0 +1,241 @@
+/**
+ * A SPDY/3.1 session over any byte Duplex (a TCP/TLS socket after an HTTP upgrade, or a
+ * WebSocket carrying SPDY bytes). It reads frames in order — awaiting the shared zlib
+ * context for header blocks, and a slow stream reader for data, which is how back-pressure
+ * reaches the peer (TCP stops being read) — answers PINGs, honours GOAWAY and resets, and
+ * lets the owner accept peer streams or open its own.
+ *
+ * Flow control: SPDY/3.1 windows are tracked only when the peer takes part in them. Go's
+ * spdystream (kubectl, kubelet) never sends WINDOW_UPDATE and ignores ours, so with such a
+ * peer a sender that waited for window credit would stall after 64 KiB; back-pressure then
+ * comes from not reading the transport, as on the Go side.
+ */
+import type { Duplex } from 'node:stream';
+import { encodeFrame, FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameReader, GoAwayStatus, RstStatus, SpdyProtocolError, type Frame } from './frames.js';
+import { decodeHeaderBlock, encodeHeaderBlock, HeaderDeflater, HeaderInflater, type SpdyHeaders } from './header-block.js';
+import { SpdyStream, type StreamHost } from './stream.js';
+
+/** DATA frames are cut to this size so one stream cannot hold the connection for long. */
+const DATA_FRAME_BYTES = 32 * 1024;
+
+export interface SpdySessionOptions {
+  /** The server opens even-numbered streams and answers odd-numbered PINGs; the client the reverse. */
+  readonly role: 'server' | 'client';
+  /**
+   * Decides on a stream the peer opened, before the SYN_REPLY: return a reason to refuse it
+   * (it is reset), or undefined to accept it. Without it every stream is accepted.
+   */
+  readonly check?: (headers: SpdyHeaders, streamId: number) => string | undefined;
+  /** An accepted peer stream, after its SYN_REPLY went out. */
+  readonly onStream?: (stream: SpdyStream) => void;
+  /** Refused streams and protocol errors, for the owner's log. */
+  readonly onWarning?: (message: string) => void;
+}
+
+export class SpdySession implements StreamHost {
+  private readonly reader = new FrameReader();
+  private readonly deflater = new HeaderDeflater();
+  private readonly inflater = new HeaderInflater();
+  private readonly streams = new Map<number, SpdyStream>();
+  private readonly replyWaiters = new Map<number, { resolve: (s: SpdyStream) => void; reject: (e: Error) => void }>();
+  private readonly pingWaiters = new Map<number, () => void>();
+  private drainWaiters: Array<() => void> = [];
+  private nextStreamId: number;
+  private nextPingId: number;
+  private lastPeerStreamId = 0;
+  private goneAway = false;
+  private ended = false;
+  /** Settles when the transport is gone and every stream torn down. */
+  readonly closed: Promise<void>;
+
+  constructor(private readonly transport: Duplex, private readonly opts: SpdySessionOptions) {
+    this.nextStreamId = opts.role === 'server' ? 2 : 1;
+    this.nextPingId = opts.role === 'server' ? 2 : 1;
+    transport.on('drain', () => this.releaseDrainWaiters());
+    transport.on('error', (err: Error) => this.opts.onWarning?.(`transport error: ${err.message}`));
+    this.closed = this.run();
+  }
+
+  get streamCount(): number { return this.streams.size; }
+
+  /** Opens a stream and waits for the peer's SYN_REPLY. */
+  openStream(headers: SpdyHeaders, opts: { fin?: boolean } = {}): Promise<SpdyStream> {
+    if (this.goneAway || this.ended) return Promise.reject(new Error('SPDY session is closing'));
+    const id = this.nextStreamId;
+    this.nextStreamId += 2;
+    const stream = new SpdyStream(this, id, headers);
+    if (opts.fin) stream.finishLocal();
+    this.streams.set(id, stream);
+    const replied = new Promise<SpdyStream>((resolve, reject) => this.replyWaiters.set(id, { resolve, reject }));
+    this.write({ type: 'syn_stream', streamId: id, associatedId: 0, priority: 0, flags: opts.fin ? FLAG_FIN : 0, headerBlock: this.deflater.compress(encodeHeaderBlock(headers)) });
+    return replied;
+  }
+
+  /** Sends a PING and resolves with the round trip in milliseconds. */
+  ping(): Promise<number> {
+    const id = this.nextPingId;
+    this.nextPingId = (this.nextPingId + 2) % 0x80000000;
+    const start = process.hrtime.bigint();
+    return new Promise((resolve, reject) => {
+      if (this.ended) { reject(new Error('SPDY session closed')); return; }
+      this.pingWaiters.set(id, () => resolve(Number(process.hrtime.bigint() - start) / 1e6));
+      this.write({ type: 'ping', id });
+    });
+  }
+
+  /** Says GOAWAY, resets what is still open and ends the transport. Idempotent. */
+  close(): void {
+    if (!this.ended && !this.goneAway) this.write({ type: 'goaway', lastGoodStreamId: this.lastPeerStreamId, status: GoAwayStatus.Ok });
+    this.goneAway = true;
+    for (const s of [...this.streams.values()]) s.destroy();
+    this.transport.end();
+  }
+
+  // ---- StreamHost ----
+
+  async sendData(streamId: number, data: Buffer, fin: boolean): Promise<void> {
+    let at = 0;
+    do {
+      const piece = data.subarray(at, at + DATA_FRAME_BYTES);
+      at += piece.length;
+      const last = at >= data.length;
+      if (this.ended) throw new Error('SPDY session closed');
+      if (!this.write({ type: 'data', streamId, flags: fin && last ? FLAG_FIN : 0, data: piece })) await this.drained();
+    } while (at < data.length);
+  }
+
+  sendReset(streamId: number, status: number): void {
+    if (!this.ended) this.write({ type: 'rst_stream', streamId, status });
+  }
+
+  forget(stream: SpdyStream): void {
+    if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
+  }
+
+  // ---- reading ----
+
+  private async run(): Promise<void> {
+    try {
+      for await (const chunk of this.transport) {
+        this.reader.push(chunk as Buffer);
+        for (let f = this.reader.next(); f; f = this.reader.next()) await this.handle(f);
+      }
+    } catch (err: unknown) {
+      if (err instanceof SpdyProtocolError) {
+        this.opts.onWarning?.(`SPDY protocol error: ${err.message}`);
+        this.write({ type: 'goaway', lastGoodStreamId: this.lastPeerStreamId, status: GoAwayStatus.ProtocolError });
+        this.transport.end();
+      } else if (!this.goneAway) {
+        this.opts.onWarning?.(`SPDY transport failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    } finally {
+      this.teardown();
+    }
+  }
+
+  private async handle(f: Frame): Promise<void> {
+    switch (f.type) {
+      case 'syn_stream': return this.onSynStream(f, decodeHeaderBlock(await this.inflater.inflate(f.headerBlock)));
+      case 'syn_reply': {
+        await this.inflater.inflate(f.headerBlock);
+        const waiter = this.replyWaiters.get(f.streamId);
+        this.replyWaiters.delete(f.streamId);
+        const stream = this.streams.get(f.streamId);
+        if (waiter && stream) waiter.resolve(stream);
+        if (stream && f.flags & FLAG_FIN) stream.finishRemote();
+        return;
+      }
+      case 'headers': {
+        await this.inflater.inflate(f.headerBlock);
+        if (f.flags & FLAG_FIN) this.streams.get(f.streamId)?.finishRemote();
+        return;
+      }
+      case 'data': {
+        // Data for a stream we no longer know (reset, or finished) is dropped, as spdystream does.
+        const stream = this.streams.get(f.streamId);
+        if (!stream) return;
+        if (f.data.length > 0) await stream.deliver(f.data);
+        if (f.flags & FLAG_FIN) stream.finishRemote();
+        return;
+      }
+      case 'rst_stream': {
+        const waiter = this.replyWaiters.get(f.streamId);
+        this.replyWaiters.delete(f.streamId);
+        waiter?.reject(new Error(`stream ${f.streamId} was reset by the peer (status ${f.status})`));
+        this.streams.get(f.streamId)?.abort(f.status);
+        return;
+      }
+      case 'ping': {
+        const ours = (f.id & 1) === (this.opts.role === 'server' ? 0 : 1);
+        if (!ours) { this.write(f); return; }
+        this.pingWaiters.get(f.id)?.();
+        this.pingWaiters.delete(f.id);
+        return;
+      }
+      case 'goaway':
+        // The peer opens nothing more; what is open may finish.
+        this.goneAway = true;
+        return;
+      case 'settings':
+      case 'window_update':
+      case 'unknown':
+        return;
+    }
+  }
+
+  private onSynStream(f: Extract<Frame, { type: 'syn_stream' }>, headers: SpdyHeaders): void {
+    const peerParity = this.opts.role === 'server' ? 1 : 0;
+    if ((f.streamId & 1) !== peerParity || f.streamId <= this.lastPeerStreamId) {
+      this.opts.onWarning?.(`invalid stream id ${f.streamId}`);
+      this.write({ type: 'rst_stream', streamId: f.streamId, status: RstStatus.ProtocolError });
+      return;
+    }
+    this.lastPeerStreamId = f.streamId;
+    if (this.goneAway) {
+      this.write({ type: 'rst_stream', streamId: f.streamId, status: RstStatus.RefusedStream });
+      return;
+    }
+    const refusal = this.opts.check?.(headers, f.streamId);
+    if (refusal !== undefined) {
+      this.opts.onWarning?.(`stream ${f.streamId} refused: ${refusal}`);
+      this.write({ type: 'rst_stream', streamId: f.streamId, status: RstStatus.RefusedStream });
+      return;
+    }
+    const stream = new SpdyStream(this, f.streamId, headers);
+    this.streams.set(f.streamId, stream);
+    if (f.flags & FLAG_UNIDIRECTIONAL) stream.finishLocal();
+    this.write({ type: 'syn_reply', streamId: f.streamId, flags: 0, headerBlock: this.deflater.compress(encodeHeaderBlock({})) });
+    if (f.flags & FLAG_FIN) stream.finishRemote();
+    this.opts.onStream?.(stream);
+  }
+
+  // ---- writing and teardown ----
+
+  private write(f: Frame): boolean {
+    if (this.ended || this.transport.writableEnded || this.transport.destroyed) return true;
+    return this.transport.write(encodeFrame(f));
+  }
+
+  private drained(): Promise<void> {
+    if (this.ended || !this.transport.writableNeedDrain) return Promise.resolve();
+    return new Promise((resolve) => this.drainWaiters.push(resolve));
+  }
+
+  private releaseDrainWaiters(): void {
+    const waiters = this.drainWaiters;
+    this.drainWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  private teardown(): void {
+    if (this.ended) return;
+    this.ended = true;
+    for (const s of [...this.streams.values()]) s.abort(RstStatus.Cancel);
+    this.streams.clear();
+    for (const w of this.replyWaiters.values()) w.reject(new Error('SPDY session closed'));
+    this.replyWaiters.clear();
+    this.releaseDrainWaiters();
+    this.inflater.close();
+    if (!this.transport.destroyed) this.transport.destroy();
+  }
+}
