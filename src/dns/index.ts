@@ -6,3 +6,5 @@ export type { Lookup, Rcode, ZoneOptions } from './records.js';
 export { forward, nameserversOf, readNameservers, parseUpstream } from './upstream.js';
 export type { Upstream } from './upstream.js';
 export { ensureKubeDns, kubeDnsService, kubeDnsSlice, clusterDnsIP, dnsNamespace, dnsServiceName } from './kube-dns.js';
+export { startNodeServices } from './node-services.js';
+export type { NodeServices, NodeServicesOptions } from './node-services.js';

@@ -35,8 +35,12 @@ export function kubeDnsSlice(servers: Array<{ ip: string; nodeName?: string }>, 
   };
 }
 
-/** Creates the kube-dns Service (if absent) and sets its EndpointSlice to these servers. */
-export async function ensureKubeDns(rest: RestClient, servers: Array<{ ip: string; nodeName?: string }>, clusterIP = clusterDnsIP): Promise<void> {
+/**
+ * Creates the kube-dns Service (if absent) and puts these servers in its EndpointSlice,
+ * replacing earlier entries of the same nodes and keeping other nodes' servers.
+ */
+export async function ensureKubeDns(rest: RestClient, servers: Array<{ ip: string; nodeName?: string }>, opts: { clusterIP?: string; port?: number } = {}): Promise<void> {
+  const clusterIP = opts.clusterIP ?? clusterDnsIP;
   const services = new ResourceClient<ServiceObject>(rest, servicesGvr);
   const slices = new ResourceClient<EndpointSliceObject>(rest, endpointSlicesGvr);
   try {
@@ -45,13 +49,17 @@ export async function ensureKubeDns(rest: RestClient, servers: Array<{ ip: strin
     if (!isNotFound(err)) throw err;
     await services.create(dnsNamespace, kubeDnsService(clusterIP));
   }
-  const want = kubeDnsSlice(servers);
+  const name = kubeDnsSlice([]).metadata?.name ?? '';
   try {
-    const have = await slices.get(dnsNamespace, want.metadata?.name ?? '');
+    const have = await slices.get(dnsNamespace, name);
+    const replaced = new Set(servers.map((s) => s.nodeName ?? s.ip));
+    const others = (have.endpoints ?? []).filter((e) => !replaced.has(e.nodeName ?? e.addresses?.[0] ?? ''))
+      .map((e) => ({ ip: e.addresses?.[0] ?? '', ...(e.nodeName ? { nodeName: e.nodeName } : {}) }));
+    const want = kubeDnsSlice([...others, ...servers], opts.port);
     if (JSON.stringify(have.endpoints ?? []) === JSON.stringify(want.endpoints) && JSON.stringify(have.ports ?? []) === JSON.stringify(want.ports)) return;
     await slices.update({ ...have, endpoints: want.endpoints ?? [], ports: want.ports ?? [] });
   } catch (err: unknown) {
     if (!isNotFound(err)) throw err;
-    await slices.create(dnsNamespace, want);
+    await slices.create(dnsNamespace, kubeDnsSlice(servers, opts.port));
   }
 }

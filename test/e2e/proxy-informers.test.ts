@@ -13,7 +13,7 @@ import { SharedInformerFactory } from '../../src/client/informers/index.js';
 import type { KubeObject } from '../../src/api/types.js';
 import { ServiceProxy, informerSource, listTable, servicesGvr, type ServiceObject } from '../../src/proxy/index.js';
 import { TestNode } from '../../src/proxy/testing/index.js';
-import { DnsServer } from '../../src/dns/index.js';
+import { DnsServer, startNodeServices, clusterDnsIP } from '../../src/dns/index.js';
 
 async function eventually<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -99,4 +99,27 @@ test('Service + ready pods through the API become nft rules and DNS answers, and
     return !text.includes(clusterIP) && answer.length === 0 ? true : undefined;
   });
   assert.ok(latencies.length >= 3 && latencies.every((l) => l >= 0 && l < 5000), `programming latencies ${latencies.join(',')}`);
+});
+
+test('node services: proxy and DNS started as the agent starts them publish kube-dns at 10.43.0.10', async (t) => {
+  const server = await startServer();
+  const node = await TestNode.create({ pods: [] });
+  const rest = connect(server.kubeconfigPath, 'node-services-e2e');
+  const errors: unknown[] = [];
+  const services = await startNodeServices({ rest, nodeName: 'node-a', netns: node.node, dnsAddress: '127.0.0.1', dnsPort: 0, upstreams: [], retryMs: 200, onError: (e) => errors.push(e) });
+  t.after(async () => {
+    await services.stop({ removeRules: true });
+    rest.close();
+    await node.dispose();
+    await server.stop();
+  });
+  const dns = services.dns();
+  assert.ok(dns, `DNS serving: ${errors.map(String).join('; ')}`);
+  const svc = await eventually('the kube-dns Service', () => new ResourceClient<ServiceObject>(rest, servicesGvr).get('kube-system', 'kube-dns'));
+  assert.equal(svc.spec?.clusterIP, clusterDnsIP);
+  await eventually('kube-dns programmed to this node\'s DNS server', async () => {
+    const text = await listTable({ netns: node.node }, 'skiff');
+    return text.includes('10.43.0.10 . udp . 53 : goto') && text.includes(`udp dnat to 127.0.0.1:${dns.port}`) ? true : undefined;
+  });
+  assert.deepEqual(await eventually('kube-dns in DNS', async () => { const a = await queryA(dns.port, 'kube-dns.kube-system.svc.cluster.local'); return a.length > 0 ? a : undefined; }), [clusterDnsIP]);
 });
