@@ -83,8 +83,8 @@ async function main(ws: BenchWorkspace): Promise<void> {
   const coldVsBuildah = figures.build_cold_skiff_vs_buildah ?? NaN;
   const cachedMedian = figures.build_cached_skiff_median_ms ?? NaN;
   const verdict = (value: number, goal: number): string => (Number.isFinite(value) ? (value <= goal ? 'met' : 'not met') : 'not measured');
-  console.log(`goals: run ${round(runMedian, 1)}/${goals.run_median_ms} ms (${verdict(runMedian, goals.run_median_ms)}), run vs podman ${round(runVsPodman)}/${goals.run_vs_podman} (${verdict(runVsPodman, goals.run_vs_podman)}), `
-    + `cold build vs buildah ${round(coldVsBuildah)}/${goals.build_cold_vs_buildah} (${verdict(coldVsBuildah, goals.build_cold_vs_buildah)}), cached build ${round(cachedMedian, 1)}/${goals.build_cached_ms} ms (${verdict(cachedMedian, goals.build_cached_ms)})`);
+  console.log(`goals: run ${round(runMedian, 1)}/${goals.run_median_ms} ms (${verdict(runMedian, goals.run_median_ms)}), run vs podman ${round(runVsPodman, 3)}/${goals.run_vs_podman} (${verdict(runVsPodman, goals.run_vs_podman)}), `
+    + `cold build vs buildah ${round(coldVsBuildah, 3)}/${goals.build_cold_vs_buildah} (${verdict(coldVsBuildah, goals.build_cold_vs_buildah)}), cached build ${round(cachedMedian, 1)}/${goals.build_cached_ms} ms (${verdict(cachedMedian, goals.build_cached_ms)})`);
   console.log(`load average ${round(loadBefore, 1)} before, ${round(loadAfter, 1)} after: figures from a shared machine; compare the ratios, taken side by side, more than the times`);
   console.log(JSON.stringify({
     bench: 'engine',
