@@ -107,8 +107,11 @@ export class PodWorkers {
       await this.d.pods.patch(tracked.namespace, tracked.name, 'merge', { status }, { subresource: 'status' });
       tracked.lastStatus = text;
     }
-    if (status.phase === 'Succeeded' || status.phase === 'Failed') this.d.probes.stopPod(key);
-    else nextCheckMs = Math.min(nextCheckMs, pollMs);
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') {
+      // A finished pod keeps its containers (for logs) but gives back its namespace and IP.
+      this.d.probes.stopPod(key);
+      await this.d.sandboxes.tearDown(tracked.uid);
+    } else nextCheckMs = Math.min(nextCheckMs, pollMs);
     if (nextCheckMs !== Infinity) this.d.queue.addAfter(key, nextCheckMs);
   }
 

@@ -29,6 +29,8 @@ export interface NodeServer {
   /** Polls `fn` until it returns a value (not undefined) or the time is up. */
   waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
+  /** Stops the server (its agent leaves the containers running) and starts it again. */
+  restart(): Promise<void>;
 }
 
 export function run(command: string, args: readonly string[], opts: { stdin?: string; timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<RunResult> {
@@ -60,16 +62,39 @@ export async function startNodeServer(): Promise<NodeServer> {
   const nodeName = `node-${randomBytes(3).toString('hex')}`;
   const nsPath = `/run/netns/${netns}`;
   let child: ChildProcess | undefined;
+  let stderr = '';
+  /** Starts the server process (again) on the same data dir and engine root. */
+  const launch = async (): Promise<void> => {
+    const proc = spawn('nsenter', [`--net=${nsPath}`, process.execPath, join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--node-name', nodeName], {
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_ROOT: engineRoot, SKIFF_LOG_LEVEL: 'warn' },
+    });
+    child = proc;
+    proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-8000); });
+    await new Promise<void>((resolve, reject) => {
+      let out = '';
+      const timer = setTimeout(() => reject(new Error(`server not ready; stderr: ${stderr}`)), 30_000);
+      proc.stdout?.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (/ready at https:/.test(out)) { clearTimeout(timer); resolve(); }
+      });
+      proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
+    });
+    proc.stdout?.resume();
+  };
+  const terminate = async (): Promise<void> => {
+    if (child && child.exitCode === null && child.signalCode === null && child.pid) {
+      const proc = child;
+      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+      process.kill(proc.pid!, 'SIGTERM');
+      const t = setTimeout(() => { if (proc.pid && proc.exitCode === null) process.kill(proc.pid, 'SIGKILL'); }, 5000);
+      await exited;
+      clearTimeout(t);
+    }
+  };
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
-      if (child && child.exitCode === null && child.signalCode === null && child.pid) {
-        const exited = new Promise<void>((r) => child!.once('exit', () => r()));
-        process.kill(child.pid, 'SIGTERM');
-        const t = setTimeout(() => { if (child?.pid && child.exitCode === null) process.kill(child.pid, 'SIGKILL'); }, 5000);
-        await exited;
-        clearTimeout(t);
-      }
+      await terminate();
       // Whatever the test left: containers, then the pods' namespaces, then ours.
       const ps = await runSkiff(engineRoot, ['ps', '-aq']).catch(() => undefined);
       for (const id of (ps?.stdout ?? '').split('\n').filter(Boolean)) await runSkiff(engineRoot, ['rm', '-f', id]);
@@ -95,21 +120,7 @@ export async function startNodeServer(): Promise<NodeServer> {
     const added = await run('ip', ['netns', 'add', netns]);
     if (added.code !== 0) throw new Error(`ip netns add: ${added.stderr}`);
     await run('ip', ['-n', netns, 'link', 'set', 'lo', 'up']);
-    child = spawn('nsenter', [`--net=${nsPath}`, process.execPath, join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--node-name', nodeName], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_ROOT: engineRoot, SKIFF_LOG_LEVEL: 'warn' },
-    });
-    let stderr = '';
-    child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-8000); });
-    await new Promise<void>((resolve, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`server not ready; stderr: ${stderr}`)), 30_000);
-      child!.stdout?.on('data', (d: Buffer) => {
-        out += d.toString();
-        if (/ready at https:/.test(out)) { clearTimeout(timer); resolve(); }
-      });
-      child!.once('exit', (code) => { clearTimeout(timer); reject(new Error(`server exited ${code}: ${stderr}`)); });
-    });
-    child.stdout?.resume();
+    await launch();
     const kubeconfig = join(dataDir, 'kubeconfig.yaml');
     const server: NodeServer = {
       dir, engineRoot, dataDir, netns, nodeName,
@@ -125,12 +136,18 @@ export async function startNodeServer(): Promise<NodeServer> {
         }
       },
       stop,
+      async restart() {
+        await terminate();
+        await launch();
+        await waitReady();
+      },
     };
-    // The agent registers right after the ready line.
-    await server.waitFor('the node to be Ready', async () => {
+    // The agent registers right after the ready line; its lease shows it is alive.
+    const waitReady = (): Promise<boolean> => server.waitFor('the node to be Ready', async () => {
       const r = await server.kubectl(['get', 'node', nodeName, '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
       return r.stdout === 'True' ? true : undefined;
     });
+    await waitReady();
     return server;
   } catch (err: unknown) {
     await stop();
