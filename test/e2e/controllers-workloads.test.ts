@@ -27,7 +27,10 @@ spec:
   serviceName: web
   replicas: ${o.replicas}
   selector: {matchLabels: {app: web}}
-${o.partition !== undefined ? `  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: ${o.partition}}}\n` : ''}  template:
+${o.partition !== undefined ? `  updateStrategy: {type: RollingUpdate, rollingUpdate: {partition: ${o.partition}}}\n` : ''}  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}
+  template:
     metadata: {labels: {app: web}}
     spec:
       containers: [{name: c, image: ${o.image}}]
@@ -103,6 +106,10 @@ describe('DaemonSet and StatefulSet with the real kubectl', { timeout: 180_000 }
     assert.equal(only?.metadata.name, 'web-0');
     assert.equal(only?.spec.hostname, 'web-0');
     assert.equal(only?.spec.subdomain, 'web');
+    const claims = (await ok(['get', 'pvc', '-o', 'name'])).trim().split('\n').sort();
+    assert.deepEqual(claims, ['persistentvolumeclaim/data-web-0', 'persistentvolumeclaim/data-web-1', 'persistentvolumeclaim/data-web-2'], 'one claim per ordinal, kept after scale-down');
+    const vol = JSON.parse(await ok(['get', 'pod', 'web-0', '-o', 'json'])) as { spec: { volumes?: Array<{ name: string; persistentVolumeClaim?: { claimName: string } }> } };
+    assert.equal(vol.spec.volumes?.find((v) => v.name === 'data')?.persistentVolumeClaim?.claimName, 'data-web-0');
 
     await ok(['apply', '-f', '-'], stsYaml({ image: 'web:1', replicas: 3, partition: 2 }));
     await ok(['rollout', 'status', 'statefulset/web', '--timeout=60s']);

@@ -3,7 +3,9 @@
  * NAME-0..N-1 with hostname and subdomain (the governing Service), ordered or parallel
  * start/stop and partitioned rolling updates (plan.ts), template history as
  * ControllerRevisions, and status with currentRevision/updateRevision for
- * `kubectl rollout status`. volumeClaimTemplates are not provisioned yet.
+ * `kubectl rollout status`. Each pod gets its own PersistentVolumeClaims from
+ * volumeClaimTemplates (CLAIM-NAME-i), created before the pod and kept after it (upstream's
+ * default Retain policy), so a replacement pod finds the same storage.
  */
 import type { KubeObject } from '../../api/types.js';
 import { isNotFound, StatusError } from '../../client/index.js';
@@ -27,6 +29,7 @@ export interface StatefulSet extends KubeObject {
   spec: {
     replicas?: number; serviceName?: string; podManagementPolicy?: string; minReadySeconds?: number; revisionHistoryLimit?: number;
     selector: { matchLabels?: Record<string, string> }; template: PodTemplate;
+    volumeClaimTemplates?: Array<{ metadata?: { name?: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> }>;
     updateStrategy?: { type?: string; rollingUpdate?: { partition?: number } };
   };
   status?: { currentRevision?: string; updateRevision?: string; [k: string]: unknown };
@@ -40,12 +43,14 @@ export class StatefulSetController extends QueueController {
   private crInformer!: Informer<ControllerRevision>;
   private readonly stsClient: ResourceClient<StatefulSet>;
   private readonly podClient: ResourceClient<Pod>;
+  private readonly pvcClient: ResourceClient<KubeObject>;
   private readonly history: RevisionHistory;
 
   constructor(ctx: ControllerContext, workers = 2) {
     super(ctx, workers);
     this.stsClient = new ResourceClient<StatefulSet>(ctx.rest, gvr.statefulSets);
     this.podClient = new ResourceClient<Pod>(ctx.rest, gvr.pods);
+    this.pvcClient = new ResourceClient<KubeObject>(ctx.rest, { group: '', version: 'v1', resource: 'persistentvolumeclaims', namespaced: true });
     this.history = new RevisionHistory(ctx.rest);
   }
 
@@ -112,6 +117,7 @@ export class StatefulSetController extends QueueController {
       extraLabels: { [revisionLabel]: revision, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },
     });
     pod.spec = { ...pod.spec, hostname: name, ...(sts.spec.serviceName ? { subdomain: sts.spec.serviceName } : {}) };
+    await this.ensureClaims(sts, pod, name);
     try {
       await this.podClient.create(pod.metadata.namespace, pod);
       this.ctx.events('statefulset-controller', { apiVersion: 'apps/v1', kind: 'StatefulSet' }).event(sts, 'Normal', 'SuccessfulCreate', `create Pod ${name} in StatefulSet ${sts.metadata.name} successful`);
@@ -119,6 +125,29 @@ export class StatefulSetController extends QueueController {
       // The cache lagged and the pod exists: the next sync sees it.
       if (!(err instanceof StatusError && err.code === 409)) throw err;
     }
+  }
+
+  /** Creates the pod's claims (CLAIM-POD) if missing and mounts them as the template's volumes. */
+  private async ensureClaims(sts: StatefulSet, pod: Pod, podName: string): Promise<void> {
+    const templates = sts.spec.volumeClaimTemplates ?? [];
+    if (templates.length === 0) return;
+    const volumes = ((pod.spec?.['volumes'] ?? []) as Array<{ name: string }>).filter((v) => !templates.some((t) => t.metadata?.name === v.name));
+    for (const t of templates) {
+      const template = t.metadata?.name ?? '';
+      const claim = `${template}-${podName}`;
+      try {
+        await this.pvcClient.create(sts.metadata.namespace, {
+          apiVersion: 'v1', kind: 'PersistentVolumeClaim',
+          metadata: { name: claim, namespace: sts.metadata.namespace ?? 'default', labels: { ...(sts.spec.selector.matchLabels ?? {}), ...(t.metadata?.labels ?? {}) }, ...(t.metadata?.annotations ? { annotations: t.metadata.annotations } : {}) },
+          spec: structuredClone(t.spec ?? {}),
+        });
+      } catch (err: unknown) {
+        // Kept from an earlier pod of this ordinal: reused, which is the point.
+        if (!(err instanceof StatusError && err.code === 409)) throw err;
+      }
+      volumes.push({ name: template, persistentVolumeClaim: { claimName: claim } } as { name: string });
+    }
+    pod.spec = { ...pod.spec, volumes };
   }
 
   private async writeStatus(sts: StatefulSet, pods: Map<number, Pod>, replicas: number, currentName: string, updateName: string): Promise<void> {
