@@ -148,3 +148,32 @@ test('kubectl port-forward over WebSocket: concurrent connections with large pay
   assert.match(k.output(), /Handling connection for \d+/);
   assert.equal(k.exited(), false, k.output());
 });
+
+test('kubectl port-forward: a refused pod port is reported on the error stream with kubelet\'s wording', async (t) => {
+  const f = await fixture(t, { 81: await closedPort() });
+  const k = f.kubectl(['port-forward', 'pod/web', ':81']);
+  const port = await localPort(k, 81);
+  // The local connection is accepted, then closed without data once the forward fails.
+  assert.equal((await exchange(port, Buffer.from('anyone?'))).length, 0);
+  await eventually(() => /error forwarding port 81/.test(k.output()), 10000);
+  assert.match(k.output(), /an error occurred forwarding \d+ -> 81: error forwarding port 81 to pod web_default, uid [0-9a-f-]{36}: connect ECONNREFUSED/);
+  assert.match(f.warnings.join('\n'), /error forwarding port 81 to pod web_default/);
+  // kubectl 1.32 itself ends the session after any forwarding error (client-go closes the
+  // connection; older clients kept going): it says so and exits 1, and our side winds down.
+  await eventually(() => k.exited(), 10000);
+  assert.equal(k.exitCode(), 1);
+  assert.match(k.output(), /error: lost connection to pod/);
+  await f.sessions[0]?.closed;
+  assert.equal(f.sessions[0]?.activeForwards(), 0);
+});
+
+test('kubectl port-forward falls back to the plain SPDY/3.1 upgrade when WebSockets are off', async (t) => {
+  const echo = await echoServer(t);
+  const f = await fixture(t, { 8080: echo });
+  const k = f.kubectl(['port-forward', 'pod/web', ':8080'], { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' });
+  const port = await localPort(k, 8080);
+  const payloads = [randomBytes(1200 * 1024), randomBytes(700 * 1024)];
+  const echoed = await Promise.all(payloads.map((p) => exchange(port, p)));
+  echoed.forEach((e, i) => assert.equal(sha(e), sha(payloads[i] as Buffer)));
+  assert.deepEqual(f.upgrades, ['SPDY/3.1']);
+});
