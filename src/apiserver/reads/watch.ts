@@ -9,7 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import { groupVersionString } from '../../api/types.js';
 import { errors } from '../../machinery/errors.js';
-import type { Watch, WatchEvent } from '../../store/types.js';
+import type { KeyValue, Watch, WatchEvent } from '../../store/types.js';
 import type { ApiContext } from '../context.js';
 import type { TableRequest } from '../http/respond.js';
 import type { ListOptions } from '../list-options.js';
@@ -39,6 +39,15 @@ export async function serveWatch(ctx: ApiContext, req: IncomingMessage, res: Ser
     if (ended) return;
     res.write(`${JSON.stringify({ type, object })}\n`);
   };
+  /** A change event's line; without a Table it is encoded once for every watch that sends it. */
+  const sendChange = (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject): void => {
+    if (ended) return;
+    if (table) {
+      send(type, present(obj));
+      return;
+    }
+    res.write(sharedEventLine(type, obj, apiVersion, rt.kind));
+  };
   const present = (obj: KubeObject): unknown => {
     const full = { ...obj, apiVersion, kind: rt.kind };
     return table ? toTable(rt, [full], table, ctx.now(), { resourceVersion: obj.metadata?.resourceVersion ?? '' }, false) : full;
@@ -62,16 +71,16 @@ export async function serveWatch(ctx: ApiContext, req: IncomingMessage, res: Ser
     };
     const onEvent = (e: WatchEvent): void => {
       lastRevision = e.revision;
-      const next = e.type === 'put' ? decodeKv(e.kv) : undefined;
-      const prev = e.prev ? decodeKv(e.prev) : undefined;
+      const next = e.type === 'put' ? sharedDecode(e.kv) : undefined;
+      const prev = e.prev ? sharedDecode(e.prev) : undefined;
       const nowIn = next !== undefined && o.matches(next);
       const wasIn = prev !== undefined && o.matches(prev);
       if (e.type === 'delete') {
-        if (wasIn || prev === undefined) send('DELETED', present(decodeKv(e.kv)));
+        if (wasIn || prev === undefined) sendChange('DELETED', sharedDecode(e.kv));
       } else if (next && nowIn) {
-        send(wasIn ? 'MODIFIED' : 'ADDED', present(next));
+        sendChange(wasIn ? 'MODIFIED' : 'ADDED', next);
       } else if (next && wasIn) {
-        send('DELETED', present(next));
+        sendChange('DELETED', next);
       }
     };
     const onError = (reason: 'compacted' | 'closed'): void => {
@@ -89,4 +98,37 @@ export async function serveWatch(ctx: ApiContext, req: IncomingMessage, res: Ser
       timers.push(bookmarks);
     }
   });
+}
+
+/*
+ * Watch fan-out: the store hands the same event objects to every watch on a prefix, so the
+ * value is parsed once and each event line encoded once however many clients watch (the
+ * controllers, the scheduler, kubectl get -w...). Both caches are weak: they live as long
+ * as the event does. Objects from sharedDecode are shared: watch code only reads them.
+ */
+const decodedValues = new WeakMap<KeyValue, KubeObject>();
+const encodedLines = new WeakMap<KubeObject, Map<string, string>>();
+
+function sharedDecode(kv: KeyValue): KubeObject {
+  let obj = decodedValues.get(kv);
+  if (!obj) {
+    obj = decodeKv(kv);
+    decodedValues.set(kv, obj);
+  }
+  return obj;
+}
+
+function sharedEventLine(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, apiVersion: string, kind: string): string {
+  let lines = encodedLines.get(obj);
+  if (!lines) {
+    lines = new Map();
+    encodedLines.set(obj, lines);
+  }
+  const key = `${type} ${apiVersion} ${kind}`;
+  let line = lines.get(key);
+  if (line === undefined) {
+    line = `${JSON.stringify({ type, object: { ...obj, apiVersion, kind } })}\n`;
+    lines.set(key, line);
+  }
+  return line;
 }

@@ -19,7 +19,8 @@ export async function createObject(ctx: ApiContext, rt: ResourceType, urlNamespa
   const generate = !meta.name && typeof meta.generateName === 'string' && meta.generateName !== '';
   if (rt.namespaced) await requireLiveNamespace(ctx, rt, meta.namespace ?? '', meta.name ?? meta.generateName ?? '');
   for (let attempt = 0; ; attempt++) {
-    const candidate = structuredClone(obj);
+    // Only generated names are retried, and only a retry needs the untouched original.
+    const candidate = generate ? structuredClone(obj) : obj;
     const cmeta = candidate.metadata ?? {};
     if (generate) cmeta.name = generatedName(String(meta.generateName));
     const prepared = admitCreate(ctx, rt, candidate, opts);

@@ -27,16 +27,41 @@ const createStatements = [
  * WAL with synchronous=NORMAL: a commit is written to the WAL file (the OS page cache)
  * before better-sqlite3 returns, so it survives the death of the process (kill -9); only a
  * machine crash can lose the last commits, which is the trade etcd's users accept from kine.
- * locking_mode=EXCLUSIVE makes this process the one writer: a second process opening the
- * same file fails fast instead of racing our in-memory revision counter.
+ *
+ * A file store checkpoints from a worker thread (checkpointer.ts), so its connection uses
+ * normal locking (a second connection must reach the file) and never checkpoints itself;
+ * one writer is enforced by a lock file instead (see holdWriterLock). An in-memory store
+ * has no second connection and keeps exclusive locking and automatic checkpoints.
  */
-export function configure(db: Database.Database): void {
+export function configure(db: Database.Database, opts: { checkpointElsewhere: boolean } = { checkpointElsewhere: false }): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('locking_mode = EXCLUSIVE');
+  if (!opts.checkpointElsewhere) db.pragma('locking_mode = EXCLUSIVE');
+  else db.pragma('wal_autocheckpoint = 0');
   db.pragma('foreign_keys = OFF');
   // Keep the WAL from growing without bound after bursts; checkpoints reset it.
   db.pragma('journal_size_limit = 67108864');
+}
+
+/**
+ * Makes this process the one writer of a store file: a small SQLite file beside it, held
+ * with an exclusive lock for as long as the returned connection is open. A second store on
+ * the same file (in this or another process) fails fast with "database is locked" instead
+ * of racing our in-memory revision counter.
+ */
+export function holdWriterLock(open: (path: string) => Database.Database, storePath: string): Database.Database {
+  const lock = open(`${storePath}.lock`);
+  try {
+    lock.pragma('locking_mode = EXCLUSIVE');
+    lock.exec('CREATE TABLE IF NOT EXISTS holder (pid INTEGER)');
+    // The first write takes the exclusive lock; in EXCLUSIVE mode it is kept after commit.
+    lock.prepare('INSERT INTO holder (pid) VALUES (?)').run(process.pid);
+    lock.exec('DELETE FROM holder');
+    return lock;
+  } catch (err: unknown) {
+    lock.close();
+    throw err;
+  }
 }
 
 export function migrate(db: Database.Database): void {

@@ -11,9 +11,13 @@ import Database from 'better-sqlite3';
 import type {
   DeleteResult, KeyValue, RangeOptions, RangeResult, ReadAtRevisionError, Store, Watch, WatchEvent, WatchOptions, WriteResult,
 } from '../types.js';
-import { configure, metaCompactRevision, migrate } from './schema.js';
+import { configure, holdWriterLock, metaCompactRevision, migrate } from './schema.js';
+import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { SqliteQueries, type EventRow, type KvRow } from './queries.js';
 import { WatchHub } from './watch-hub.js';
+
+/** How often the checkpoint worker folds the WAL into the database file. */
+const checkpointIntervalMs = 1000;
 
 /** Rows examined per compaction transaction, so writers are not blocked for long. */
 const compactionChunk = 20_000;
@@ -25,6 +29,9 @@ export interface SqliteStoreOptions {
 
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
+  /** Held open for the store's lifetime: the one-writer lock of a file store. */
+  private readonly writerLock: Database.Database | undefined;
+  private readonly checkpointer: Checkpointer | undefined;
   private readonly q: SqliteQueries;
   private readonly hub: WatchHub;
   private revision: number;
@@ -34,17 +41,26 @@ export class SqliteStore implements Store {
   private compaction: Promise<void> = Promise.resolve();
 
   constructor(path: string, options: SqliteStoreOptions = {}) {
-    this.db = new Database(path, { timeout: options.busyTimeoutMs ?? 2000 });
+    const open = (file: string): Database.Database => new Database(file, { timeout: options.busyTimeoutMs ?? 2000 });
+    const onDisk = path !== ':memory:' && path !== '';
     try {
-      configure(this.db);
+      this.writerLock = onDisk ? holdWriterLock(open, path) : undefined;
+    } catch (err: unknown) {
+      throw new Error(`cannot open store at ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    }
+    this.db = open(path);
+    try {
+      configure(this.db, { checkpointElsewhere: onDisk });
       migrate(this.db);
       this.q = new SqliteQueries(this.db);
       this.compactRevision = this.q.readMeta(metaCompactRevision) ?? 0;
       this.revision = Math.max(this.q.maxRevision(), this.compactRevision);
     } catch (err: unknown) {
       this.db.close();
+      this.writerLock?.close();
       throw new Error(`cannot open store at ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
+    this.checkpointer = onDisk ? startCheckpointer(path, checkpointIntervalMs, (message) => process.emitWarning(`store checkpoint failed: ${message}`)) : undefined;
     this.hub = new WatchHub({
       readHistory: (prefix, after, until, limit) => this.q.history(prefix, after, until, limit).map(toEvent),
       compactedRevision: () => this.compactRevision,
@@ -164,7 +180,9 @@ export class SqliteStore implements Store {
     this.closed = true;
     this.hub.closeAll();
     await this.compaction;
+    await this.checkpointer?.stop();
     this.db.close();
+    this.writerLock?.close();
   }
 
   /** Watches currently open (for metrics and tests). */
