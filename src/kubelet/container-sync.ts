@@ -50,7 +50,7 @@ async function inspectOrUndefined(runtime: ContainerRuntime, id: string): Promis
 }
 
 /** Returns the container's current engine record (if any) after acting. */
-export async function syncContainer(ctx: ContainerSyncContext, pod: Pod, tracked: TrackedPod, c: ContainerSpec): Promise<ContainerRecord | undefined> {
+export async function syncContainer(ctx: ContainerSyncContext, pod: Pod, tracked: TrackedPod, c: ContainerSpec, restartPolicy = pod.spec.restartPolicy ?? 'Always'): Promise<ContainerRecord | undefined> {
   let t = tracked.containers.get(c.name);
   if (!t) {
     t = newTrackedContainer(c);
@@ -60,8 +60,7 @@ export async function syncContainer(ctx: ContainerSyncContext, pod: Pod, tracked
   if (t.id && !rec) t.id = undefined;
   if (rec?.state.status === 'running') return rec;
   if (rec && rec.state.status === 'exited') {
-    const policy = pod.spec.restartPolicy ?? 'Always';
-    if (!shouldRestart(policy, rec.state.exitCode)) return rec;
+    if (!shouldRestart(restartPolicy, rec.state.exitCode)) return rec;
     const now = Date.now();
     if (t.handledExitOf !== rec.id) {
       t.handledExitOf = rec.id;

@@ -43,3 +43,16 @@ test('status: conditions keep their transition time while unchanged, readiness l
   assert.equal(second.conditions.find((c) => c.type === 'Ready')?.lastTransitionTime, 'T2');
   assert.equal(second.conditions.find((c) => c.type === 'Initialized')?.lastTransitionTime, 'T1');
 });
+
+test('init containers: Pending until all completed, Failed when one fails under restartPolicy Never', () => {
+  const pod: Pod = { metadata: { name: 'p' }, spec: { restartPolicy: 'Never', containers: [{ name: 'a' }], initContainers: [{ name: 'i' }] } };
+  const waiting = { ...running('a'), state: { waiting: { reason: 'PodInitializing' } } };
+  const base = { hostIP: 'h', startTime: 's', sandboxReady: true, now: 'T' };
+  const pending = computePodStatus(pod, { ...base, containers: [waiting], initContainers: [running('i')] });
+  assert.equal(pending.phase, 'Pending');
+  assert.equal(pending.conditions.find((c) => c.type === 'Initialized')?.reason, 'ContainersNotInitialized');
+  assert.equal(computePodStatus(pod, { ...base, containers: [waiting], initContainers: [exited('i', 1)] }).phase, 'Failed');
+  const done = computePodStatus(pod, { ...base, containers: [running('a')], initContainers: [exited('i', 0)] });
+  assert.equal(done.phase, 'Running');
+  assert.equal(done.initContainerStatuses?.[0]?.state.terminated?.reason, 'Completed');
+});

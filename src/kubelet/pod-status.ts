@@ -23,6 +23,7 @@ export interface ObservedPod {
   startTime: string;
   sandboxReady: boolean;
   containers: ObservedContainer[];
+  initContainers?: ObservedContainer[];
   now: string;
 }
 
@@ -79,29 +80,33 @@ function condition(previous: readonly PodCondition[], type: string, ok: boolean,
 
 export function computePodStatus(pod: Pod, o: ObservedPod): PodStatusView {
   const previous = (pod.status?.conditions ?? []) as PodCondition[];
-  const phase = podPhase(pod.spec.restartPolicy ?? 'Always', o.containers);
+  const inits = o.initContainers ?? [];
+  const initDone = inits.every((c) => c.state.terminated?.exitCode === 0);
+  const initFailed = (pod.spec.restartPolicy ?? 'Always') === 'Never' && inits.some((c) => (c.state.terminated?.exitCode ?? 0) !== 0);
+  const phase = initFailed ? 'Failed' : initDone ? podPhase(pod.spec.restartPolicy ?? 'Always', o.containers) : 'Pending';
   const done = phase === 'Succeeded' || phase === 'Failed';
   const notReady = o.containers.filter((c) => !c.ready).map((c) => c.name);
   const allReady = notReady.length === 0 && o.containers.length > 0;
   const notReadyMessage = `containers with unready status: [${notReady.join(' ')}]`;
   const conditions = [
     condition(previous, 'PodReadyToStartContainers', o.sandboxReady && !done, o.now),
-    condition(previous, 'Initialized', true, o.now),
+    condition(previous, 'Initialized', initDone, o.now, 'ContainersNotInitialized', `containers with incomplete status: [${inits.filter((c) => c.state.terminated?.exitCode !== 0).map((c) => c.name).join(' ')}]`),
     condition(previous, 'Ready', allReady, o.now, done ? 'PodCompleted' : 'ContainersNotReady', done ? undefined : notReadyMessage),
     condition(previous, 'ContainersReady', allReady, o.now, done ? 'PodCompleted' : 'ContainersNotReady', done ? undefined : notReadyMessage),
     condition(previous, 'PodScheduled', true, o.now),
   ];
-  const statuses: ContainerStatusView[] = o.containers.map((c) => ({
+  const view = (c: ObservedContainer): ContainerStatusView => ({
     name: c.name, state: c.state, lastState: c.lastState, ready: c.ready, restartCount: c.restartCount,
     image: c.image, imageID: c.imageID, ...(c.containerID ? { containerID: c.containerID } : {}), started: c.started,
-  }));
+  });
   return {
     phase, conditions,
     hostIP: o.hostIP, hostIPs: [{ ip: o.hostIP }],
     ...(o.podIP ? { podIP: o.podIP, podIPs: [{ ip: o.podIP }] } : {}),
     startTime: o.startTime,
     qosClass: qosClass(pod.spec.containers),
-    containerStatuses: statuses,
+    ...(inits.length > 0 ? { initContainerStatuses: inits.map(view) } : {}),
+    containerStatuses: o.containers.map(view),
   };
 }
 

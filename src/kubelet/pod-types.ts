@@ -103,6 +103,7 @@ export interface PodStatusView {
   startTime?: string;
   qosClass?: string;
   containerStatuses: ContainerStatusView[];
+  initContainerStatuses?: ContainerStatusView[];
   message?: string;
   reason?: string;
 }

@@ -14,7 +14,7 @@ import type { ContainerRecord } from '../engine/runtime/index.js';
 import type { PortMapping } from './cni.js';
 import { syncContainer, type ContainerSyncContext } from './container-sync.js';
 import { computePodStatus, type ObservedContainer } from './pod-status.js';
-import { kubeTime, type Pod } from './pod-types.js';
+import { kubeTime, type ContainerSpec, type ContainerStateView, type Pod } from './pod-types.js';
 import type { Probes } from './probes.js';
 import type { Sandboxes } from './sandbox.js';
 import { containerID, stateOf, type TrackedPod } from './tracked.js';
@@ -83,25 +83,28 @@ export class PodWorkers {
       podWaiting = { reason: 'ContainerCreating', message };
       requeueAfter(2000);
     }
-    const observed: ObservedContainer[] = [];
-    for (const c of pod.spec.containers) {
-      const rec = podWaiting ? undefined : await syncContainer(ctx, pod, tracked, c);
-      const t = tracked.containers.get(c.name);
-      const state = rec ? stateOf(rec) : { waiting: podWaiting ? { reason: 'ContainerCreating' } : t?.waiting ?? { reason: 'ContainerCreating' } };
-      if (rec?.state.status === 'exited' && t?.waiting?.reason === 'CrashLoopBackOff') {
-        observed.push({ name: c.name, image: t.image, imageID: t.imageID, containerID: containerID(rec.id), state: { waiting: t.waiting }, lastState: stateOf(rec), restartCount: t.attempt, ready: false, started: false });
+    // Init containers first, one at a time, each to a successful exit; then the app containers.
+    const initPolicy = (pod.spec.restartPolicy ?? 'Always') === 'Never' ? 'Never' : 'OnFailure';
+    const initObserved: ObservedContainer[] = [];
+    let initialized = podWaiting === undefined;
+    for (const c of pod.spec.initContainers ?? []) {
+      if (!initialized) {
+        initObserved.push(this.observe(key, pod, tracked, c, undefined, { reason: podWaiting ? 'ContainerCreating' : 'PodInitializing' }));
         continue;
       }
-      const running = Boolean(state.running);
-      if (running && t && rec) this.d.probes.ensure(key, pod, c, rec.id, t);
-      const started = running && (t?.started ?? c.startupProbe === undefined);
-      observed.push({
-        name: c.name, image: t?.image || c.image || '', imageID: t?.imageID ?? '', ...(rec ? { containerID: containerID(rec.id) } : {}),
-        state, lastState: t?.lastTerminated ? { terminated: t.lastTerminated } : {}, restartCount: t?.attempt ?? 0,
-        ready: running && started && (c.readinessProbe ? t?.ready === true : true), started,
-      });
+      const rec = await syncContainer(ctx, pod, tracked, c, initPolicy);
+      initObserved.push(this.observe(key, pod, tracked, c, rec, undefined));
+      if (!(rec?.state.status === 'exited' && rec.state.exitCode === 0)) initialized = false;
     }
-    const status = computePodStatus(pod, { podIP: tracked.sandbox?.ip, hostIP: this.d.hostIP, startTime: (pod.status?.startTime as string | undefined) ?? tracked.startTime, sandboxReady: tracked.sandbox !== undefined, containers: observed, now: kubeTime() });
+    const observed: ObservedContainer[] = [];
+    for (const c of pod.spec.containers) {
+      if (!initialized) {
+        observed.push(this.observe(key, pod, tracked, c, undefined, { reason: podWaiting ? 'ContainerCreating' : 'PodInitializing' }));
+        continue;
+      }
+      observed.push(this.observe(key, pod, tracked, c, await syncContainer(ctx, pod, tracked, c), undefined));
+    }
+    const status = computePodStatus(pod, { podIP: tracked.sandbox?.ip, hostIP: this.d.hostIP, startTime: (pod.status?.startTime as string | undefined) ?? tracked.startTime, sandboxReady: tracked.sandbox !== undefined, containers: observed, initContainers: initObserved, now: kubeTime() });
     const text = JSON.stringify(status);
     if (text !== tracked.lastStatus) {
       await this.d.pods.patch(tracked.namespace, tracked.name, 'merge', { status }, { subresource: 'status' });
@@ -113,6 +116,24 @@ export class PodWorkers {
       await this.d.sandboxes.tearDown(tracked.uid);
     } else nextCheckMs = Math.min(nextCheckMs, pollMs);
     if (nextCheckMs !== Infinity) this.d.queue.addAfter(key, nextCheckMs);
+  }
+
+  /** The status view of one container after its sync (or while it must wait). */
+  private observe(key: string, pod: Pod, tracked: TrackedPod, c: ContainerSpec, rec: ContainerRecord | undefined, mustWait: { reason: string } | undefined): ObservedContainer {
+    const t = tracked.containers.get(c.name);
+    const base = { name: c.name, image: t?.image || c.image || '', imageID: t?.imageID ?? '', restartCount: t?.attempt ?? 0 };
+    if (rec?.state.status === 'exited' && t?.waiting?.reason === 'CrashLoopBackOff') {
+      return { ...base, containerID: containerID(rec.id), state: { waiting: t.waiting }, lastState: stateOf(rec), ready: false, started: false };
+    }
+    const state: ContainerStateView = rec ? stateOf(rec) : { waiting: mustWait ?? t?.waiting ?? { reason: 'ContainerCreating' } };
+    const running = Boolean(state.running);
+    if (running && t && rec) this.d.probes.ensure(key, pod, c, rec.id, t);
+    const started = running && (t?.started ?? c.startupProbe === undefined);
+    return {
+      ...base, ...(rec ? { containerID: containerID(rec.id) } : {}),
+      state, lastState: t?.lastTerminated ? { terminated: t.lastTerminated } : {},
+      ready: running && started && (c.readinessProbe ? t?.ready === true : true), started,
+    };
   }
 
   private track(key: string, pod: Pod): TrackedPod {

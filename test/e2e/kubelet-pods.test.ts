@@ -84,6 +84,18 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: withinit}
+spec:
+  terminationGracePeriodSeconds: 1
+  volumes: [{name: work, emptyDir: {}}]
+  initContainers:
+  - {name: first, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'echo one > /work/msg'], volumeMounts: [{name: work, mountPath: /work}]}
+  - {name: second, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'sleep 1; echo two >> /work/msg'], volumeMounts: [{name: work, mountPath: /work}]}
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sleep, '3600'], volumeMounts: [{name: work, mountPath: /work}]}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: once}
 spec:
   restartPolicy: Never
@@ -130,6 +142,16 @@ test('crash loops, shared emptyDir and localhost, configMap/secret env and volum
     const events = await s.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=live', '-o', 'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}']);
     assert.match(events.stdout, /Unhealthy:Liveness probe failed/);
     assert.match(events.stdout, /Killing:Container main failed liveness probe, will be restarted/);
+  });
+
+  await t.test('init containers run in order to completion before the app container', async () => {
+    const initializing = await s.kubectl(['get', 'pod', 'withinit']);
+    assert.match(initializing.stdout, /withinit\s+(0\/1\s+(Init:[01]\/2|PodInitializing)|1\/1\s+Running)/);
+    await s.waitFor('withinit running', async () => ((await s.kubectl(['get', 'pod', 'withinit'])).stdout.match(/withinit\s+1\/1\s+Running/) ? true : undefined));
+    const msg = await s.kubectl(['exec', 'withinit', '--', 'cat', '/work/msg']);
+    assert.equal(msg.stdout, 'one\ntwo\n');
+    const reasons = await s.kubectl(['get', 'pod', 'withinit', '-o', 'jsonpath={.status.initContainerStatuses[*].state.terminated.reason}']);
+    assert.equal(reasons.stdout, 'Completed Completed');
   });
 
   await t.test('a restartPolicy Never pod runs to Succeeded', async () => {
