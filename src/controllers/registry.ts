@@ -29,7 +29,11 @@ export const controllerFactories = {
   replicaset: (ctx: ControllerContext): Controller => new ReplicaSetController(ctx),
   deployment: (ctx: ControllerContext): Controller => new DeploymentController(ctx),
   daemonset: (ctx: ControllerContext): Controller => new DaemonSetController(ctx),
-  garbagecollector: (ctx: ControllerContext): Controller => new GarbageCollector(ctx),
+  garbagecollector: (ctx: ControllerContext): Controller => {
+    // Test-only: SKIFF_GC_REDISCOVER_MS (how soon new resources, such as CRDs, are watched).
+    const every = num('SKIFF_GC_REDISCOVER_MS');
+    return new GarbageCollector(ctx, every !== undefined ? { rediscoverMs: every } : {});
+  },
   job: (ctx: ControllerContext): Controller => {
     // Test-only: SKIFF_JOB_BACKOFF_BASE_MS (upstream's pod failure backoff starts at 10 s).
     const base = num('SKIFF_JOB_BACKOFF_BASE_MS');

@@ -28,7 +28,7 @@ describe('controller manager with the real kubectl', { timeout: 240_000 }, () =>
   let k: Kubectl;
 
   before(async () => {
-    server = await startServer({ extraArgs: ['--simulate-nodes', '3'] });
+    server = await startServer({ extraArgs: ['--simulate-nodes', '3'], env: { SKIFF_GC_REDISCOVER_MS: '500' } });
     k = kubectlFor(server.kubeconfigPath);
   });
   after(async () => {
@@ -217,5 +217,34 @@ spec: {selector: {app: ep}, ports: [{name: http, port: 80, targetPort: 8080}]}
     const r = await k.run(['rollout', 'status', 'deployment/stuck', '--timeout=30s']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /deployment "stuck" exceeded its progress deadline/);
+  });
+
+  test('the garbage collector also follows owners that are custom resources', async () => {
+    await ok(['apply', '-f', '-'], `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: {name: widgets.example.com}
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: widgets, singular: widget, kind: Widget}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
+`);
+    await eventually(async () => (await k.run(['apply', '-f', '-'], { stdin: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\n' })).code === 0, 15_000, 300);
+    const uid = (await ok(['get', 'widget', 'w1', '-o', 'jsonpath={.metadata.uid}'])).trim();
+    await ok(['apply', '-f', '-'], `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: w1-config
+  ownerReferences: [{apiVersion: example.com/v1, kind: Widget, name: w1, uid: ${uid}}]
+data: {a: b}
+`);
+    await new Promise((r) => setTimeout(r, 1500));
+    assert.equal((await k.run(['get', 'configmap', 'w1-config'])).code, 0, 'its owner exists: kept');
+    await ok(['delete', 'widget', 'w1']);
+    await eventually(async () => (await k.run(['get', 'configmap', 'w1-config'])).code === 1, 15_000, 200);
   });
 });

@@ -9,10 +9,13 @@
  *   finalizer goes once no dependent with blockOwnerDeletion remains.
  * The API server only marks objects (finalizers, deletionTimestamp); the dependents are ours.
  * Absence of an owner in the caches is confirmed with a GET before anything is deleted.
+ * Besides the built-in kinds it watches every other listable, deletable resource discovery
+ * reports (custom resources included), re-discovered periodically, as upstream does.
  */
 import type { KubeObject, OwnerReference } from '../../api/types.js';
 import { isNotFound, StatusError } from '../../client/index.js';
 import { keyOf } from '../../client/informers/index.js';
+import { Discovery } from '../../client/index.js';
 import { ResourceClient, type GroupVersionResource } from '../../client/typed/index.js';
 import { QueueController, type ControllerContext } from '../base/controller.js';
 import { gvr } from '../base/resources.js';
@@ -39,22 +42,69 @@ export const collectedResources: ReadonlyArray<{ apiVersion: string; kind: strin
   { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', gvr: { group: 'discovery.k8s.io', version: 'v1', resource: 'endpointslices', namespaced: true } },
 ];
 
-const byKind = new Map(collectedResources.map((r, i) => [r.kind, i] as const));
+const groupOf = (apiVersion: string): string => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
+/** Never collected: events are not owned and churn too much to watch for nothing. */
+const ignored = new Set(['/events', 'events.k8s.io/events']);
+
+interface Watched { readonly kind: string; readonly gvr: GroupVersionResource; readonly client: ResourceClient<KubeObject> }
+
+export interface GarbageCollectorOptions {
+  /** How often discovery is re-read for new resources (0: never; default 30 s). */
+  readonly rediscoverMs?: number;
+}
 
 type OwnerState = 'absent' | 'present' | 'waiting';
 
 export class GarbageCollector extends QueueController {
   readonly name = 'garbage-collector';
   readonly graph = new OwnerGraph();
-  private readonly clients = collectedResources.map((r) => new ResourceClient<KubeObject>(this.ctx.rest, r.gvr));
+  private readonly watched: Watched[] = [];
+  private readonly byGroupKind = new Map<string, number>();
+  private discoveryTimer: NodeJS.Timeout | undefined;
 
-  constructor(ctx: ControllerContext, workers = 2) {
+  constructor(ctx: ControllerContext, private readonly o: GarbageCollectorOptions = {}, workers = 2) {
     super(ctx, workers);
   }
 
   setup(): void {
-    collectedResources.forEach((r, i) => {
-      const informer = this.ctx.informers.forResource(r.gvr);
+    for (const r of collectedResources) this.watch(r.kind, r.gvr);
+  }
+
+  override async run(): Promise<void> {
+    const every = this.o.rediscoverMs ?? 30_000;
+    const discovery = new Discovery(this.ctx.rest);
+    const rediscover = async (): Promise<void> => {
+      discovery.invalidate();
+      try {
+        for (const r of await discovery.preferredResources()) {
+          if (r.resource.includes('/') || ignored.has(`${r.group}/${r.resource}`)) continue;
+          if (!['list', 'watch', 'delete'].every((v) => r.verbs.includes(v))) continue;
+          this.watch(r.kind, { group: r.group, version: r.version, resource: r.resource, namespaced: r.namespaced });
+        }
+      } catch (err: unknown) {
+        this.ctx.log('garbage-collector: discovery failed', { err: err instanceof Error ? err.message : String(err) });
+      }
+      if (every > 0 && !this.queue.isShuttingDown) this.discoveryTimer = setTimeout(() => void rediscover(), every);
+    };
+    await rediscover();
+    await super.run();
+  }
+
+  override stop(): void {
+    if (this.discoveryTimer) clearTimeout(this.discoveryTimer);
+    this.discoveryTimer = undefined;
+    super.stop();
+  }
+
+  /** Starts watching a kind (once per group and kind). */
+  private watch(kind: string, gvr: GroupVersionResource): void {
+    const id = `${gvr.group}/${kind}`;
+    if (this.byGroupKind.has(id)) return;
+    const i = this.watched.length;
+    this.watched.push({ kind, gvr, client: new ResourceClient<KubeObject>(this.ctx.rest, gvr) });
+    this.byGroupKind.set(id, i);
+    {
+      const informer = this.ctx.informers.forResource(gvr);
       const itemKey = (obj: KubeObject): string => `${i}|${keyOf(obj)}`;
       const observe = (obj: KubeObject): void => {
         const key = itemKey(obj);
@@ -75,11 +125,11 @@ export class GarbageCollector extends QueueController {
           }
         },
       });
-    });
+    }
   }
 
   private clientFor(key: string): ResourceClient<KubeObject> | undefined {
-    return this.clients[Number(key.slice(0, key.indexOf('|')))];
+    return this.watched[Number(key.slice(0, key.indexOf('|')))]?.client;
   }
 
   protected async sync(key: string): Promise<void> {
@@ -116,15 +166,12 @@ export class GarbageCollector extends QueueController {
   private async ownerState(dependent: KubeObject, ref: OwnerReference): Promise<OwnerState> {
     const cached = this.graph.byOwnerUid(ref.uid);
     if (cached) return cached.obj.metadata?.deletionTimestamp && (cached.obj.metadata.finalizers ?? []).includes(foregroundFinalizer) ? 'waiting' : 'present';
-    const index = byKind.get(ref.kind);
+    const index = this.byGroupKind.get(`${groupOf(ref.apiVersion)}/${ref.kind}`);
     // Owners of kinds we do not watch are assumed to exist: never delete on a guess.
-    if (index === undefined) return 'present';
-    const client = this.clients[index];
-    if (!client) return 'present';
-    const r = collectedResources[index];
-    if (!r) return 'present';
+    const w = index === undefined ? undefined : this.watched[index];
+    if (!w) return 'present';
     try {
-      const owner = await client.get(r.gvr.namespaced ? dependent.metadata?.namespace : undefined, ref.name);
+      const owner = await w.client.get(w.gvr.namespaced ? dependent.metadata?.namespace : undefined, ref.name);
       return owner.metadata?.uid === ref.uid ? 'present' : 'absent';
     } catch (err: unknown) {
       if (isNotFound(err)) return 'absent';
