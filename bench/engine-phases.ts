@@ -2,9 +2,9 @@
  * Where the time of `skiff run --rm busybox true` goes. A child Node process does what the
  * command does, through the runtime's public interface, and stamps the clock between steps:
  *   node start-up     spawn -> first line of this script (exec, V8, Node's bootstrap)
- *   module loading    importing the `skiff run` command module and what it imports
+ *   module loading    loading the `skiff run` command: its bundle, or its modules
  *   create            image lookup, container record, /etc files
- *   run               overlay mount, config.json, `runc run` of the container, finalize
+ *   run               config.json, rootfs (runc mounts it, or a host overlay mount), `runc run`, finalize
  *   remove            unmount, cgroup, the container's directory
  *   exit              last stamp -> the parent sees the process exit
  * The child mode is `node engine-phases.js --child ROOT`; without it this file does nothing,
@@ -22,14 +22,22 @@ export interface PhaseStamps {
   ran: number;
   removed: number;
   exitCode: number;
+  /** Whether the run command came from its bundle (true) or as separate modules. */
+  bundle: boolean;
 }
 
 const now = (): number => performance.timeOrigin + performance.now();
 
 async function child(root: string): Promise<void> {
   const scriptStart = now();
-  // The command module and everything it imports statically: what `skiff run` loads.
-  await import('../src/cmd/engine/run.js');
+  // What `skiff run` loads: the one-file bundle while it is as new as tsc's build info (the
+  // dispatcher's rule, src/cmd/skiff.ts), else the command module and its static imports.
+  const { statSync } = await import('node:fs');
+  const bundle = new URL('../src/cmd/engine/run.bundle.mjs', import.meta.url);
+  const built = statSync(bundle, { throwIfNoEntry: false });
+  const compiled = statSync(new URL('../.tsbuildinfo', import.meta.url), { throwIfNoEntry: false });
+  const useBundle = built !== undefined && compiled !== undefined && built.mtimeMs >= compiled.mtimeMs;
+  if (useBundle) await import(bundle.href); else await import('../src/cmd/engine/run.js');
   const commandLoaded = now();
   // The public face of the runtime; it adds a few modules `skiff run` does not load, so
   // they get their own stamp and are left out of every phase.
@@ -43,7 +51,7 @@ async function child(root: string): Promise<void> {
   const ran = now();
   await rt.remove(record.id, { force: true });
   const removed = now();
-  const stamps: PhaseStamps = { scriptStart, commandLoaded, runtimeLoaded, created, ran, removed, exitCode: done.state.exitCode };
+  const stamps: PhaseStamps = { scriptStart, commandLoaded, runtimeLoaded, created, ran, removed, exitCode: done.state.exitCode, bundle: useBundle };
   process.stdout.write(`${JSON.stringify(stamps)}\n`);
 }
 
@@ -55,6 +63,7 @@ if (process.argv[2] === '--child' && process.argv[3]) {
 }
 
 export interface PhaseTimes {
+  readonly bundle: boolean;
   readonly nodeStartupMs: number;
   readonly moduleLoadingMs: number;
   readonly createMs: number;
@@ -67,6 +76,7 @@ export interface PhaseTimes {
 /** Turns one child's stamps plus the parent's spawn and exit times into phase durations. */
 export function phaseTimes(spawnedAt: number, exitedAt: number, s: PhaseStamps): PhaseTimes {
   return {
+    bundle: s.bundle,
     nodeStartupMs: s.scriptStart - spawnedAt,
     moduleLoadingMs: s.commandLoaded - s.scriptStart,
     createMs: s.created - s.runtimeLoaded,
