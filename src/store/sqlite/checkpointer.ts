@@ -30,7 +30,8 @@ export interface Checkpointer {
 
 export function startCheckpointer(path: string, intervalMs = 1000, onError: (message: string) => void = () => undefined): Checkpointer {
   const driver = import.meta.resolve('better-sqlite3').replace(/^file:\/\//, '');
-  const worker = new Worker(workerSource, { eval: true, workerData: { path, intervalMs, driver: decodeURIComponent(driver) } });
+  // A small young generation: the worker allocates almost nothing, so its heap should stay small.
+  const worker = new Worker(workerSource, { eval: true, workerData: { path, intervalMs, driver: decodeURIComponent(driver) }, resourceLimits: { maxYoungGenerationSizeMb: 2 } });
   worker.unref();
   worker.on('message', (m: { error?: string }) => { if (m.error) onError(m.error); });
   worker.on('error', (err) => onError(err.message));

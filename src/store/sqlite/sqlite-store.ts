@@ -18,6 +18,8 @@ import { WatchHub } from './watch-hub.js';
 
 /** How often the checkpoint worker folds the WAL into the database file. */
 const checkpointIntervalMs = 1000;
+/** Writes (about 16 KiB of WAL each) before the checkpoint worker starts: ~4 MiB, SQLite's own threshold. */
+const writesBeforeCheckpointer = 256;
 
 /** Rows examined per compaction transaction, so writers are not blocked for long. */
 const compactionChunk = 20_000;
@@ -31,7 +33,11 @@ export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Held open for the store's lifetime: the one-writer lock of a file store. */
   private readonly writerLock: Database.Database | undefined;
-  private readonly checkpointer: Checkpointer | undefined;
+  /** Started by the writes (a worker thread costs ~10 MB; a store that is barely written needs none). */
+  private checkpointer: Checkpointer | undefined;
+  private writesWithoutCheckpointer = 0;
+  private readonly path: string;
+  private readonly onDisk: boolean;
   private readonly q: SqliteQueries;
   private readonly hub: WatchHub;
   private revision: number;
@@ -60,7 +66,8 @@ export class SqliteStore implements Store {
       this.writerLock?.close();
       throw new Error(`cannot open store at ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
-    this.checkpointer = onDisk ? startCheckpointer(path, checkpointIntervalMs, (message) => process.emitWarning(`store checkpoint failed: ${message}`)) : undefined;
+    this.path = path;
+    this.onDisk = onDisk;
     this.hub = new WatchHub({
       readHistory: (prefix, after, until, limit) => this.q.history(prefix, after, until, limit).map(toEvent),
       compactedRevision: () => this.compactRevision,
@@ -117,6 +124,7 @@ export class SqliteStore implements Store {
     if (existing) return { ok: false, reason: 'exists', current: rowToKeyValue(existing) };
     const rev = this.revision + 1;
     this.q.write({ rev, key, deleted: 0, createRev: rev, prevRev: null, value });
+    this.noteWrite();
     this.revision = rev;
     const kv: KeyValue = { key, value, createRevision: rev, modRevision: rev };
     this.hub.publish({ type: 'put', kv, revision: rev });
@@ -131,6 +139,7 @@ export class SqliteStore implements Store {
     if (prev.modRevision !== expectedModRevision) return { ok: false, reason: 'conflict', current: prev };
     const rev = this.revision + 1;
     this.q.write({ rev, key, deleted: 0, createRev: prev.createRevision, prevRev: prev.modRevision, value });
+    this.noteWrite();
     this.revision = rev;
     const kv: KeyValue = { key, value, createRevision: prev.createRevision, modRevision: rev };
     this.hub.publish({ type: 'put', kv, prev, revision: rev });
@@ -147,6 +156,7 @@ export class SqliteStore implements Store {
     }
     const rev = this.revision + 1;
     this.q.write({ rev, key, deleted: 1, createRev: prev.createRevision, prevRev: prev.modRevision, value: '' });
+    this.noteWrite();
     this.revision = rev;
     this.hub.publish({ type: 'delete', kv: { ...prev, modRevision: rev }, prev, revision: rev });
     return { ok: true, prev, revision: rev };
@@ -199,6 +209,12 @@ export class SqliteStore implements Store {
       // Let writers and readers in between chunks.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** Starts the checkpoint worker once the WAL holds enough to be worth folding back. */
+  private noteWrite(): void {
+    if (this.checkpointer || !this.onDisk || ++this.writesWithoutCheckpointer < writesBeforeCheckpointer) return;
+    this.checkpointer = startCheckpointer(this.path, checkpointIntervalMs, (message) => process.emitWarning(`store checkpoint failed: ${message}`));
   }
 
   private checkReadRevision(revision: number): ReadAtRevisionError | undefined {
