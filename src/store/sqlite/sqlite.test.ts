@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStoreConformance } from '../testsuite.js';
@@ -124,4 +124,18 @@ test('creates on a file store are fast enough for the API server (thousands per 
   // Measured about 15000/s and p99 0.3 ms here; the bounds leave room for a loaded CI machine.
   assert.ok(perSecond > 1000, `${Math.round(perSecond)} creates/s`);
   assert.ok(p99 < 10, `p99 ${p99.toFixed(2)} ms`);
+});
+
+test('a written file store is checkpointed in the background: the WAL reaches the database file while the store stays open', async (t) => {
+  const path = join(tempDir(t), 'state.db');
+  const store = await openSqliteStore(path);
+  t.after(() => store.close());
+  const value = JSON.stringify({ kind: 'ConfigMap', padding: 'x'.repeat(1500) });
+  for (let i = 0; i < 600; i++) await store.create(`/registry/configmaps/default/c-${i}`, value);
+  // The store's own connection never checkpoints; without the worker the file stays a few pages.
+  const deadline = Date.now() + 10_000;
+  while (statSync(path).size < 600 * 1500 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.ok(statSync(path).size >= 600 * 1500, `database file is ${statSync(path).size} bytes`);
+  const kv = await store.get('/registry/configmaps/default/c-599');
+  assert.ok(kv && !isReadError(kv) && kv.value === value);
 });
