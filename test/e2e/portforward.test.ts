@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
@@ -177,3 +178,50 @@ test('kubectl port-forward falls back to the plain SPDY/3.1 upgrade when WebSock
   echoed.forEach((e, i) => assert.equal(sha(e), sha(payloads[i] as Buffer)));
   assert.deepEqual(f.upgrades, ['SPDY/3.1']);
 });
+
+test('kubectl port-forward: pods that answer and close, and stopping kubectl closes what the pod still holds', async (t) => {
+  const web = createServer((s) => {
+    s.once('data', () => s.end('HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok'));
+    s.on('error', () => s.destroy());
+  });
+  const held = new Set<Socket>();
+  let closedByForwarder = 0;
+  const hold = createServer((s) => {
+    held.add(s);
+    s.on('data', () => s.write('seen'));
+    s.on('close', () => { held.delete(s); closedByForwarder++; });
+    s.on('error', () => s.destroy());
+  });
+  t.after(() => { for (const s of held) s.destroy(); web.close(); hold.close(); });
+  const f = await fixture(t, { 80: await listen(web), 90: await listen(hold) });
+  const k = f.kubectl(['port-forward', 'pod/web', ':80', ':90']);
+  const webPort = await localPort(k, 80);
+  const holdPort = await localPort(k, 90);
+  for (let i = 0; i < 3; i++) {
+    const answer = await exchangeOpen(webPort, 'GET / HTTP/1.1\r\nHost: x\r\n\r\n');
+    assert.match(answer, /^HTTP\/1\.1 200 OK[\s\S]*\r\n\r\nok$/);
+  }
+  const client = connect({ host: '127.0.0.1', port: holdPort });
+  t.after(() => client.destroy());
+  client.write('hi');
+  await once(client, 'data');
+  assert.equal(held.size, 1);
+  assert.equal(f.sessions[0]?.activeForwards(), 1);
+  await k.stop();
+  await f.sessions[0]?.closed;
+  await eventually(() => held.size === 0, 5000);
+  assert.equal(closedByForwarder, 1);
+  assert.equal(f.sessions[0]?.activeForwards(), 0);
+});
+
+/** Sends a request without half-closing and returns what arrives until the other side closes. */
+function exchangeOpen(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = connect({ host: '127.0.0.1', port });
+    let got = '';
+    s.on('data', (d: Buffer) => { got += d.toString(); });
+    s.on('close', () => resolve(got));
+    s.on('error', reject);
+    s.write(request);
+  });
+}

@@ -32,6 +32,9 @@ export interface PortForwardSession {
   dispose(): void;
 }
 
+/** How long a forward stays open for the client once the pod closed its side (kubelet: 1 s). */
+const POD_CLOSED_GRACE_MS = 1000;
+
 interface StreamPair {
   readonly requestId: string;
   error?: SpdyStream;
@@ -128,7 +131,9 @@ export function servePortForward(transport: Duplex, opts: PortForwardOptions): P
     await new Promise<void>((resolve, reject) => {
       let podEnded = false;
       let clientEnded = false;
+      let grace: NodeJS.Timeout | undefined;
       const finish = (err?: Error): void => {
+        clearTimeout(grace);
         data.off('reset', onReset);
         errorStream.off('reset', onReset);
         if (!pod.destroyed) pod.destroy();
@@ -146,7 +151,14 @@ export function servePortForward(transport: Duplex, opts: PortForwardOptions): P
       data.pipe(pod);
       pod.pipe(data);
       data.on('end', () => { clientEnded = true; maybeDone(); });
-      pod.on('end', () => { podEnded = true; maybeDone(); });
+      pod.on('end', () => {
+        podEnded = true;
+        maybeDone();
+        // As kubelet does: once the pod side is done, the client has a moment to finish too.
+        // kubectl resets the data stream at once; a client that waits for the error stream
+        // to end before closing would otherwise wait for ever.
+        if (!clientEnded) grace = setTimeout(() => finish(), POD_CLOSED_GRACE_MS);
+      });
       data.on('close', () => { if (!(podEnded && clientEnded)) finish(); });
     });
   };
