@@ -7,3 +7,4 @@ export type {
 } from './types.js';
 export { isReadError, prefixRangeEnd } from './keys.js';
 export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from './sqlite/index.js';
+export { EtcdStore, openEtcdStore, type EtcdStoreOptions } from './etcd/index.js';
