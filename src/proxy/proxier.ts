@@ -9,7 +9,7 @@
 import { Histogram, type Registry } from 'prom-client';
 import { servicePortEntries } from './model.js';
 import { applyRuleset, type NftTarget } from './nft.js';
-import { deleteTableText, renderRuleset, type RenderedNames, type RulesetOptions } from './ruleset.js';
+import { deleteTableText, renderRuleset, type RenderState, type RulesetOptions } from './ruleset.js';
 import type { ServiceSource } from './source.js';
 
 export interface ServiceProxyOptions extends RulesetOptions {
@@ -24,7 +24,7 @@ export interface ServiceProxyOptions extends RulesetOptions {
 }
 
 export class ServiceProxy {
-  private previous: RenderedNames | undefined;
+  private previous: RenderState | undefined;
   private dirtySince: number | undefined;
   private lastSyncEnd = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -84,7 +84,7 @@ export class ServiceProxy {
       const entries = servicePortEntries(this.opts.source.services(), this.opts.source.slices());
       const rendered = renderRuleset(entries, this.opts, this.previous);
       await applyRuleset(this.opts.target ?? {}, rendered.text);
-      this.previous = rendered.names;
+      this.previous = rendered.state;
       const end = Date.now();
       this.latency?.observe((end - since) / 1000);
       this.duration?.observe((end - begin) / 1000);

@@ -66,15 +66,30 @@ test('traffic policies Local use only this node\'s endpoints and drop when there
   assert.match(ext3, /^chain \S+ \{\n\t\tdrop\n/);
 });
 
-test('updates flush rules and maps, keep affinity sets, delete what went away', () => {
+test('updates send only the changed service ports: stale elements, chains and sets go, the rest stays', () => {
   const a = service('a', { clusterIP: '10.43.0.70', sessionAffinity: 'ClientIP', ports: [{ port: 80 }] });
   const b = service('b', { clusterIP: '10.43.0.71', ports: [{ port: 80 }] });
-  const slices = [slice('a', [{ port: 80 }], [{ ip: '10.42.0.1' }]), slice('b', [{ port: 80 }], [{ ip: '10.42.0.2' }])];
-  const first = renderRuleset(servicePortEntries([a, b], slices), opts);
+  const c = service('c', { clusterIP: '10.43.0.72', ports: [{ port: 80 }] });
+  const slices = [slice('a', [{ port: 80 }], [{ ip: '10.42.0.1' }, { ip: '10.42.0.3' }]), slice('b', [{ port: 80 }], [{ ip: '10.42.0.2' }]), slice('c', [{ port: 80 }], [{ ip: '10.42.0.4' }])];
+  const first = renderRuleset(servicePortEntries([a, b, c], slices), opts);
   assert.match(first.text, /^add table ip skiff\ndelete table ip skiff\n/);
-  const second = renderRuleset(servicePortEntries([a], slices), opts, first.names);
-  assert.match(second.text, /^add table ip skiff\nflush table ip skiff\nflush map ip skiff service-ips\n/);
+  assert.equal(first.changedServicePorts, 3);
+  // b goes away; a loses 10.42.0.3; c is untouched.
+  const slices2 = [slice('a', [{ port: 80 }], [{ ip: '10.42.0.1' }]), slices[2]!];
+  const second = renderRuleset(servicePortEntries([a, c], slices2), opts, first.state);
+  assert.equal(second.changedServicePorts, 2);
+  assert.doesNotMatch(second.text, /delete table|flush table/);
+  assert.doesNotMatch(second.text, /default\/c\//, 'the unchanged service is not sent');
+  assert.match(second.text, /delete element ip skiff service-ips \{ 10\.43\.0\.71 \. tcp \. 80 : goto service-[0-9A-F]{8}-default\/b\/tcp\/p80 \}/);
   assert.match(second.text, /delete chain ip skiff service-[0-9A-F]{8}-default\/b\/tcp\/p80\n/);
-  assert.doesNotMatch(second.text, /delete chain ip skiff service-[0-9A-F]{8}-default\/a/);
-  assert.doesNotMatch(second.text, /delete set/);
+  assert.match(second.text, /delete chain ip skiff endpoint-[0-9A-F]{8}-default\/a\/tcp\/p80__10\.42\.0\.3\/80\n/);
+  assert.match(second.text, /delete set ip skiff affinity-[0-9A-F]{8}\n/);
+  assert.match(second.text, /flush chain ip skiff service-[0-9A-F]{8}-default\/a\/tcp\/p80\n/);
+  assert.doesNotMatch(second.text, /add element ip skiff service-ips \{ 10\.43\.0\.70/, 'a\'s map element is unchanged');
+  // Element removals come before the chain deletions they would block.
+  assert.ok(second.text.indexOf('delete element') < second.text.indexOf('delete chain'));
+  assert.ok(second.text.lastIndexOf('flush chain') < second.text.indexOf('delete chain'));
+  const third = renderRuleset(servicePortEntries([a, c], slices2), opts, second.state);
+  assert.equal(third.changedServicePorts, 0);
+  assert.equal(third.text, 'add table ip skiff\n');
 });
