@@ -28,6 +28,8 @@ export interface ControllerManagerOptions {
   readonly now?: () => Date;
   readonly log?: ControllerContext['log'];
   readonly onLostLeadership?: () => void;
+  /** How long to wait for informer caches before starting controllers anyway (default 30 s). */
+  readonly cacheSyncTimeoutMs?: number;
 }
 
 export interface RunningControllerManager {
@@ -77,7 +79,15 @@ export function startControllerManager(o: ControllerManagerOptions): RunningCont
     log('controller manager leads', { identity, controllers: names });
     for (const c of controllers) c.setup();
     informers.start();
-    await informers.waitForCacheSync();
+    // A resource the server does not serve would never sync and hold every controller back:
+    // after a while, start anyway (those informers keep retrying in the background).
+    let syncTimer: NodeJS.Timeout | undefined;
+    const synced = await Promise.race([
+      informers.waitForCacheSync().then(() => true),
+      new Promise<boolean>((resolve) => { syncTimer = setTimeout(() => resolve(false), o.cacheSyncTimeoutMs ?? 30_000); }),
+    ]);
+    if (syncTimer) clearTimeout(syncTimer);
+    if (!synced) log('controller manager: some caches did not sync in time; starting anyway');
     if (stopped) return false;
     running = Promise.all(controllers.map((c) => c.run()));
     return true;
