@@ -157,7 +157,9 @@ async function runExec(deps: StreamingDeps, ws: WebSocket, pairs: SocketPair[], 
   ws.on('close', () => inPair.local.destroy());
   let code: number;
   try {
-    code = await deps.runtime.exec(id, { args: command, tty: o.tty, stdio: [o.stdin ? inPair.remote : 'ignore', outPair.remote, o.tty ? outPair.remote : errPair.remote] });
+    // runc's own --tty needs a controlling terminal (or a console socket, which Node cannot
+    // receive fds from), so a tty session runs on plain pipes, stdout and stderr merged.
+    code = await deps.runtime.exec(id, { args: command, ...(o.tty ? { env: ['TERM=xterm'] } : {}), stdio: [o.stdin ? inPair.remote : 'ignore', outPair.remote, o.tty ? outPair.remote : errPair.remote] });
   } finally {
     // Our copies of the child's ends: closing them lets the local ends see end-of-file.
     inPair.remote.destroy();

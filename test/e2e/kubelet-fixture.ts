@@ -44,6 +44,8 @@ export function run(command: string, args: readonly string[], opts: { stdin?: st
     const timer = setTimeout(() => { if (child.pid) process.kill(child.pid, 'SIGKILL'); }, opts.timeoutMs ?? 30_000);
     child.on('error', reject);
     child.on('close', (code) => { clearTimeout(timer); resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }); });
+    // A command that exits without reading its input must not fail the test.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.stdin ?? '');
   });
 }

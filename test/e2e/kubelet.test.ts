@@ -81,6 +81,10 @@ test('simple-pod.yaml runs for real: get, logs, exec, describe, pod IP, graceful
   assert.match(failing.stderr, /command terminated with exit code 3/);
   const piped = await s.kubectl(['exec', '-i', 'nginx', '--', 'tr', 'a-z', 'A-Z'], { stdin: 'through stdin\n' });
   assert.equal(piped.stdout, 'THROUGH STDIN\n');
+  // -it from a terminal (script(1) gives kubectl one): output and exit code come through.
+  const tty = await s.inNetns('script', ['-qec', `kubectl --kubeconfig ${s.dataDir}/kubeconfig.yaml exec -it nginx -- sh -c 'echo in-shell $TERM; exit 4'`, '/dev/null'], { timeoutMs: 20_000 });
+  assert.match(tty.stdout, /in-shell xterm/);
+  assert.equal(tty.code, 4);
   const hostname = await s.kubectl(['exec', 'nginx', '--', 'hostname']);
   assert.equal(hostname.stdout, 'nginx\n');
 
