@@ -17,6 +17,8 @@ import { SpdyStream, type StreamHost } from './stream.js';
 
 /** DATA frames are cut to this size so one stream cannot hold the connection for long. */
 const DATA_FRAME_BYTES = 32 * 1024;
+/** After our GOAWAY, how long the peer may take to close the connection itself. */
+const CLOSE_GRACE_MS = 2000;
 
 export interface SpdySessionOptions {
   /** The server opens even-numbered streams and answers odd-numbered PINGs; the client the reverse. */
@@ -45,6 +47,7 @@ export class SpdySession implements StreamHost {
   private lastPeerStreamId = 0;
   private goneAway = false;
   private ended = false;
+  private closeTimer: NodeJS.Timeout | undefined;
   /** Settles when the transport is gone and every stream torn down. */
   readonly closed: Promise<void>;
 
@@ -83,12 +86,18 @@ export class SpdySession implements StreamHost {
     });
   }
 
-  /** Says GOAWAY, resets what is still open and ends the transport. Idempotent. */
+  /**
+   * Says GOAWAY, resets what is still open and ends the transport; a peer that does not hang
+   * up in turn is cut off after a short grace. Idempotent.
+   */
   close(): void {
-    if (!this.ended && !this.goneAway) this.write({ type: 'goaway', lastGoodStreamId: this.lastPeerStreamId, status: GoAwayStatus.Ok });
+    if (this.ended || this.closeTimer) return;
+    if (!this.goneAway) this.write({ type: 'goaway', lastGoodStreamId: this.lastPeerStreamId, status: GoAwayStatus.Ok });
     this.goneAway = true;
     for (const s of [...this.streams.values()]) s.destroy();
     this.transport.end();
+    this.closeTimer = setTimeout(() => this.transport.destroy(), CLOSE_GRACE_MS);
+    this.closeTimer.unref();
   }
 
   // ---- StreamHost ----
@@ -230,6 +239,7 @@ export class SpdySession implements StreamHost {
   private teardown(): void {
     if (this.ended) return;
     this.ended = true;
+    clearTimeout(this.closeTimer);
     for (const s of [...this.streams.values()]) s.abort(RstStatus.Cancel);
     this.streams.clear();
     for (const w of this.replyWaiters.values()) w.reject(new Error('SPDY session closed'));
