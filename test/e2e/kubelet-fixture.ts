@@ -29,6 +29,8 @@ export interface NodeServer {
   /** Polls `fn` until it returns a value (not undefined) or the time is up. */
   waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs?: number): Promise<T>;
   stop(): Promise<void>;
+  /** The server process's PID (for RSS figures), while it runs. */
+  serverPid(): number | undefined;
   /** Stops the server (its agent leaves the containers running) and starts it again. */
   restart(): Promise<void>;
 }
@@ -138,6 +140,7 @@ export async function startNodeServer(): Promise<NodeServer> {
         }
       },
       stop,
+      serverPid: () => child?.pid,
       async restart() {
         await terminate();
         await launch();
