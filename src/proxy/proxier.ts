@@ -18,6 +18,7 @@ export interface ServiceProxyOptions extends RulesetOptions {
   target?: NftTarget;
   minSyncIntervalMs?: number;
   registry?: Registry;
+  /** Told of failed syncs (which are retried); must not throw. */
   onError?: (err: unknown) => void;
   /** Called after every applied sync, with the latency from the oldest change it covers. */
   onSynced?: (info: { latencyMs: number; rules: number; durationMs: number }) => void;
