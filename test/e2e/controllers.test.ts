@@ -247,4 +247,18 @@ data: {a: b}
     await ok(['delete', 'widget', 'w1']);
     await eventually(async () => (await k.run(['get', 'configmap', 'w1-config'])).code === 1, 15_000, 200);
   });
+
+  test('scaling during a stuck rollout grows old and new ReplicaSets proportionally', async () => {
+    await ok(['apply', '-f', '-'], deployYaml({ name: 'prop', image: 'nginx:1', replicas: 4, strategy: '  strategy: {type: RollingUpdate, rollingUpdate: {maxSurge: 2, maxUnavailable: 1}}\n' }));
+    await ok(['rollout', 'status', 'deployment/prop', '--timeout=30s']);
+    const sizes = async (): Promise<Record<string, number>> => {
+      const list = JSON.parse(await ok(['get', 'rs', '-l', 'app=prop', '-o', 'json'])) as { items: Array<{ metadata: { annotations: Record<string, string> }; spec: { replicas: number } }> };
+      return Object.fromEntries(list.items.map((rs) => [rs.metadata.annotations['deployment.kubernetes.io/revision'] ?? '', rs.spec.replicas]));
+    };
+    await ok(['patch', 'deployment', 'prop', '--type=merge', '-p', JSON.stringify({ spec: { template: { spec: { nodeSelector: { 'skiff.dev/e2e-nowhere': 'true' } } } } })]);
+    await eventually(async () => { const s = await sizes(); return s['1'] === 3 && s['2'] === 3; }, 20_000, 200);
+    await ok(['scale', 'deployment/prop', '--replicas=8']);
+    // 8 + maxSurge 2 = 10 allowed, 6 now: +4 shared 3:3.
+    await eventually(async () => { const s = await sizes(); return s['1'] === 5 && s['2'] === 5; }, 20_000, 200);
+  });
 });

@@ -16,6 +16,7 @@ import type { Deployment, Pod, ReplicaSet } from '../base/objects.js';
 import { controllerRefOf, newControllerRef } from '../base/owners.js';
 import { gvr } from '../base/resources.js';
 import { maybeAutoRollback } from './auto-rollback.js';
+import { isScalingEvent, proportionalTargets } from './proportional.js';
 import { createNewReplicaSet, syncRevision } from './new-replicaset.js';
 import { desiredReplicas, newReplicaSetTarget, oldReplicaSetTargets, specReplicas, surgeAndUnavailable } from './rolling.js';
 import { findNewReplicaSet, maxRevision, oldReplicaSets, revisionOf, desiredReplicasAnnotation, maxReplicasAnnotation } from './revisions.js';
@@ -96,6 +97,8 @@ export class DeploymentController extends QueueController {
     });
     if (d.metadata.deletionTimestamp) return this.syncStatus(d, rss, findNewReplicaSet(d, rss));
     if (d.spec.paused) return this.syncPaused(d, rss);
+    const active = rss.filter((rs) => specReplicas(rs) > 0);
+    if (d.spec.strategy?.type !== 'Recreate' && active.length > 1 && isScalingEvent(d, active)) return this.scaleProportionally(d, rss, active);
     if (d.spec.strategy?.type === 'Recreate') return this.rolloutRecreate(d, rss);
     return this.rolloutRolling(d, rss);
   }
@@ -177,6 +180,15 @@ export class DeploymentController extends QueueController {
     }
     if (newRS) await this.cleanupIfComplete(d, all, old, newRS);
     return this.syncStatus(d, all, newRS);
+  }
+
+  /** A resize during a rollout: every active ReplicaSet takes its share; the rollout resumes next sync. */
+  private async scaleProportionally(d: Deployment, rss: ReplicaSet[], active: ReplicaSet[]): Promise<void> {
+    const targets = proportionalTargets(d, active);
+    const scaled = new Map<string, ReplicaSet>();
+    for (const rs of active) scaled.set(rs.metadata.uid ?? '', await this.scale(d, rs, targets.get(rs.metadata.uid ?? '') ?? specReplicas(rs)));
+    const all = rss.map((rs) => scaled.get(rs.metadata.uid ?? '') ?? rs);
+    return this.syncStatus(d, all, findNewReplicaSet(d, all));
   }
 
   /** Paused: no rollout, but scaling still applies to the current ReplicaSet. */
