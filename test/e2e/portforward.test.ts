@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { serve, type RunningApiServer } from '../../src/apiserver/index.js';
+import { errors } from '../../src/machinery/errors.js';
 import { portForwardUpgradeHandler, type PortForwardSession } from '../../src/streaming/index.js';
 import { apiClient, eventually } from './helpers/server.js';
 
@@ -58,7 +59,10 @@ async function fixture(t: TestContext, ports: Record<number, number>): Promise<F
   const upgrades: string[] = [];
   const sessions: PortForwardSession[] = [];
   const warnings: string[] = [];
-  const handler = portForwardUpgradeHandler((target) => ({
+  const handler = portForwardUpgradeHandler((target) => {
+    // As a node agent would for a pod it does not run: the upgrade is refused with a Status.
+    if (target.name !== 'web') throw errors.badRequest(`pod ${target.name} is not running on this node`);
+    return {
     podName: `${target.name}_${target.namespace ?? ''}`,
     podUid: String(target.object.metadata?.uid ?? ''),
     onWarning: (m) => warnings.push(m),
@@ -69,7 +73,8 @@ async function fixture(t: TestContext, ports: Record<number, number>): Promise<F
       s.once('connect', () => { s.off('error', reject); resolve(s); });
       s.once('error', reject);
     }),
-  }), (session) => sessions.push(session));
+    };
+  }, (session) => sessions.push(session));
   const wrapped: typeof handler = (req, socket, head, target) => {
     upgrades.push(String(req.headers.upgrade));
     handler(req, socket, head, target);
@@ -85,12 +90,14 @@ async function fixture(t: TestContext, ports: Record<number, number>): Promise<F
     rmSync(home, { recursive: true, force: true });
   });
   const api = apiClient(server.kubeconfigPath);
-  const created = await api.request('POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' }, spec: { containers: [{ name: 'c', image: 'busybox' }] }, status: { phase: 'Running' } } });
-  assert.equal(created.status, 201, created.text);
-  // kubectl refuses pods that are not Running; status is written through its subresource.
-  const pod = created.json<{ status?: Record<string, unknown> }>();
-  const running = await api.request('PUT', '/api/v1/namespaces/default/pods/web/status', { body: { ...pod, status: { ...pod.status, phase: 'Running' } } });
-  assert.equal(running.status, 200, running.text);
+  for (const name of ['web', 'elsewhere']) {
+    const created = await api.request('POST', '/api/v1/namespaces/default/pods', { body: { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } } });
+    assert.equal(created.status, 201, created.text);
+    // kubectl refuses pods that are not Running; status is written through its subresource.
+    const pod = created.json<{ status?: Record<string, unknown> }>();
+    const running = await api.request('PUT', `/api/v1/namespaces/default/pods/${name}/status`, { body: { ...pod, status: { ...pod.status, phase: 'Running' } } });
+    assert.equal(running.status, 200, running.text);
+  }
   const kubectl: Fixture['kubectl'] = (args, env = {}) => {
     const child = spawn('kubectl', args, { env: { ...process.env, HOME: home, KUBECONFIG: server.kubeconfigPath, KUBECACHEDIR: join(home, '.kube', 'cache'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -150,7 +157,7 @@ test('kubectl port-forward over WebSocket: concurrent connections with large pay
   assert.equal(k.exited(), false, k.output());
 });
 
-test('kubectl port-forward: a refused pod port is reported on the error stream with kubelet\'s wording', async (t) => {
+test('kubectl port-forward: a refused pod port is reported on the error stream with kubelet\'s wording; a refused upgrade shows its Status', async (t) => {
   const f = await fixture(t, { 81: await closedPort() });
   const k = f.kubectl(['port-forward', 'pod/web', ':81']);
   const port = await localPort(k, 81);
@@ -166,6 +173,12 @@ test('kubectl port-forward: a refused pod port is reported on the error stream w
   assert.match(k.output(), /error: lost connection to pod/);
   await f.sessions[0]?.closed;
   assert.equal(f.sessions[0]?.activeForwards(), 0);
+  // A refused upgrade: kubectl tries the WebSocket, falls back to SPDY, then shows the Status.
+  const refused = f.kubectl(['port-forward', 'pod/elsewhere', ':81']);
+  await eventually(() => refused.exited(), 15000);
+  assert.equal(refused.exitCode(), 1);
+  assert.match(refused.output(), /error upgrading connection: pod elsewhere is not running on this node/);
+  assert.deepEqual(f.upgrades.slice(1), ['websocket', 'SPDY/3.1']);
 });
 
 test('kubectl port-forward falls back to the plain SPDY/3.1 upgrade when WebSockets are off', async (t) => {
