@@ -22,8 +22,8 @@ export interface EtcdServer {
   /** The running etcd's PID (0 while stopped). */
   readonly pid: number;
   readonly dataDir: string;
-  /** Stops etcd and starts it again on the same ports and data (a member restart). */
-  restart(): Promise<void>;
+  /** Stops etcd and starts it again on the same ports and data, after downtimeMs (default 0). */
+  restart(options?: { readonly downtimeMs?: number }): Promise<void>;
   /** Stops etcd (by PID) and removes its data directory; idempotent. */
   stop(): Promise<void>;
 }
@@ -74,7 +74,11 @@ export async function startEtcdServer(options: EtcdServerOptions = {}): Promise<
   return {
     endpoint, dataDir, stop,
     get pid(): number { return running?.child.pid ?? 0; },
-    restart: async () => { await halt(); await launch(); },
+    restart: async (restartOptions = {}) => {
+      await halt();
+      await new Promise((resolve) => setTimeout(resolve, restartOptions.downtimeMs ?? 0));
+      await launch();
+    },
   };
 }
 

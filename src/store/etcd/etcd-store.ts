@@ -12,6 +12,7 @@
  * store needs etcd's compaction answer and resumption from an exact revision (etcd-watch.ts).
  */
 import etcd3 from 'etcd3';
+import { ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
 import type { IOptions, IRangeRequest, IRequestOp, ITxnResponse, ICompare, KVClient } from 'etcd3';
 import type {
   DeleteResult, KeyValue, RangeOptions, RangeResult, ReadAtRevisionError, Store, Watch, WatchOptions, WriteResult,
@@ -32,6 +33,8 @@ export interface EtcdStoreOptions {
   readonly warn?: (message: string) => void;
 }
 
+/** As the Kubernetes apiserver's etcd client: no practical limit on a response. */
+const maxResponseBytes = 2 ** 31 - 1;
 const compactedMessage = 'required revision has been compacted';
 const futureMessage = 'required revision is a future revision';
 
@@ -51,7 +54,13 @@ export class EtcdStore implements Store {
     const keyPrefix = options.keyPrefix ?? '/skiff';
     if (keyPrefix === '') throw new RangeError('the etcd key prefix must not be empty');
     if (options.endpoints.length === 0) throw new RangeError('at least one etcd endpoint is needed');
-    const clientOptions: IOptions = { hosts: [...options.endpoints], dialTimeout: options.dialTimeoutMs ?? 5000 };
+    const clientOptions: IOptions = {
+      hosts: [...options.endpoints],
+      dialTimeout: options.dialTimeoutMs ?? 5000,
+      // gRPC refuses answers over 4 MiB by default; a list of many objects is larger.
+      grpcOptions: { 'grpc.max_receive_message_length': maxResponseBytes },
+      faultHandling: { host: () => memberBreaker() },
+    };
     if (options.tls) clientOptions.credentials = { rootCertificate: options.tls.ca, privateKey: options.tls.key, certChain: options.tls.cert };
     this.client = new etcd3.Etcd3(clientOptions);
     this.kv = this.client.kv;
@@ -229,6 +238,8 @@ export class EtcdStore implements Store {
   private async findCompactedRevision(): Promise<number> {
     let high = await this.currentRevision();
     let low = Math.min(Math.max(this.knownCompacted, 1), high);
+    // Usually nothing changed since the last look: one read confirms it.
+    if (low < high && (await this.readable(low))) high = low;
     while (low < high) {
       const middle = Math.floor((low + high) / 2);
       if (await this.readable(middle)) high = middle;
@@ -253,6 +264,15 @@ export class EtcdStore implements Store {
   private assertOpen(): void {
     if (this.closed) throw new Error('store is closed');
   }
+}
+
+/**
+ * After three failures in a row a member is skipped (its circuit opens) and tried again a
+ * second later. The client's default waits five seconds, which with a single member leaves
+ * the store refusing every call for five seconds after etcd restarts.
+ */
+function memberBreaker() {
+  return circuitBreaker(handleWhen(etcd3.isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) });
 }
 
 /** The key exists (has a version): an absent key's mod revision is 0, which must not match. */

@@ -90,14 +90,42 @@ test('a watch survives an etcd restart and resumes without gaps or repeats', asy
   t.after(() => w.watch.close());
   assert.ok((await store.create('/k/before', '1')).ok);
   await w.waitForEvents(1);
-  await restartable.restart();
-  // Written by another client while the watching store may still be reconnecting.
+  // Down for a second: the watch's reconnect attempts back off, so the next write lands
+  // while it is still disconnected and must come from history when it reconnects.
+  await restartable.restart({ downtimeMs: 1000 });
   const other = await openEtcdStore({ endpoints: [restartable.endpoint] });
   t.after(() => other.close());
   assert.ok((await other.create('/k/during', '2')).ok);
-  assert.ok((await store.create('/k/after', '3')).ok);
+  await w.waitForEvents(2);
+  assert.ok((await other.create('/k/after', '3')).ok);
   await w.waitForEvents(3);
   await new Promise((resolve) => setTimeout(resolve, 100));
   assert.deepEqual(w.events.map((e) => e.kv.key), ['/k/before', '/k/during', '/k/after']);
+  // The first store works again too (its member's circuit closes within a second or so).
+  await waitUntilWorks(() => store.count('/k/'));
+  assert.equal(await store.count('/k/'), 3);
   assert.deepEqual(w.errors, []);
 });
+
+test('a range larger than gRPC\'s default 4 MiB message limit is served', async (t) => {
+  const store = await open(t, '/big');
+  const value = 'x'.repeat(1024 * 1024);
+  for (let i = 0; i < 6; i++) assert.ok((await store.create(`/blobs/${i}`, value)).ok);
+  const all = await store.range('/blobs/');
+  assert.ok(!isReadError(all));
+  assert.equal(all.items.length, 6);
+  assert.ok(all.items.every((kv) => kv.value.length === value.length));
+});
+
+async function waitUntilWorks(call: () => Promise<unknown>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await call();
+      return;
+    } catch (err: unknown) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+}
