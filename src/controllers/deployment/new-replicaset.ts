@@ -57,10 +57,14 @@ export async function createNewReplicaSet(w: ReplicaSetWriter, d: Deployment, ol
   }
 }
 
-/** Gives the current ReplicaSet revision max(old)+1 when an older revision is rolled back to. */
+/** Gives the current ReplicaSet revision max(old)+1 when an older revision is rolled back to, and the Deployment's minReadySeconds. */
 export async function syncRevision(w: ReplicaSetWriter, d: Deployment, rs: ReplicaSet, maxOld: number): Promise<ReplicaSet> {
   const current = revisionOf(rs);
   const wanted = maxOld + 1;
+  // minReadySeconds follows the Deployment (it is not part of the template).
+  if ((rs.spec.minReadySeconds ?? 0) !== (d.spec.minReadySeconds ?? 0)) {
+    rs = await w.rsClient.patch(rs.metadata.namespace, rs.metadata.name ?? '', 'merge', { spec: { minReadySeconds: d.spec.minReadySeconds ?? 0 } });
+  }
   if (current >= wanted) return rs;
   const history = rs.metadata.annotations?.[revisionHistoryAnnotation];
   const revisions = [...(history ? history.split(',') : []), ...(current > 0 ? [String(current)] : [])];
