@@ -12,7 +12,7 @@
  * store needs etcd's compaction answer and resumption from an exact revision (etcd-watch.ts).
  */
 import etcd3 from 'etcd3';
-import { ConsecutiveBreaker, circuitBreaker, handleWhen } from 'cockatiel';
+import { ConsecutiveBreaker, circuitBreaker, handleWhen, noop } from 'cockatiel';
 import type { IOptions, IRangeRequest, IRequestOp, ITxnResponse, ICompare, KVClient } from 'etcd3';
 import type {
   DeleteResult, KeyValue, RangeOptions, RangeResult, ReadAtRevisionError, Store, Watch, WatchOptions, WriteResult,
@@ -40,7 +40,15 @@ const futureMessage = 'required revision is a future revision';
 
 export class EtcdStore implements Store {
   private readonly client: InstanceType<typeof etcd3.Etcd3>;
+  /** Reads and watches: retried on transient errors, which is always safe for them. */
   private readonly kv: KVClient;
+  /**
+   * Writes go through a client that never retries: a write whose answer was lost may have
+   * been applied, and a retry would then report 'exists' or 'conflict' against itself.
+   * The caller gets the error instead and decides (the API server answers 5xx; clients retry).
+   */
+  private readonly writerClient: InstanceType<typeof etcd3.Etcd3>;
+  private readonly writer: KVClient;
   private readonly keyspace: EtcdKeyspace;
   /** The store's root key: a key no store key equals, used for revision-only reads. */
   private readonly probeKey: Buffer;
@@ -64,6 +72,8 @@ export class EtcdStore implements Store {
     if (options.tls) clientOptions.credentials = { rootCertificate: options.tls.ca, privateKey: options.tls.key, certChain: options.tls.cert };
     this.client = new etcd3.Etcd3(clientOptions);
     this.kv = this.client.kv;
+    this.writerClient = new etcd3.Etcd3({ ...clientOptions, faultHandling: { host: () => memberBreaker(), global: noop } });
+    this.writer = this.writerClient.kv;
     this.keyspace = new EtcdKeyspace(keyPrefix);
     this.probeKey = this.keyspace.encode('');
     this.warn = options.warn ?? ((message) => process.emitWarning(message));
@@ -173,7 +183,7 @@ export class EtcdStore implements Store {
     this.assertOpen();
     try {
       // physical: return once etcd has removed the old revisions, not merely scheduled it.
-      await this.kv.compact({ revision, physical: true });
+      await this.writer.compact({ revision, physical: true });
     } catch (err: unknown) {
       // Another API server compacted as far already: nothing left to do.
       if (!messageOf(err).includes(compactedMessage)) {
@@ -188,6 +198,7 @@ export class EtcdStore implements Store {
     this.closed = true;
     for (const watch of [...this.watches]) watch.end('closed');
     this.client.close();
+    this.writerClient.close();
   }
 
   /** Open watches (for metrics and tests). */
@@ -196,7 +207,7 @@ export class EtcdStore implements Store {
   }
 
   private async txn(compare: ICompare[], success: IRequestOp, key: Buffer): Promise<ITxnResponse> {
-    return this.kv.txn({ compare, success: [success], failure: [{ request_range: { key } }] });
+    return this.writer.txn({ compare, success: [success], failure: [{ request_range: { key } }] });
   }
 
   private currentFrom(res: ITxnResponse): KeyValue | undefined {
