@@ -67,7 +67,7 @@ export async function startNodeServices(o: NodeServicesOptions): Promise<NodeSer
       const host = o.dnsAddress ?? await podGateway(o.rest, o.nodeName);
       if (!host) throw new Error(`node ${o.nodeName} has no podCIDR yet`);
       const upstreams = o.upstreams ?? await readNameservers('/etc/resolv.conf', [host, clusterDnsIP]);
-      const server = new DnsServer({ source, host, port: o.dnsPort ?? 53, upstreams, onError });
+      const server = new DnsServer({ source, host, port: o.dnsPort ?? 53, upstreams, onError, ...(o.registry ? { registry: o.registry } : {}) });
       try {
         await server.start();
       } catch (err: unknown) {

@@ -5,6 +5,7 @@ import { connect } from 'node:net';
 import dnsPacket, { type DecodedPacket, type RecordType } from 'dns-packet';
 import { StaticSource } from '../proxy/index.js';
 import { service, slice } from '../proxy/fixtures.test-util.js';
+import { Registry } from 'prom-client';
 import { DnsServer } from './server.js';
 
 type Reply = DecodedPacket & { rcode?: string };
@@ -46,7 +47,8 @@ async function fakeUpstream(): Promise<{ port: number; close: () => Promise<void
 test('DNS server over UDP and TCP: cluster answers, NXDOMAIN with SOA, forwarding, updates', async (t) => {
   const upstream = await fakeUpstream();
   const source = new StaticSource([service('web', { clusterIP: '10.43.0.20', ports: [{ name: 'http', port: 80 }] })], []);
-  const server = new DnsServer({ source, host: '127.0.0.1', port: 0, upstreams: [{ host: '127.0.0.1', port: upstream.port }] });
+  const registry = new Registry();
+  const server = new DnsServer({ source, host: '127.0.0.1', port: 0, upstreams: [{ host: '127.0.0.1', port: upstream.port }], registry });
   await server.start();
   t.after(async () => { await server.stop(); await upstream.close(); });
 
@@ -69,6 +71,10 @@ test('DNS server over UDP and TCP: cluster answers, NXDOMAIN with SOA, forwardin
   assert.deepEqual(fwdTcp.answers?.map((x) => x.type === 'A' && x.data), ['192.0.2.7']);
   const fwdNx = await udpQuery(server.port, 'other.example', 'A');
   assert.equal(fwdNx.rcode, 'NXDOMAIN');
+
+  const metrics = await registry.metrics();
+  assert.match(metrics, /skiff_dns_requests_total\{outcome="cluster",rcode="NXDOMAIN"\} 1/);
+  assert.match(metrics, /skiff_dns_requests_total\{outcome="forwarded",rcode="upstream"\} 3/);
 
   source.set([service('web', { clusterIP: '10.43.0.99', ports: [{ port: 80 }] }), service('db', { clusterIP: 'None' })], [slice('db', [], [{ ip: '10.42.0.5' }])]);
   assert.deepEqual((await udpQuery(server.port, 'web.default.svc.cluster.local', 'A')).answers?.map((x) => x.type === 'A' && x.data), ['10.43.0.99']);

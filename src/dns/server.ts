@@ -8,6 +8,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { createServer, type Server, type Socket } from 'node:net';
 import dnsPacket, { type Answer, type DecodedPacket, type Packet, type RecordType } from 'dns-packet';
+import { Counter, Histogram, type Registry } from 'prom-client';
 import type { ServiceSource } from '../proxy/index.js';
 import { ClusterZone, type Lookup } from './records.js';
 import { forward, type Upstream } from './upstream.js';
@@ -21,6 +22,8 @@ export interface DnsServerOptions {
   zone?: string;
   ttl?: number;
   upstreams?: Upstream[];
+  /** Where to register query metrics (by outcome and rcode, and latency). */
+  registry?: Registry;
   onError?: (err: unknown) => void;
 }
 
@@ -37,7 +40,17 @@ export class DnsServer {
   /** How many queries were answered, by outcome (for tests and metrics). */
   readonly counts = { answered: 0, forwarded: 0, failed: 0 };
 
-  constructor(private readonly opts: DnsServerOptions) {}
+  private readonly queries: Counter | undefined;
+  private readonly latency: Histogram | undefined;
+
+  constructor(private readonly opts: DnsServerOptions) {
+    if (opts.registry) {
+      // A server restarted in the same process (a retried bind) reuses its metrics.
+      const r = opts.registry;
+      this.queries = (r.getSingleMetric('skiff_dns_requests_total') as Counter | undefined) ?? new Counter({ name: 'skiff_dns_requests_total', help: 'DNS queries by how they were answered and their rcode.', labelNames: ['outcome', 'rcode'], registers: [r] });
+      this.latency = (r.getSingleMetric('skiff_dns_request_duration_seconds') as Histogram | undefined) ?? new Histogram({ name: 'skiff_dns_request_duration_seconds', help: 'Time to answer a DNS query.', labelNames: ['outcome'], buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2], registers: [r] });
+    }
+  }
 
   get port(): number {
     const a = this.udp?.address();
@@ -103,18 +116,27 @@ export class DnsServer {
     const q = query.questions?.[0];
     const zone = this.currentZone();
     if (!q || (query.questions?.length ?? 0) !== 1) return this.reply(query, 'FORMERR', emptyLookup(), transport);
+    const started = process.hrtime.bigint();
+    const observe = (outcome: string, rcode: string): void => {
+      this.queries?.inc({ outcome, rcode });
+      this.latency?.observe({ outcome }, Number(process.hrtime.bigint() - started) / 1e9);
+    };
     if (zone.inZone(q.name)) {
       this.counts.answered++;
-      return this.reply(query, 'answer', zone.lookup(q.name, q.type as RecordType | 'ANY'), transport);
+      const found = zone.lookup(q.name, q.type as RecordType | 'ANY');
+      observe('cluster', found.rcode);
+      return this.reply(query, 'answer', found, transport);
     }
     try {
       const upstreams = this.opts.upstreams ?? [];
       const answer = await forward(upstreams, msg);
       this.counts.forwarded++;
+      observe('forwarded', 'upstream');
       return answer;
     } catch (err: unknown) {
       this.counts.failed++;
       this.opts.onError?.(err);
+      observe('failed', 'SERVFAIL');
       return this.reply(query, 'SERVFAIL', emptyLookup(), transport);
     }
   }

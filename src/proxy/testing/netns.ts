@@ -121,15 +121,17 @@ export class TestNode {
 
   async dispose(): Promise<void> {
     for (const c of this.children) {
-      if (c.pid !== undefined && c.exitCode === null) {
+      if (c.exitCode === null && c.signalCode === null) {
         const exited = new Promise((r) => c.once('exit', r));
         c.kill('SIGKILL');
         await exited;
       }
     }
     // Deleting a namespace takes its veth ends (and so their peers) with it.
-    for (const ns of this.namespaces.reverse()) await exec('ip', ['netns', 'del', ns]).catch(() => undefined);
+    const failures: string[] = [];
+    for (const ns of this.namespaces.reverse()) await exec('ip', ['netns', 'del', ns]).catch((err: unknown) => failures.push(`${ns}: ${String(err)}`));
     this.namespaces.length = 0;
+    if (failures.length > 0) throw new Error(`could not remove namespaces: ${failures.join('; ')}`);
   }
 }
 
