@@ -18,7 +18,7 @@ import { kubeTime, type ContainerSpec, type ContainerStateView, type Pod } from 
 import type { Probes } from './probes.js';
 import type { Sandboxes } from './sandbox.js';
 import { containerID, stateOf, type TrackedPod } from './tracked.js';
-import { setUpVolumes, tearDownVolumes, VolumeSetupError } from './volumes.js';
+import { refreshProjectedVolumes, setUpVolumes, tearDownVolumes, VolumeSetupError } from './volumes.js';
 
 export interface PodWorkerDeps extends Omit<ContainerSyncContext, 'requeueAfter'> {
   pods: ResourceClient<Pod>;
@@ -32,6 +32,7 @@ export interface PodWorkerDeps extends Omit<ContainerSyncContext, 'requeueAfter'
 }
 
 const pollMs = 1000;
+const volumeRefreshMs = 5000;
 
 function hostPorts(pod: Pod): PortMapping[] {
   const out: PortMapping[] = [];
@@ -75,7 +76,16 @@ export class PodWorkers {
     let podWaiting: { reason: string; message: string } | undefined;
     try {
       tracked.sandbox ??= await this.d.sandboxes.setUp(tracked.uid, pod.spec.hostNetwork === true, hostPorts(pod));
-      tracked.volumes ??= await setUpVolumes(this.d.stateDir, pod, this.d.sources);
+      if (!tracked.volumes) {
+        tracked.volumes = await setUpVolumes(this.d.stateDir, pod, this.d.sources);
+        tracked.volumesRefreshedAt = Date.now();
+      } else if (Date.now() - (tracked.volumesRefreshedAt ?? 0) > volumeRefreshMs) {
+        // Updated ConfigMaps and Secrets reach mounted files (the kubelet's periodic sync).
+        tracked.volumesRefreshedAt = Date.now();
+        await refreshProjectedVolumes(this.d.stateDir, pod, this.d.sources).catch((err: unknown) => {
+          this.d.events.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${err instanceof Error ? err.message : String(err)}`);
+        });
+      }
     } catch (err: unknown) {
       const message = err instanceof Error ? err.message : String(err);
       const failedMount = err instanceof VolumeSetupError;

@@ -36,6 +36,8 @@ export interface TrackedPod {
   name: string;
   sandbox?: SandboxRecord;
   volumes?: Map<string, string>;
+  /** When configMap/secret volumes were last re-written. */
+  volumesRefreshedAt?: number;
   containers: Map<string, TrackedContainer>;
   startTime: string;
   lastStatus: string;

@@ -5,7 +5,8 @@
  * pod still starts.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import type { VolumeMount } from '../engine/runtime/index.js';
@@ -21,15 +22,37 @@ export function podDir(stateDir: string, uid: string): string {
 /** Raised when a referenced ConfigMap/Secret is missing (the pod waits in ContainerCreating). */
 export class VolumeSetupError extends Error {}
 
+/**
+ * Writes the keys into `dir` in place (the folder itself is bind-mounted into containers, so
+ * it must stay the same inode): changed files are replaced by rename, vanished keys removed.
+ */
 async function writeKeys(dir: string, data: Record<string, string>, items: Array<{ key: string; path: string }> | undefined, mode: number): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
   await mkdir(dir, { recursive: true });
   const entries = items ? items.filter((i) => i.key in data).map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
+  const wanted = new Set<string>();
   for (const [path, value] of entries) {
     const target = normalize(join(dir, path));
     if (!target.startsWith(`${dir}/`)) throw new VolumeSetupError(`invalid item path ${path}`);
+    wanted.add(target);
+    const current = await readFile(target, 'utf8').catch(() => undefined);
+    if (current === value) continue;
     await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, value, { mode });
+    const temp = join(dirname(target), `.${randomBytes(6).toString('hex')}.tmp`);
+    await writeFile(temp, value, { mode });
+    await rename(temp, target);
+  }
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name);
+    if (!wanted.has(path) && ![...wanted].some((w) => w.startsWith(`${path}/`))) await rm(path, { recursive: true, force: true });
+  }
+}
+
+/** Re-writes the pod's configMap and secret volumes from their current objects. */
+export async function refreshProjectedVolumes(stateDir: string, pod: Pod, sources: EnvSources): Promise<void> {
+  const uid = pod.metadata?.uid ?? '';
+  const namespace = pod.metadata?.namespace ?? 'default';
+  for (const v of pod.spec.volumes ?? []) {
+    if (v.configMap || v.secret) await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, namespace, sources);
   }
 }
 

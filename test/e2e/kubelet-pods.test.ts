@@ -135,6 +135,9 @@ test('crash loops, shared emptyDir and localhost, configMap/secret env and volum
     await s.waitFor('conf running', async () => ((await podJson(s, 'conf'))?.status.phase === 'Running' ? true : undefined));
     const env = await s.kubectl(['exec', 'conf', '--', 'sh', '-c', 'echo "$COLOR|$TIER|$MSG|$SECRET_password"; cat /etc/cfg/color; echo; cat /etc/creds/password']);
     assert.equal(env.stdout, 'blue|web|color is blue|s3cret\nblue\ns3cret', env.stderr);
+    // An update to the ConfigMap reaches the mounted file (env stays as it was at start).
+    assert.equal((await s.kubectl(['patch', 'configmap', 'cfg', '-p', '{"data":{"color":"green"}}'])).code, 0);
+    await s.waitFor('the new value in the file', async () => ((await s.kubectl(['exec', 'conf', '--', 'cat', '/etc/cfg/color'])).stdout === 'green' ? true : undefined), 20_000);
   });
 
   await t.test('a failing liveness probe restarts the container', async () => {
