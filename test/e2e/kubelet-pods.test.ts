@@ -96,6 +96,15 @@ spec:
 ---
 apiVersion: v1
 kind: Pod
+metadata: {name: hostnet}
+spec:
+  terminationGracePeriodSeconds: 1
+  hostNetwork: true
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sleep, '3600']}
+---
+apiVersion: v1
+kind: Pod
 metadata: {name: once}
 spec:
   restartPolicy: Never
@@ -157,6 +166,15 @@ test('crash loops, shared emptyDir and localhost, configMap/secret env and volum
     assert.equal(reasons.stdout, 'Completed Completed');
   });
 
+  await t.test('a hostNetwork pod shares the node namespace and reports the host IP', async () => {
+    await s.waitFor('hostnet running', async () => ((await podJson(s, 'hostnet'))?.status.phase === 'Running' ? true : undefined));
+    const ips = await s.kubectl(['get', 'pod', 'hostnet', '-o', 'jsonpath={.status.podIP} {.status.hostIP}']);
+    const [podIP, hostIP] = ips.stdout.split(' ');
+    assert.equal(podIP, hostIP);
+    const links = await s.kubectl(['exec', 'hostnet', '--', 'ip', 'link', 'show', 'cni0']);
+    assert.equal(links.code, 0, 'the node bridge is visible from a hostNetwork pod');
+  });
+
   await t.test('a restartPolicy Never pod runs to Succeeded', async () => {
     const pod = await s.waitFor('once Succeeded', async () => {
       const p = await podJson(s, 'once');
@@ -166,5 +184,8 @@ test('crash loops, shared emptyDir and localhost, configMap/secret env and volum
     const row = await s.kubectl(['get', 'pod', 'once']);
     assert.match(row.stdout, /once\s+0\/1\s+Completed\s+0/);
     assert.equal((await s.kubectl(['logs', 'once'])).stdout, 'done\n');
+    const follow = await s.kubectl(['logs', '-f', 'once'], { timeoutMs: 10_000 });
+    assert.equal(follow.code, 0, 'follow of a finished container ends');
+    assert.equal(follow.stdout, 'done\n');
   });
 });

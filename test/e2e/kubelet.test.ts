@@ -69,6 +69,10 @@ test('simple-pod.yaml runs for real: get, logs, exec, describe, pod IP, graceful
     return r.stdout.includes('response:200') ? r.stdout : undefined;
   });
   assert.match(logs, /^nginx starting\n/);
+  // Follow streams what is there and keeps the stream open while the container runs.
+  const follow = await s.kubectl(['logs', '-f', 'nginx'], { timeoutMs: 2500 });
+  assert.match(follow.stdout, /^nginx starting\n/);
+  assert.notEqual(follow.code, 0, 'follow ended although the container still runs');
   const tail = await s.kubectl(['logs', 'nginx', '--tail=1', '--timestamps']);
   assert.match(tail.stdout, /^\d{4}-\d\d-\d\dT[\d:.]+Z .*response:200\n$/);
 
