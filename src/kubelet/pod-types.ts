@@ -58,7 +58,18 @@ export interface VolumeSpec {
   hostPath?: { path: string; type?: string };
   configMap?: { name: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
   secret?: { secretName: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
+  downwardAPI?: { items?: DownwardItem[] };
+  projected?: {
+    sources?: Array<{
+      configMap?: { name: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
+      secret?: { name: string; items?: Array<{ key: string; path: string }>; optional?: boolean };
+      downwardAPI?: { items?: DownwardItem[] };
+      serviceAccountToken?: { path: string; audience?: string; expirationSeconds?: number };
+    }>;
+  };
 }
+
+export interface DownwardItem { path: string; fieldRef?: { fieldPath: string } }
 
 export interface PodSpec {
   nodeName?: string;

@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import type { VolumeMount } from '../engine/runtime/index.js';
-import type { EnvSources } from './env.js';
+import { fieldRefValue, type EnvSources } from './env.js';
 import type { Pod, VolumeSpec } from './pod-types.js';
 
 const run = promisify(execFile);
@@ -52,7 +52,7 @@ export async function refreshProjectedVolumes(stateDir: string, pod: Pod, source
   const uid = pod.metadata?.uid ?? '';
   const namespace = pod.metadata?.namespace ?? 'default';
   for (const v of pod.spec.volumes ?? []) {
-    if (v.configMap || v.secret) await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, namespace, sources);
+    if (v.configMap || v.secret || v.downwardAPI || v.projected) await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, pod, sources);
   }
 }
 
@@ -66,14 +66,19 @@ export async function setUpVolumes(stateDir: string, pod: Pod, sources: EnvSourc
   const uid = pod.metadata?.uid ?? '';
   const namespace = pod.metadata?.namespace ?? 'default';
   const paths = new Map<string, string>();
-  for (const v of pod.spec.volumes ?? []) paths.set(v.name, await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, namespace, sources));
+  for (const v of pod.spec.volumes ?? []) paths.set(v.name, await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, pod, sources));
   return paths;
 }
 
-async function setUpVolume(dir: string, v: VolumeSpec, namespace: string, sources: EnvSources): Promise<string> {
+async function setUpVolume(dir: string, v: VolumeSpec, pod: Pod, sources: EnvSources): Promise<string> {
+  const namespace = pod.metadata?.namespace ?? 'default';
   if (v.hostPath) {
     if (v.hostPath.type === 'DirectoryOrCreate') await mkdir(v.hostPath.path, { recursive: true });
     return v.hostPath.path;
+  }
+  if (v.downwardAPI || v.projected) {
+    await writeKeys(dir, await projectedData(v, pod, sources), undefined, 0o644);
+    return dir;
   }
   if (v.configMap || v.secret) {
     const data = v.configMap ? await sources.configMap(namespace, v.configMap.name) : await sources.secret(namespace, v.secret!.secretName);
@@ -90,6 +95,39 @@ async function setUpVolume(dir: string, v: VolumeSpec, namespace: string, source
   return dir;
 }
 
+/** Whole label/annotation maps are written one `key="value"` per line, sorted, as the kubelet does. */
+function downwardValue(pod: Pod, fieldPath: string): string {
+  if (fieldPath === 'metadata.labels' || fieldPath === 'metadata.annotations') {
+    const map = (fieldPath === 'metadata.labels' ? pod.metadata?.labels : pod.metadata?.annotations) ?? {};
+    return Object.keys(map).sort().map((k) => `${k}=${JSON.stringify(map[k])}`).join('\n');
+  }
+  return fieldRefValue(pod, { nodeName: pod.spec.nodeName ?? '' }, fieldPath);
+}
+
+/** The files of a downwardAPI or projected volume (service account tokens are not issued yet). */
+async function projectedData(v: VolumeSpec, pod: Pod, sources: EnvSources): Promise<Record<string, string>> {
+  const namespace = pod.metadata?.namespace ?? 'default';
+  const out: Record<string, string> = {};
+  const pick = (data: Record<string, string>, items: Array<{ key: string; path: string }> | undefined): void => {
+    if (!items) Object.assign(out, data);
+    else for (const i of items) if (i.key in data) out[i.path] = data[i.key] ?? '';
+  };
+  const downward = (items: Array<{ path: string; fieldRef?: { fieldPath: string } }> | undefined): void => {
+    for (const i of items ?? []) if (i.fieldRef) out[i.path] = downwardValue(pod, i.fieldRef.fieldPath);
+  };
+  downward(v.downwardAPI?.items);
+  for (const src of v.projected?.sources ?? []) {
+    if (src.configMap || src.secret) {
+      const ref = (src.configMap ?? src.secret)!;
+      const data = src.configMap ? await sources.configMap(namespace, ref.name) : await sources.secret(namespace, ref.name);
+      if (!data && ref.optional !== true) throw new VolumeSetupError(`${src.configMap ? 'configmap' : 'secret'} "${ref.name}" not found`);
+      pick(data ?? {}, ref.items);
+    }
+    downward(src.downwardAPI?.items);
+  }
+  return out;
+}
+
 /** The engine mounts for one container. */
 export function containerMounts(volumePaths: ReadonlyMap<string, string>, mounts: Array<{ name: string; mountPath: string; readOnly?: boolean; subPath?: string }>, pod: Pod): VolumeMount[] {
   const out: VolumeMount[] = [];
@@ -97,7 +135,7 @@ export function containerMounts(volumePaths: ReadonlyMap<string, string>, mounts
     const base = volumePaths.get(m.name);
     if (!base) throw new VolumeSetupError(`volume "${m.name}" not found in the pod`);
     const spec = pod.spec.volumes?.find((v) => v.name === m.name);
-    const readOnly = m.readOnly === true || Boolean(spec?.configMap || spec?.secret);
+    const readOnly = m.readOnly === true || Boolean(spec?.configMap || spec?.secret || spec?.downwardAPI || spec?.projected);
     out.push({ source: m.subPath ? join(base, m.subPath) : base, destination: m.mountPath, readOnly });
   }
   return out;

@@ -58,6 +58,8 @@ spec:
   volumes:
   - {name: cfg, configMap: {name: cfg}}
   - {name: creds, secret: {secretName: creds}}
+  - {name: info, downwardAPI: {items: [{path: name, fieldRef: {fieldPath: metadata.name}}, {path: labels, fieldRef: {fieldPath: metadata.labels}}]}}
+  - {name: all, projected: {sources: [{configMap: {name: cfg}}, {secret: {name: creds, items: [{key: password, path: pw}]}}]}}
   containers:
   - name: main
     image: busybox
@@ -68,7 +70,7 @@ spec:
     - {name: TIER, valueFrom: {fieldRef: {fieldPath: "metadata.labels['tier']"}}}
     - {name: MSG, value: 'color is $(COLOR)'}
     envFrom: [{secretRef: {name: creds}, prefix: SECRET_}]
-    volumeMounts: [{name: cfg, mountPath: /etc/cfg}, {name: creds, mountPath: /etc/creds}]
+    volumeMounts: [{name: cfg, mountPath: /etc/cfg}, {name: creds, mountPath: /etc/creds}, {name: info, mountPath: /etc/info}, {name: all, mountPath: /etc/all}]
 ---
 apiVersion: v1
 kind: Pod
@@ -144,6 +146,8 @@ test('crash loops, shared emptyDir and localhost, configMap/secret env and volum
     await s.waitFor('conf running', async () => ((await podJson(s, 'conf'))?.status.phase === 'Running' ? true : undefined));
     const env = await s.kubectl(['exec', 'conf', '--', 'sh', '-c', 'echo "$COLOR|$TIER|$MSG|$SECRET_password"; cat /etc/cfg/color; echo; cat /etc/creds/password']);
     assert.equal(env.stdout, 'blue|web|color is blue|s3cret\nblue\ns3cret', env.stderr);
+    const projected = await s.kubectl(['exec', 'conf', '--', 'sh', '-c', 'cat /etc/info/name; echo; cat /etc/info/labels; echo; cat /etc/all/color; echo; cat /etc/all/pw']);
+    assert.equal(projected.stdout, 'conf\ntier="web"\nblue\ns3cret', projected.stderr);
     // An update to the ConfigMap reaches the mounted file (env stays as it was at start).
     assert.equal((await s.kubectl(['patch', 'configmap', 'cfg', '-p', '{"data":{"color":"green"}}'])).code, 0);
     await s.waitFor('the new value in the file', async () => ((await s.kubectl(['exec', 'conf', '--', 'cat', '/etc/cfg/color'])).stdout === 'green' ? true : undefined), 20_000);
