@@ -25,6 +25,8 @@ export function runNft(target: NftTarget, text: string, args: string[] = ['-f', 
       if (code === 0) resolve(out);
       else reject(new Error(`nft ${args.join(' ')} failed (exit ${code}): ${err.trim()}`));
     });
+    // If nft exits before reading all of stdin, the exit code and stderr tell why; the pipe error adds nothing.
+    child.stdin.on('error', (e: NodeJS.ErrnoException) => { if (e.code !== 'EPIPE') err += `stdin: ${e.message}`; });
     child.stdin.end(text);
   });
 }
