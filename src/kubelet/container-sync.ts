@@ -14,6 +14,7 @@ import type { EventRecorder } from './events.js';
 import { ImagePullError, type ImageManager } from './images.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
 import { nextBackoffSeconds, shouldRestart } from './pod-status.js';
+import { runHook } from './probes.js';
 import { stateOf, type TrackedContainer, type TrackedPod } from './tracked.js';
 import { containerMounts, podDir, VolumeSetupError } from './volumes.js';
 
@@ -145,6 +146,16 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
     if (started.state.status === 'exited' && started.state.exitCode >= 125 && started.state.error) {
       ctx.events.record(pod, 'Warning', 'Failed', `Error: failed to start container "${c.name}": ${started.state.error}`, fp);
     } else ctx.events.record(pod, 'Normal', 'Started', `Started container ${c.name}`, fp);
+    if (c.lifecycle?.postStart && started.state.status === 'running') {
+      // The hook runs before the container counts as started; a failure kills it (then the
+      // restart policy applies), as the kubelet does.
+      const result = await runHook(c.lifecycle.postStart, c, { podIP: tracked.sandbox?.ip ?? '', containerId: created.id, runtime: ctx.runtime }, 30);
+      if (!result.ok) {
+        ctx.events.record(pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${result.message}`, fp);
+        await ctx.runtime.stop(created.id, { timeoutSeconds: pod.spec.terminationGracePeriodSeconds ?? 30 });
+        return inspectOrUndefined(ctx.runtime, created.id);
+      }
+    }
     return started;
   } catch (err: unknown) {
     ctx.events.record(pod, 'Warning', 'Failed', `Error: failed to start container "${c.name}": ${err instanceof Error ? err.message : String(err)}`, fp);

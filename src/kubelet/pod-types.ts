@@ -32,6 +32,8 @@ export interface Probe {
   failureThreshold?: number;
 }
 
+export type LifecycleHandler = Pick<Probe, 'exec' | 'httpGet' | 'tcpSocket'> & { sleep?: { seconds: number } };
+
 export interface ContainerSpec {
   name: string;
   image?: string;
@@ -47,6 +49,7 @@ export interface ContainerSpec {
   livenessProbe?: Probe;
   readinessProbe?: Probe;
   startupProbe?: Probe;
+  lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler };
   stdin?: boolean;
   tty?: boolean;
   securityContext?: { runAsUser?: number; runAsGroup?: number };

@@ -15,7 +15,7 @@ import type { PortMapping } from './cni.js';
 import { syncContainer, type ContainerSyncContext } from './container-sync.js';
 import { computePodStatus, type ObservedContainer } from './pod-status.js';
 import { kubeTime, type ContainerSpec, type ContainerStateView, type Pod } from './pod-types.js';
-import type { Probes } from './probes.js';
+import { runHook, type Probes } from './probes.js';
 import type { Sandboxes } from './sandbox.js';
 import { containerID, stateOf, type TrackedPod } from './tracked.js';
 import { refreshProjectedVolumes, setUpVolumes, tearDownVolumes, VolumeSetupError } from './volumes.js';
@@ -185,7 +185,16 @@ export class PodWorkers {
       const rec = await this.d.runtime.inspect(t.id).catch(() => undefined);
       if (rec?.state.status !== 'running') return;
       this.d.events.record(pod, 'Normal', 'Killing', `Stopping container ${t.name}`, `spec.containers{${t.name}}`);
-      await this.d.runtime.stop(t.id, { timeoutSeconds: grace });
+      const spec = pod.spec.containers.find((c) => c.name === t.name);
+      let remaining = grace;
+      if (spec?.lifecycle?.preStop) {
+        // preStop runs first, inside the grace period; SIGTERM follows it.
+        const began = Date.now();
+        const result = await runHook(spec.lifecycle.preStop, spec, { podIP: tracked.sandbox?.ip ?? '', containerId: t.id, runtime: this.d.runtime }, grace);
+        if (!result.ok) this.d.events.record(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${result.message}`, `spec.containers{${t.name}}`);
+        remaining = Math.max(2, grace - Math.floor((Date.now() - began) / 1000));
+      }
+      await this.d.runtime.stop(t.id, { timeoutSeconds: remaining });
     }));
     await this.cleanUp(tracked);
     try {

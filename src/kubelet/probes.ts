@@ -8,7 +8,7 @@ import { request } from 'node:http';
 import { connect } from 'node:net';
 import type { ContainerRuntime } from '../engine/runtime/index.js';
 import type { EventRecorder } from './events.js';
-import type { ContainerSpec, Pod, Probe } from './pod-types.js';
+import type { ContainerSpec, LifecycleHandler, Pod, Probe } from './pod-types.js';
 import type { TrackedContainer } from './tracked.js';
 
 type Kind = 'startup' | 'readiness' | 'liveness';
@@ -65,6 +65,17 @@ export async function runProbe(probe: Probe, c: ContainerSpec, target: { podIP: 
   } catch (err: unknown) {
     return { ok: false, message: err instanceof Error ? err.message : String(err) };
   }
+}
+
+/** A lifecycle hook (postStart, preStop): a probe-like handler or a sleep, bounded by `timeoutSeconds`. */
+export async function runHook(hook: LifecycleHandler, c: ContainerSpec, target: { podIP: string; containerId: string; runtime: ContainerRuntime }, timeoutSeconds: number): Promise<{ ok: boolean; message: string }> {
+  if (hook.sleep) {
+    await new Promise((r) => setTimeout(r, Math.min(hook.sleep!.seconds, timeoutSeconds) * 1000));
+    return { ok: true, message: '' };
+  }
+  const result = await runProbe({ ...hook, timeoutSeconds }, c, target);
+  // An HTTP hook only fails on a transport error or a 4xx/5xx answer, as with probes.
+  return result;
 }
 
 export class Probes {

@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startNodeServer, type NodeServer } from './kubelet-fixture.js';
 
 interface PodJson { status: { phase: string; containerStatuses?: Array<{ name: string; restartCount: number; ready: boolean; state: { waiting?: { reason: string }; terminated?: { reason: string; exitCode: number } } }> } }
@@ -177,6 +179,32 @@ test('crash loops, shared emptyDir and localhost, configMap/secret env and volum
     assert.equal(podIP, hostIP);
     const links = await s.kubectl(['exec', 'hostnet', '--', 'ip', 'link', 'show', 'cni0']);
     assert.equal(links.code, 0, 'the node bridge is visible from a hostNetwork pod');
+  });
+
+  await t.test('hostPath volume; postStart and preStop hooks run (preStop before SIGTERM on delete)', async () => {
+    const hostDir = join(s.dir, 'hostpath');
+    const hooks = `apiVersion: v1
+kind: Pod
+metadata: {name: hooks}
+spec:
+  terminationGracePeriodSeconds: 5
+  volumes: [{name: host, hostPath: {path: ${hostDir}, type: DirectoryOrCreate}}]
+  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, "trap 'echo term >> /host/trace; exit 0' TERM; while true; do sleep 0.2; done"]
+    volumeMounts: [{name: host, mountPath: /host}]
+    lifecycle:
+      postStart: {exec: {command: [sh, -c, 'echo poststart >> /host/trace']}}
+      preStop: {exec: {command: [sh, -c, 'echo prestop >> /host/trace']}}
+`;
+    assert.equal((await s.kubectl(['apply', '-f', '-'], { stdin: hooks })).code, 0);
+    await s.waitFor('hooks running', async () => ((await podJson(s, 'hooks'))?.status.containerStatuses?.[0]?.ready ? true : undefined));
+    assert.equal(await readFile(join(hostDir, 'trace'), 'utf8'), 'poststart\n');
+    const deleted = await s.kubectl(['delete', 'pod', 'hooks'], { timeoutMs: 30_000 });
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.equal(await readFile(join(hostDir, 'trace'), 'utf8'), 'poststart\nprestop\nterm\n');
   });
 
   await t.test('a restartPolicy Never pod runs to Succeeded', async () => {
