@@ -105,8 +105,17 @@ export class ReplicaSetController extends QueueController {
     const selector = parsed.value;
     const pods = await this.claimPods(rs, selector);
     const active = pods.filter(isPodActive);
-    if (this.expectations.satisfied(key) && !rs.metadata.deletionTimestamp) await this.manageReplicas(key, rs, active);
-    await this.updateStatus(rs, active);
+    let failure: unknown;
+    if (this.expectations.satisfied(key) && !rs.metadata.deletionTimestamp) {
+      try {
+        await this.manageReplicas(key, rs, active);
+      } catch (err: unknown) {
+        failure = err;
+      }
+    }
+    // A failed create or delete shows as the ReplicaFailure condition, then retries with backoff.
+    await this.updateStatus(rs, active, failure);
+    if (failure !== undefined) throw failure;
   }
 
   private async claimPods(rs: ReplicaSet, selector: LabelSelector): Promise<Pod[]> {
@@ -146,10 +155,23 @@ export class ReplicaSetController extends QueueController {
     }
   }
 
-  private async updateStatus(rs: ReplicaSet, active: Pod[]): Promise<void> {
+  private async updateStatus(rs: ReplicaSet, active: Pod[], failure: unknown): Promise<void> {
     const now = this.ctx.now();
     const templateLabels = labelSelectorFromSet(rs.spec.template.metadata?.labels ?? {});
     const status = calculateStatus(rs, active, now, templateLabels);
+    const others = (status.conditions ?? []).filter((c) => (c as { type?: string }).type !== 'ReplicaFailure');
+    if (failure !== undefined) {
+      const creating = active.length < (rs.spec.replicas ?? 1);
+      const message = failure instanceof Error ? failure.message : String(failure);
+      const existing = (rs.status?.conditions ?? []).find((c) => (c as { type?: string }).type === 'ReplicaFailure') as { message?: string; lastTransitionTime?: string } | undefined;
+      others.push({ type: 'ReplicaFailure', status: 'True', reason: creating ? 'FailedCreate' : 'FailedDelete', message, lastTransitionTime: existing?.lastTransitionTime ?? now.toISOString().replace(/\.\d{3}Z$/, 'Z') });
+    } else if (active.length !== (rs.spec.replicas ?? 1)) {
+      // Still converging: a past failure stays until the count is right.
+      const existing = (rs.status?.conditions ?? []).find((c) => (c as { type?: string }).type === 'ReplicaFailure');
+      if (existing) others.push(existing);
+    }
+    if (others.length > 0) status.conditions = others;
+    else delete status.conditions;
     if (!sameStatus(rs.status, status)) {
       try {
         await this.rsClient.updateStatus({ ...structuredClone(rs), status });

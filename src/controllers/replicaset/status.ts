@@ -1,5 +1,6 @@
 /** ReplicaSet status from the pods it owns (upstream calculateStatus). */
 import type { LabelSelector } from '../../machinery/selectors.js';
+import { stableJson } from '../base/hash.js';
 import type { Pod, ReplicaSet, ReplicaSetStatus } from '../base/objects.js';
 import { isPodAvailable, isPodReady } from '../base/pods.js';
 
@@ -25,5 +26,6 @@ export function calculateStatus(rs: ReplicaSet, activePods: readonly Pod[], now:
 export function sameStatus(a: ReplicaSetStatus | undefined, b: ReplicaSetStatus): boolean {
   return (a?.replicas ?? 0) === (b.replicas ?? 0) && (a?.fullyLabeledReplicas ?? 0) === (b.fullyLabeledReplicas ?? 0)
     && (a?.readyReplicas ?? 0) === (b.readyReplicas ?? 0) && (a?.availableReplicas ?? 0) === (b.availableReplicas ?? 0)
-    && (a?.observedGeneration ?? 0) === (b.observedGeneration ?? 0);
+    && (a?.observedGeneration ?? 0) === (b.observedGeneration ?? 0)
+    && stableJson(a?.conditions ?? []) === stableJson(b.conditions ?? []);
 }
