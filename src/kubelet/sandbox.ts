@@ -18,6 +18,8 @@ export interface SandboxRecord {
 }
 
 export class Sandboxes {
+  /** cni0 got its gateway address (once per agent; the bridge outlives pods). */
+  private bridgeAddressed = false;
   constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string) {}
 
   private file(uid: string): string {
@@ -48,9 +50,15 @@ export class Sandboxes {
     // Saved before the plugins run: a half-made sandbox is still torn down later.
     await writeFile(this.file(uid), JSON.stringify(record));
     try {
-      await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'lo', config: loopbackConfig() });
-      const result = await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) });
-      await ensureBridgeAddress(this.podCidr());
+      // lo and eth0 are independent: set them up at once.
+      const [, result] = await Promise.all([
+        invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'lo', config: loopbackConfig() }),
+        invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) }),
+      ]);
+      if (!this.bridgeAddressed) {
+        await ensureBridgeAddress(this.podCidr());
+        this.bridgeAddressed = true;
+      }
       if (portMappings.length > 0) await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: portmapConfig(portMappings, result) });
       record.ip = resultAddress(result) ?? '';
       record.bridgeResult = result;
