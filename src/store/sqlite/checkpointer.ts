@@ -12,6 +12,8 @@ import { Worker } from 'node:worker_threads';
 /** The worker's whole program: a connection and a timer. Plain JS, so it needs no build step. */
 const workerSource = `
 const { workerData, parentPort } = require('node:worker_threads');
+// On Linux, pid 0 means the calling thread: only this worker yields to the event loop's thread.
+try { require('node:os').setPriority(0, 10); } catch {}
 const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: 5000 });
 const checkpoint = () => {
