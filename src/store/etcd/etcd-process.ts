@@ -1,7 +1,7 @@
 /**
- * Runs a single-member etcd (Debian's etcd-server) on loopback for tests: free client and
- * peer ports, a temporary data directory, and stop() that ends it by PID and removes the
- * directory. Nothing it serves is reachable from outside the machine.
+ * Runs etcd (Debian's etcd-server) on loopback for tests, one member or a small cluster:
+ * free client and peer ports, a temporary data directory per member, and stop() that ends
+ * each process by PID and removes its directory. Nothing listens beyond 127.0.0.1.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -22,6 +22,8 @@ export interface EtcdServer {
   /** The running etcd's PID (0 while stopped). */
   readonly pid: number;
   readonly dataDir: string;
+  /** Ends etcd (by PID) but keeps its data directory, as a crashed machine would. */
+  halt(): Promise<void>;
   /** Stops etcd and starts it again on the same ports and data, after downtimeMs (default 0). */
   restart(options?: { readonly downtimeMs?: number }): Promise<void>;
   /** Stops etcd (by PID) and removes its data directory; idempotent. */
@@ -30,56 +32,90 @@ export interface EtcdServer {
 
 const logTailBytes = 8192;
 
+export interface EtcdCluster {
+  /** One client URL per member. */
+  readonly endpoints: string[];
+  readonly members: EtcdServer[];
+  /** Stops every member and removes their data; idempotent. */
+  stop(): Promise<void>;
+}
+
+/** A single-member etcd. */
 export async function startEtcdServer(options: EtcdServerOptions = {}): Promise<EtcdServer> {
-  const [clientPort, peerPort] = [await freePort(), await freePort()];
-  const endpoint = `http://127.0.0.1:${clientPort}`;
-  const peer = `http://127.0.0.1:${peerPort}`;
-  const dataDir = mkdtempSync(join(tmpdir(), 'skiff-etcd-'));
-  const args = [
-    '--name', 'default',
-    '--data-dir', dataDir,
-    '--listen-client-urls', endpoint, '--advertise-client-urls', endpoint,
-    '--listen-peer-urls', peer, '--initial-advertise-peer-urls', peer,
-    '--initial-cluster', `default=${peer}`, '--initial-cluster-state', 'new',
-    // A lone member elects itself after one election timeout: keep it short for tests.
-    '--heartbeat-interval', '10', '--election-timeout', '100',
-  ];
-  let running: RunningEtcd | undefined;
-  let removed = false;
-  const launch = async (): Promise<RunningEtcd> => {
-    const started = spawnEtcd(options.binary ?? '/usr/bin/etcd', args);
-    running = started;
-    try {
-      await waitHealthy(endpoint, started.child, options.startTimeoutMs ?? 15_000);
-    } catch (err: unknown) {
-      throw new Error(`etcd did not start: ${err instanceof Error ? err.message : String(err)}\n${started.log()}`, { cause: err });
-    }
-    return started;
-  };
-  const halt = async (): Promise<void> => {
-    if (running) await stopChild(running.child, running.exited);
-    running = undefined;
-  };
-  const stop = async (): Promise<void> => {
-    await halt();
-    if (!removed) rmSync(dataDir, { recursive: true, force: true });
-    removed = true;
-  };
+  const cluster = await startEtcdCluster(1, options);
+  const [member] = cluster.members;
+  if (!member) throw new Error('etcd cluster without a member');
+  return member;
+}
+
+/** `size` members on loopback that form one cluster (3 survives the loss of one). */
+export async function startEtcdCluster(size: number, options: EtcdServerOptions = {}): Promise<EtcdCluster> {
+  const specs: MemberSpec[] = [];
+  for (let i = 0; i < size; i++) {
+    specs.push({ name: `m${i}`, endpoint: `http://127.0.0.1:${await freePort()}`, peer: `http://127.0.0.1:${await freePort()}`, dataDir: mkdtempSync(join(tmpdir(), 'skiff-etcd-')) });
+  }
+  const initialCluster = specs.map((m) => `${m.name}=${m.peer}`).join(',');
+  // A lone member elects itself after one election timeout: keep it short. Several members
+  // on a busy test machine need more slack, or leadership flaps.
+  const timing = size === 1 ? ['--heartbeat-interval', '10', '--election-timeout', '100'] : ['--heartbeat-interval', '50', '--election-timeout', '500'];
+  const members = specs.map((spec) => new Member(spec, [
+    '--name', spec.name,
+    '--data-dir', spec.dataDir,
+    '--listen-client-urls', spec.endpoint, '--advertise-client-urls', spec.endpoint,
+    '--listen-peer-urls', spec.peer, '--initial-advertise-peer-urls', spec.peer,
+    '--initial-cluster', initialCluster, '--initial-cluster-state', 'new',
+    ...timing,
+  ], options));
+  const stop = async (): Promise<void> => { await Promise.all(members.map((m) => m.stop())); };
   try {
-    await launch();
+    // Members of a new cluster wait for each other: start them together.
+    await Promise.all(members.map((m) => m.launch()));
   } catch (err: unknown) {
     await stop();
     throw err;
   }
-  return {
-    endpoint, dataDir, stop,
-    get pid(): number { return running?.child.pid ?? 0; },
-    restart: async (restartOptions = {}) => {
-      await halt();
-      await new Promise((resolve) => setTimeout(resolve, restartOptions.downtimeMs ?? 0));
-      await launch();
-    },
-  };
+  return { endpoints: specs.map((m) => m.endpoint), members, stop };
+}
+
+interface MemberSpec { readonly name: string; readonly endpoint: string; readonly peer: string; readonly dataDir: string }
+
+class Member implements EtcdServer {
+  private running: RunningEtcd | undefined;
+  private removed = false;
+
+  constructor(private readonly spec: MemberSpec, private readonly args: string[], private readonly options: EtcdServerOptions) {}
+
+  get endpoint(): string { return this.spec.endpoint; }
+  get dataDir(): string { return this.spec.dataDir; }
+  get pid(): number { return this.running?.child.pid ?? 0; }
+
+  async launch(): Promise<void> {
+    const started = spawnEtcd(this.options.binary ?? '/usr/bin/etcd', this.args);
+    this.running = started;
+    try {
+      await waitHealthy(this.spec.endpoint, started.child, this.options.startTimeoutMs ?? 15_000);
+    } catch (err: unknown) {
+      throw new Error(`etcd ${this.spec.name} did not start: ${err instanceof Error ? err.message : String(err)}\n${started.log()}`, { cause: err });
+    }
+  }
+
+  /** Ends the process (by PID) but keeps its data, as a crashed or stopped machine would. */
+  async halt(): Promise<void> {
+    if (this.running) await stopChild(this.running.child, this.running.exited);
+    this.running = undefined;
+  }
+
+  async restart(options: { readonly downtimeMs?: number } = {}): Promise<void> {
+    await this.halt();
+    await new Promise((resolve) => setTimeout(resolve, options.downtimeMs ?? 0));
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    await this.halt();
+    if (!this.removed) rmSync(this.spec.dataDir, { recursive: true, force: true });
+    this.removed = true;
+  }
 }
 
 interface RunningEtcd {

@@ -12,7 +12,7 @@
  * store needs etcd's compaction answer and resumption from an exact revision (etcd-watch.ts).
  */
 import etcd3 from 'etcd3';
-import { ConsecutiveBreaker, circuitBreaker, handleWhen, noop } from 'cockatiel';
+import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, isBrokenCircuitError, retry, type IPolicy, type IDefaultPolicyContext } from 'cockatiel';
 import type { IOptions, IRangeRequest, IRequestOp, ITxnResponse, ICompare, KVClient } from 'etcd3';
 import type {
   DeleteResult, KeyValue, RangeOptions, RangeResult, ReadAtRevisionError, Store, Watch, WatchOptions, WriteResult,
@@ -43,9 +43,10 @@ export class EtcdStore implements Store {
   /** Reads and watches: retried on transient errors, which is always safe for them. */
   private readonly kv: KVClient;
   /**
-   * Writes go through a client that never retries: a write whose answer was lost may have
-   * been applied, and a retry would then report 'exists' or 'conflict' against itself.
-   * The caller gets the error instead and decides (the API server answers 5xx; clients retry).
+   * Writes go through a client that retries only what was never sent: a write whose answer
+   * was lost may have been applied, and a retry would then report 'exists' or 'conflict'
+   * against itself. The caller gets that error instead (the API server answers 5xx; clients
+   * retry), as etcd's Go client does for mutations.
    */
   private readonly writerClient: InstanceType<typeof etcd3.Etcd3>;
   private readonly writer: KVClient;
@@ -67,12 +68,17 @@ export class EtcdStore implements Store {
       dialTimeout: options.dialTimeoutMs ?? 5000,
       // gRPC refuses answers over 4 MiB by default; a list of many objects is larger.
       grpcOptions: { 'grpc.max_receive_message_length': maxResponseBytes },
-      faultHandling: { host: () => memberBreaker() },
+      // Reads may be repeated on any transient error, on the next member, after a pause.
+      faultHandling: { host: () => memberBreaker(), global: retrying(etcd3.isRecoverableError, options.endpoints.length) },
     };
     if (options.tls) clientOptions.credentials = { rootCertificate: options.tls.ca, privateKey: options.tls.key, certChain: options.tls.cert };
     this.client = new etcd3.Etcd3(clientOptions);
     this.kv = this.client.kv;
-    this.writerClient = new etcd3.Etcd3({ ...clientOptions, faultHandling: { host: () => memberBreaker(), global: noop } });
+    this.writerClient = new etcd3.Etcd3({
+      ...clientOptions,
+      // Only a write that never left (no connection to that member) moves on to the next one.
+      faultHandling: { host: () => memberBreaker(), global: retrying(neverSent, options.endpoints.length) },
+    });
     this.writer = this.writerClient.kv;
     this.keyspace = new EtcdKeyspace(keyPrefix);
     this.probeKey = this.keyspace.encode('');
@@ -284,6 +290,22 @@ export class EtcdStore implements Store {
  */
 function memberBreaker() {
   return circuitBreaker(handleWhen(etcd3.isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) });
+}
+
+/**
+ * Retries what `when` accepts, moving to the next member each time and pausing a little
+ * longer each round (a restarted member or one whose circuit just opened is back within
+ * about a second), for at most ~2 s.
+ */
+function retrying(when: (err: Error) => boolean, members: number): IPolicy<IDefaultPolicyContext> {
+  // Every member's circuit open: nothing was sent; one reopens for a trial within a second.
+  const worthRetrying = (err: Error) => isBrokenCircuitError(err) || when(err);
+  return retry(handleWhen(worthRetrying), { maxAttempts: members + 5, backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 500 }) });
+}
+
+/** gRPC's words for a call that found no connection to its member, so etcd never saw it. */
+function neverSent(err: Error): boolean {
+  return /No connection established|ECONNREFUSED/.test(err.message);
 }
 
 /** The key exists (has a version): an absent key's mod revision is 0, which must not match. */

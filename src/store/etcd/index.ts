@@ -3,4 +3,4 @@
  * for tests (startEtcdServer).
  */
 export { EtcdStore, openEtcdStore, type EtcdStoreOptions } from './etcd-store.js';
-export { startEtcdServer, type EtcdServer, type EtcdServerOptions } from './etcd-process.js';
+export { startEtcdServer, startEtcdCluster, type EtcdServer, type EtcdCluster, type EtcdServerOptions } from './etcd-process.js';
