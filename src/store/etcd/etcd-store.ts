@@ -8,47 +8,34 @@
  * delete, else read the current value), so they are atomic across every client of the etcd.
  *
  * Transport: the `etcd3` npm client's typed gRPC stubs (KV and Watch), for its connection
- * pool over several endpoints with failover. Its higher-level watcher is not used: the
- * store needs etcd's compaction answer and resumption from an exact revision (etcd-watch.ts).
+ * pool over several endpoints with failover (etcd-clients.ts). Its higher-level watcher is
+ * not used: the store needs etcd's compaction answer and resumption from an exact revision
+ * (etcd-watch.ts).
  */
-import etcd3 from 'etcd3';
-import { ConsecutiveBreaker, ExponentialBackoff, circuitBreaker, handleWhen, isBrokenCircuitError, retry, type IPolicy, type IDefaultPolicyContext } from 'cockatiel';
-import type { IOptions, IRangeRequest, IRequestOp, ITxnResponse, ICompare, KVClient } from 'etcd3';
+import type { IRangeRequest, IRequestOp, ITxnResponse, ICompare, KVClient } from 'etcd3';
 import type {
   DeleteResult, KeyValue, RangeOptions, RangeResult, ReadAtRevisionError, Store, Watch, WatchOptions, WriteResult,
 } from '../types.js';
 import { EtcdKeyspace, revisionNumber } from './keys.js';
 import { EtcdWatch } from './etcd-watch.js';
+import { connectEtcd, type EtcdClient, type EtcdConnectionOptions } from './etcd-clients.js';
 
-export interface EtcdStoreOptions {
-  /** Client URLs of the etcd members, e.g. ['http://127.0.0.1:2379']. */
-  readonly endpoints: readonly string[];
+export interface EtcdStoreOptions extends EtcdConnectionOptions {
   /** The etcd key prefix every key of this store lives under (non-empty; default '/skiff'). */
   readonly keyPrefix?: string;
-  /** TLS to etcd: the CA that signed its certificate, and a client certificate if it asks for one. */
-  readonly tls?: { readonly ca: Buffer; readonly cert?: Buffer; readonly key?: Buffer };
-  /** How long a call may wait for a connection (ms, default 5000). */
-  readonly dialTimeoutMs?: number;
   /** Where warnings go (default: process.emitWarning). */
   readonly warn?: (message: string) => void;
 }
 
-/** As the Kubernetes apiserver's etcd client: no practical limit on a response. */
-const maxResponseBytes = 2 ** 31 - 1;
 const compactedMessage = 'required revision has been compacted';
 const futureMessage = 'required revision is a future revision';
 
 export class EtcdStore implements Store {
-  private readonly client: InstanceType<typeof etcd3.Etcd3>;
+  private readonly client: EtcdClient;
   /** Reads and watches: retried on transient errors, which is always safe for them. */
   private readonly kv: KVClient;
-  /**
-   * Writes go through a client that retries only what was never sent: a write whose answer
-   * was lost may have been applied, and a retry would then report 'exists' or 'conflict'
-   * against itself. The caller gets that error instead (the API server answers 5xx; clients
-   * retry), as etcd's Go client does for mutations.
-   */
-  private readonly writerClient: InstanceType<typeof etcd3.Etcd3>;
+  /** Writes and compaction: retried only when they never reached etcd (etcd-clients.ts). */
+  private readonly writerClient: EtcdClient;
   private readonly writer: KVClient;
   private readonly keyspace: EtcdKeyspace;
   /** The store's root key: a key no store key equals, used for revision-only reads. */
@@ -62,23 +49,10 @@ export class EtcdStore implements Store {
   constructor(options: EtcdStoreOptions) {
     const keyPrefix = options.keyPrefix ?? '/skiff';
     if (keyPrefix === '') throw new RangeError('the etcd key prefix must not be empty');
-    if (options.endpoints.length === 0) throw new RangeError('at least one etcd endpoint is needed');
-    const clientOptions: IOptions = {
-      hosts: [...options.endpoints],
-      dialTimeout: options.dialTimeoutMs ?? 5000,
-      // gRPC refuses answers over 4 MiB by default; a list of many objects is larger.
-      grpcOptions: { 'grpc.max_receive_message_length': maxResponseBytes },
-      // Reads may be repeated on any transient error, on the next member, after a pause.
-      faultHandling: { host: () => memberBreaker(), global: retrying(etcd3.isRecoverableError, options.endpoints.length) },
-    };
-    if (options.tls) clientOptions.credentials = { rootCertificate: options.tls.ca, privateKey: options.tls.key, certChain: options.tls.cert };
-    this.client = new etcd3.Etcd3(clientOptions);
+    const clients = connectEtcd(options);
+    this.client = clients.reader;
     this.kv = this.client.kv;
-    this.writerClient = new etcd3.Etcd3({
-      ...clientOptions,
-      // Only a write that never left (no connection to that member) moves on to the next one.
-      faultHandling: { host: () => memberBreaker(), global: retrying(neverSent, options.endpoints.length) },
-    });
+    this.writerClient = clients.writer;
     this.writer = this.writerClient.kv;
     this.keyspace = new EtcdKeyspace(keyPrefix);
     this.probeKey = this.keyspace.encode('');
@@ -281,31 +255,6 @@ export class EtcdStore implements Store {
   private assertOpen(): void {
     if (this.closed) throw new Error('store is closed');
   }
-}
-
-/**
- * After three failures in a row a member is skipped (its circuit opens) and tried again a
- * second later. The client's default waits five seconds, which with a single member leaves
- * the store refusing every call for five seconds after etcd restarts.
- */
-function memberBreaker() {
-  return circuitBreaker(handleWhen(etcd3.isRecoverableError), { halfOpenAfter: 1000, breaker: new ConsecutiveBreaker(3) });
-}
-
-/**
- * Retries what `when` accepts, moving to the next member each time and pausing a little
- * longer each round (a restarted member or one whose circuit just opened is back within
- * about a second), for at most ~2 s.
- */
-function retrying(when: (err: Error) => boolean, members: number): IPolicy<IDefaultPolicyContext> {
-  // Every member's circuit open: nothing was sent; one reopens for a trial within a second.
-  const worthRetrying = (err: Error) => isBrokenCircuitError(err) || when(err);
-  return retry(handleWhen(worthRetrying), { maxAttempts: members + 5, backoff: new ExponentialBackoff({ initialDelay: 25, maxDelay: 500 }) });
-}
-
-/** gRPC's words for a call that found no connection to its member, so etcd never saw it. */
-function neverSent(err: Error): boolean {
-  return /No connection established|ECONNREFUSED/.test(err.message);
 }
 
 /** The key exists (has a version): an absent key's mod revision is 0, which must not match. */
