@@ -18,7 +18,7 @@ import type {
 } from '../types.js';
 import { EtcdKeyspace, revisionNumber } from './keys.js';
 import { EtcdWatch } from './etcd-watch.js';
-import { connectEtcd, type EtcdClient, type EtcdConnectionOptions } from './etcd-clients.js';
+import type { EtcdClient, EtcdConnectionOptions } from './etcd-clients.js';
 
 export interface EtcdStoreOptions extends EtcdConnectionOptions {
   /** The etcd key prefix every key of this store lives under (non-empty; default '/skiff'). */
@@ -46,10 +46,9 @@ export class EtcdStore implements Store {
   private knownCompacted = 0;
   private closed = false;
 
-  constructor(options: EtcdStoreOptions) {
+  /** Use openEtcdStore(); the clients come from connectEtcd() in etcd-clients.ts. */
+  constructor(options: EtcdStoreOptions, clients: { readonly reader: EtcdClient; readonly writer: EtcdClient }) {
     const keyPrefix = options.keyPrefix ?? '/skiff';
-    if (keyPrefix === '') throw new RangeError('the etcd key prefix must not be empty');
-    const clients = connectEtcd(options);
     this.client = clients.reader;
     this.kv = this.client.kv;
     this.writerClient = clients.writer;
@@ -268,7 +267,11 @@ function messageOf(err: unknown): string {
 
 /** Connects to etcd and checks that it answers before handing out the store. */
 export async function openEtcdStore(options: EtcdStoreOptions): Promise<EtcdStore> {
-  const store = new EtcdStore(options);
+  // Loaded on first use: the gRPC client and etcd's protos add ~170 ms to every start of a
+  // process that imports the store, and most run on SQLite.
+  if (options.keyPrefix === '') throw new RangeError('the etcd key prefix must not be empty');
+  const { connectEtcd } = await import('./etcd-clients.js');
+  const store = new EtcdStore(options, connectEtcd(options));
   try {
     await store.currentRevision();
   } catch (err: unknown) {
