@@ -20,11 +20,11 @@ async function socketPair(t: TestContext): Promise<[Socket, Socket]> {
   return [client, serverSide];
 }
 
-async function sessions(t: TestContext, serverOpts: Omit<SpdySessionOptions, 'role'> = {}): Promise<{ client: SpdySession; server: SpdySession; accepted: SpdyStream[] }> {
+async function sessions(t: TestContext, serverOpts: Omit<SpdySessionOptions, 'role'> = {}, clientOpts: Omit<SpdySessionOptions, 'role'> = {}): Promise<{ client: SpdySession; server: SpdySession; accepted: SpdyStream[] }> {
   const [c, s] = await socketPair(t);
   const accepted: SpdyStream[] = [];
   const server = new SpdySession(s, { role: 'server', onStream: (st) => accepted.push(st), ...serverOpts });
-  const client = new SpdySession(c, { role: 'client' });
+  const client = new SpdySession(c, { role: 'client', ...clientOpts });
   t.after(() => { client.close(); server.close(); });
   return { client, server, accepted };
 }
@@ -118,4 +118,29 @@ test('a stream id of the wrong parity or going backwards is reset with PROTOCOL_
   assert.deepEqual(got.map((f) => f.type === 'rst_stream' ? `rst ${f.streamId} ${f.status}` : `${f.type} ${'streamId' in f ? f.streamId : ''}`),
     [`rst 2 ${RstStatus.ProtocolError}`, 'syn_reply 5', `rst 3 ${RstStatus.ProtocolError}`]);
   assert.deepEqual(accepted.map((st) => st.id), [5]);
+});
+
+test('with SPDY/3.1 windows an unread stream stops its sender, not the session', async (t) => {
+  const { client, accepted } = await sessions(t, { flowControl: true }, { flowControl: true });
+  const slow = await client.openStream({ name: ['slow'] });
+  const slowPeer = accepted[0] as SpdyStream;
+  slowPeer.pause();
+  const total = 2 * 1024 * 1024;
+  let written = false;
+  slow.write(Buffer.alloc(total, 2), () => { written = true; });
+  await new Promise((r) => setTimeout(r, 300));
+  assert.equal(written, false);
+  // At most the read buffer plus one window is in flight for the unread stream...
+  assert.ok(slowPeer.readableLength <= 256 * 1024 + 64 * 1024, `buffered ${slowPeer.readableLength}`);
+  // ...while the session still reads: pings come back and another stream moves data.
+  assert.ok((await client.ping()) >= 0);
+  const fast = await client.openStream({ name: ['fast'] });
+  const fastPeer = accepted[1] as SpdyStream;
+  const fastGot = readAll(fastPeer);
+  fast.end(Buffer.alloc(50_000, 3));
+  assert.equal((await fastGot).length, 50_000);
+  const got = readAll(slowPeer);
+  slowPeer.resume();
+  slow.end();
+  assert.equal((await got).length, total);
 });

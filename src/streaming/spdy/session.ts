@@ -5,15 +5,17 @@
  * reaches the peer (TCP stops being read) — answers PINGs, honours GOAWAY and resets, and
  * lets the owner accept peer streams or open its own.
  *
- * Flow control: SPDY/3.1 windows are tracked only when the peer takes part in them. Go's
+ * Flow control: SPDY/3.1 windows are kept only when the owner asks (`flowControl`). Go's
  * spdystream (kubectl, kubelet) never sends WINDOW_UPDATE and ignores ours, so with such a
  * peer a sender that waited for window credit would stall after 64 KiB; back-pressure then
- * comes from not reading the transport, as on the Go side.
+ * comes from not reading the transport, as on the Go side. With windows, a slow stream no
+ * longer holds up the others: its credit simply stops coming back.
  */
 import type { Duplex } from 'node:stream';
-import { encodeFrame, FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameReader, GoAwayStatus, RstStatus, SpdyProtocolError, type Frame } from './frames.js';
+import { encodeFrame, FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameReader, GoAwayStatus, RstStatus, SettingsId, SpdyProtocolError, type Frame } from './frames.js';
 import { decodeHeaderBlock, encodeHeaderBlock, HeaderDeflater, HeaderInflater, type SpdyHeaders } from './header-block.js';
 import { SpdyStream, type StreamHost } from './stream.js';
+import { SendWindows } from './flow-control.js';
 
 /** DATA frames are cut to this size so one stream cannot hold the connection for long. */
 const DATA_FRAME_BYTES = 32 * 1024;
@@ -32,6 +34,8 @@ export interface SpdySessionOptions {
   readonly onStream?: (stream: SpdyStream) => void;
   /** Refused streams and protocol errors, for the owner's log. */
   readonly onWarning?: (message: string) => void;
+  /** Keep SPDY/3.1 windows both ways; only for peers that do too (not Go's spdystream). */
+  readonly flowControl?: boolean;
 }
 
 export class SpdySession implements StreamHost {
@@ -48,12 +52,14 @@ export class SpdySession implements StreamHost {
   private goneAway = false;
   private ended = false;
   private closeTimer: NodeJS.Timeout | undefined;
+  private readonly windows: SendWindows | undefined;
   /** Settles when the transport is gone and every stream torn down. */
   readonly closed: Promise<void>;
 
   constructor(private readonly transport: Duplex, private readonly opts: SpdySessionOptions) {
     this.nextStreamId = opts.role === 'server' ? 2 : 1;
     this.nextPingId = opts.role === 'server' ? 2 : 1;
+    this.windows = opts.flowControl ? new SendWindows() : undefined;
     transport.on('drain', () => this.releaseDrainWaiters());
     transport.on('error', (err: Error) => this.opts.onWarning?.(`transport error: ${err.message}`));
     this.closed = this.run();
@@ -69,6 +75,7 @@ export class SpdySession implements StreamHost {
     const stream = new SpdyStream(this, id, headers);
     if (opts.fin) stream.finishLocal();
     this.streams.set(id, stream);
+    this.windows?.open(id);
     const replied = new Promise<SpdyStream>((resolve, reject) => this.replyWaiters.set(id, { resolve, reject }));
     this.write({ type: 'syn_stream', streamId: id, associatedId: 0, priority: 0, flags: opts.fin ? FLAG_FIN : 0, headerBlock: this.deflater.compress(encodeHeaderBlock(headers)) });
     return replied;
@@ -105,8 +112,13 @@ export class SpdySession implements StreamHost {
   async sendData(streamId: number, data: Buffer, fin: boolean): Promise<void> {
     let at = 0;
     do {
-      const piece = data.subarray(at, at + DATA_FRAME_BYTES);
-      at += piece.length;
+      let size = Math.min(DATA_FRAME_BYTES, data.length - at);
+      if (this.windows && size > 0) {
+        size = await this.windows.take(streamId, size);
+        if (size === 0) throw new Error(`SPDY stream ${streamId} is closed`);
+      }
+      const piece = data.subarray(at, at + size);
+      at += size;
       const last = at >= data.length;
       if (this.ended) throw new Error('SPDY session closed');
       if (!this.write({ type: 'data', streamId, flags: fin && last ? FLAG_FIN : 0, data: piece })) await this.drained();
@@ -118,7 +130,9 @@ export class SpdySession implements StreamHost {
   }
 
   forget(stream: SpdyStream): void {
-    if (this.streams.get(stream.id) === stream) this.streams.delete(stream.id);
+    if (this.streams.get(stream.id) !== stream) return;
+    this.streams.delete(stream.id);
+    this.windows?.forget(stream.id);
   }
 
   // ---- reading ----
@@ -162,8 +176,17 @@ export class SpdySession implements StreamHost {
       case 'data': {
         // Data for a stream we no longer know (reset, or finished) is dropped, as spdystream does.
         const stream = this.streams.get(f.streamId);
+        // With windows, the session's credit goes back at once (each stream's window bounds
+        // what it buffers) and a stream's when its reader has room, so one slow reader holds
+        // up only its own sender.
+        if (this.windows && f.data.length > 0) this.credit(0, f.data.length);
         if (!stream) return;
-        if (f.data.length > 0) await stream.deliver(f.data);
+        if (f.data.length > 0) {
+          const room = stream.deliver(f.data);
+          if (!this.windows) await room;
+          else if (room) void room.then(() => this.credit(f.streamId, f.data.length));
+          else this.credit(f.streamId, f.data.length);
+        }
         if (f.flags & FLAG_FIN) stream.finishRemote();
         return;
       }
@@ -185,8 +208,14 @@ export class SpdySession implements StreamHost {
         // The peer opens nothing more; what is open may finish.
         this.goneAway = true;
         return;
-      case 'settings':
+      case 'settings': {
+        const initial = f.entries.find((e) => e.id === SettingsId.InitialWindowSize);
+        if (initial) this.windows?.setInitial(initial.value);
+        return;
+      }
       case 'window_update':
+        this.windows?.update(f.streamId, f.delta);
+        return;
       case 'unknown':
         return;
     }
@@ -212,6 +241,7 @@ export class SpdySession implements StreamHost {
     }
     const stream = new SpdyStream(this, f.streamId, headers);
     this.streams.set(f.streamId, stream);
+    this.windows?.open(f.streamId);
     if (f.flags & FLAG_UNIDIRECTIONAL) stream.finishLocal();
     this.write({ type: 'syn_reply', streamId: f.streamId, flags: 0, headerBlock: this.deflater.compress(encodeHeaderBlock({})) });
     if (f.flags & FLAG_FIN) stream.finishRemote();
@@ -223,6 +253,11 @@ export class SpdySession implements StreamHost {
   private write(f: Frame): boolean {
     if (this.ended || this.transport.writableEnded || this.transport.destroyed) return true;
     return this.transport.write(encodeFrame(f));
+  }
+
+  /** Gives back window: the session's (stream 0), or an open stream's. */
+  private credit(streamId: number, bytes: number): void {
+    if (streamId === 0 || this.streams.has(streamId)) this.write({ type: 'window_update', streamId, delta: bytes });
   }
 
   private drained(): Promise<void> {
@@ -245,6 +280,7 @@ export class SpdySession implements StreamHost {
     for (const w of this.replyWaiters.values()) w.reject(new Error('SPDY session closed'));
     this.replyWaiters.clear();
     this.releaseDrainWaiters();
+    this.windows?.close();
     this.inflater.close();
     if (!this.transport.destroyed) this.transport.destroy();
   }

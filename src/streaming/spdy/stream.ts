@@ -22,7 +22,8 @@ export class SpdyStream extends Duplex {
   resetStatus: number | undefined;
   private localDone = false;
   private remoteDone = false;
-  private readWaiter: (() => void) | undefined;
+  /** Deliveries waiting for the reader to want more (several when windows let data run ahead). */
+  private readWaiters: Array<() => void> = [];
 
   constructor(
     private readonly host: StreamHost,
@@ -49,9 +50,9 @@ export class SpdyStream extends Duplex {
   }
 
   override _read(): void {
-    const waiter = this.readWaiter;
-    this.readWaiter = undefined;
-    waiter?.();
+    const waiters = this.readWaiters;
+    this.readWaiters = [];
+    for (const w of waiters) w();
   }
 
   override _destroy(err: Error | null, cb: (err?: Error | null) => void): void {
@@ -67,7 +68,7 @@ export class SpdyStream extends Duplex {
   deliver(data: Buffer): Promise<void> | undefined {
     if (this.destroyed || this.remoteDone) return undefined;
     if (this.push(data)) return undefined;
-    return new Promise((resolve) => { this.readWaiter = resolve; });
+    return new Promise((resolve) => { this.readWaiters.push(resolve); });
   }
 
   /** The peer sent FIN. */
