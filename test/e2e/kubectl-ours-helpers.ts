@@ -74,7 +74,9 @@ export function assertSameOutput(oursRaw: string, realRaw: string, message: stri
   const counts = (t: string): string => t.replace(/ \(x\d+ over [^)]*\)/g, '');
   const ours = counts(oursRaw), real = counts(realRaw);
   const agesOf = (t: string): string => (t.match(agePattern) ?? []).join(',');
-  if (agesOf(ours) === agesOf(real)) {
+  // Dropping a suffix changes tabwriter padding, so such outputs are compared loosely too.
+  const hadRepeats = /\(x\d+ over /.test(oursRaw) || /\(x\d+ over /.test(realRaw);
+  if (!hadRepeats && agesOf(ours) === agesOf(real)) {
     assert.equal(ours, real, message);
     return;
   }
