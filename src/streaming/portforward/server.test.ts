@@ -83,3 +83,30 @@ test('a pod that answers and closes ends the data stream; the error stream ends 
   assert.equal(await text(error), '');
   assert.deepEqual(ports, [8080]);
 });
+
+test('a pod connection that completes after the client left is closed at once', async (t) => {
+  let open = 0;
+  let closed = 0;
+  const pod = createServer((s) => { open++; s.on('close', () => { closed++; }); s.resume(); });
+  await new Promise<void>((r) => pod.listen(0, '127.0.0.1', r));
+  t.after(() => pod.close());
+  let dialled: () => void = () => undefined;
+  const dialling = new Promise<void>((r) => { dialled = r; });
+  const { client } = await setup(t, {
+    connect: async () => {
+      await new Promise((r) => setTimeout(r, 150));
+      const s = connect((pod.address() as AddressInfo).port, '127.0.0.1');
+      await once(s, 'connect');
+      dialled();
+      return s;
+    },
+  });
+  const error = await client.openStream(h('error', '80', '0'));
+  error.end();
+  await client.openStream(h('data', '80', '0'));
+  client.close();
+  await dialling;
+  for (let i = 0; i < 100 && closed < 1; i++) await new Promise((r) => setTimeout(r, 10));
+  assert.equal(open, 1);
+  assert.equal(closed, 1);
+});

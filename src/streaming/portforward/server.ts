@@ -127,6 +127,11 @@ export function servePortForward(transport: Duplex, opts: PortForwardOptions): P
 
   const pipeToPod = async (errorStream: SpdyStream, data: SpdyStream, port: number): Promise<void> => {
     const pod = await opts.connect(port);
+    // The client may have left (or the session closed) while we dialled.
+    if (data.destroyed || errorStream.destroyed) {
+      pod.destroy();
+      return;
+    }
     // kubectl resets the data stream once the pod side finished; so does a client that left.
     await new Promise<void>((resolve, reject) => {
       let podEnded = false;
