@@ -58,17 +58,20 @@ export async function main(argv: string[]): Promise<number> {
   // The rest of the control plane are API clients like any other: they start right after the
   // ready line, each loading its modules then. Stopped in reverse order.
   const components: Stoppable[] = [];
+  // A stop during start-up lets the component being started finish, starts no more, then stops them all.
+  let stopping = false;
   const startComponents = async (): Promise<void> => {
     // --- scheduler and simulated nodes (S-scheduler) ---
     const { startScheduling } = await import('../scheduler/in-process.js');
+    if (stopping) return;
     components.push(await startScheduling({ kubeconfigPath: server.kubeconfigPath, simulateNodes: opts.simulateNodes, ...(opts.schedulerConfig ? { schedulerConfigPath: opts.schedulerConfig } : {}) }));
     // controller manager: in-process, leader-elected, a client of the API like any other
-    if (opts.controllers) {
+    if (opts.controllers && !stopping) {
       const [{ connect }, { startControllerManager }] = await Promise.all([import('../client/typed/index.js'), import('../controllers/index.js')]);
       components.push(startControllerManager({ rest: connect(server.kubeconfigPath, 'skiff-controller-manager') }));
     }
     // node agent in-process unless --no-agent (owned by src/kubelet)
-    if (opts.agent) {
+    if (opts.agent && !stopping) {
       const { startAgentInServer } = await import('../kubelet/in-server.js');
       components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming }));
     }
@@ -80,6 +83,7 @@ export async function main(argv: string[]): Promise<number> {
     const stop = (): void => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
+      stopping = true;
       void (async () => {
         await componentsStarted;
         for (const c of [...components].reverse()) await c.stop();
