@@ -28,6 +28,7 @@ import { PodWorkers } from './pod-worker.js';
 import { Probes } from './probes.js';
 import { Sandboxes } from './sandbox.js';
 import { execHandler, logHandler } from './streaming.js';
+import { portForwardHandler } from './portforward.js';
 import { labelPodUid } from './container-config.js';
 import { tearDownVolumes } from './volumes.js';
 
@@ -147,12 +148,15 @@ export class NodeAgent {
     }
   }
 
-  /** The API server's handlers for pods/log (plain) and pods/exec (upgrade). */
+  /** The API server's handlers for pods/log (plain), pods/exec and pods/portforward (upgrade). */
   handlers(): { subresource: Map<string, SubresourceHandler>; upgrade: Map<string, UpgradeHandler> } {
     const deps = { runtime: this.runtime, byUid: (uid: string) => this.workers?.byUid(uid) };
     return {
       subresource: new Map([['/pods/log', logHandler(deps)]]),
-      upgrade: new Map([['/pods/exec', execHandler(deps, this.onError)]]),
+      upgrade: new Map([
+        ['/pods/exec', execHandler(deps, this.onError)],
+        ['/pods/portforward', portForwardHandler((message) => this.onError(new Error(message)))],
+      ]),
     };
   }
 
