@@ -41,7 +41,13 @@ export interface ServerProcess {
 export async function startSkiffServer(dataDir: string, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
   const t0 = performance.now();
   const extra = (process.env.SKIFF_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const child = spawn(process.execPath, [...extra, ...nodeArgs, join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverArgs = ['server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent'];
+  // Run bin/skiff itself, as users do (its #! line carries node's flags); with extra node
+  // arguments (profiling), through node explicitly.
+  const nodeFlags = [...extra, ...nodeArgs];
+  const child = nodeFlags.length === 0
+    ? spawn(join(repoRoot, 'bin/skiff'), serverArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
+    : spawn(process.execPath, [...nodeFlags, join(repoRoot, 'bin/skiff'), ...serverArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
   const m = await new Promise<RegExpMatchArray>((ok, fail) => {
