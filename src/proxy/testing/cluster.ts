@@ -5,23 +5,23 @@
  * routes to the other nodes' pod CIDRs. No namespace has a route off the machine.
  * dispose() removes every namespace (and with them every veth) and kills what it spawned.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { NamespaceSet } from './namespace-set.js';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
 
 export interface ClusterPod { name: string; node: number; ip: string }
 
-export class TestCluster {
+export class TestCluster extends NamespaceSet {
   readonly lan: string;
   readonly outside: string;
   readonly nodes: string[] = [];
   readonly pods = new Map<string, string>();
-  private readonly namespaces: string[] = [];
-  private readonly children = new Set<ChildProcess>();
 
   private constructor(readonly nodeCount: number, private readonly podSpecs: ClusterPod[]) {
+    super();
     const id = `${process.pid.toString(36)}${randomBytes(2).toString('hex')}`;
     this.lan = `skc-${id}-lan`;
     this.outside = `skc-${id}-out`;
@@ -43,15 +43,7 @@ export class TestCluster {
   nodeIp(i: number): string { return `192.168.78.${i + 1}`; }
   get outsideIp(): string { return '192.168.78.100'; }
 
-  private async ip(ns: string, args: string): Promise<void> {
-    await exec('ip', ['-n', ns, ...args.split(' ')]);
-  }
 
-  private async addNs(name: string): Promise<void> {
-    await exec('ip', ['netns', 'add', name]);
-    this.namespaces.push(name);
-    await this.ip(name, 'link set lo up');
-  }
 
   private async build(): Promise<void> {
     await this.addNs(this.lan);
@@ -93,38 +85,5 @@ export class TestCluster {
     const ns = this.pods.get(name);
     if (!ns) throw new Error(`no pod ${name}`);
     return ns;
-  }
-
-  async run(ns: string, cmd: string[], timeoutMs = 10_000): Promise<{ code: number; stdout: string; stderr: string }> {
-    try {
-      const { stdout, stderr } = await exec('ip', ['netns', 'exec', ns, ...cmd], { timeout: timeoutMs });
-      return { code: 0, stdout, stderr };
-    } catch (err: unknown) {
-      const e = err as { code?: number | string; stdout?: string; stderr?: string };
-      return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
-    }
-  }
-
-  spawnIn(ns: string, cmd: string[]): ChildProcess {
-    const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.children.add(child);
-    child.on('exit', () => this.children.delete(child));
-    return child;
-  }
-
-  async dispose(): Promise<void> {
-    for (const c of this.children) {
-      if (c.exitCode === null && c.signalCode === null) {
-        const exited = new Promise((r) => c.once('exit', r));
-        c.kill('SIGKILL');
-        await exited;
-      }
-    }
-    const failures: string[] = [];
-    for (const ns of this.namespaces.reverse()) {
-      await exec('ip', ['netns', 'del', ns]).catch((err: unknown) => failures.push(`${ns}: ${String(err)}`));
-    }
-    this.namespaces.length = 0;
-    if (failures.length > 0) throw new Error(`could not remove namespaces: ${failures.join('; ')}`);
   }
 }

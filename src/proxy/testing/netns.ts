@@ -5,8 +5,9 @@
  * namespace on a veth to the node (for NodePort and off-cluster traffic). Everything it
  * makes — namespaces, veths, processes — dispose() removes, by name and by PID.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { NamespaceSet } from './namespace-set.js';
 import { promisify } from 'node:util';
 
 const exec = promisify(execFile);
@@ -22,19 +23,18 @@ export interface TestNodeOptions {
   outsideIp?: string;
 }
 
-export interface RunResult { code: number; stdout: string; stderr: string }
+export type { RunResult } from './namespace-set.js';
 
-export class TestNode {
+export class TestNode extends NamespaceSet {
   readonly node: string;
   readonly outside: string;
   readonly pods = new Map<string, string>();
   readonly bridgeIp: string;
   readonly nodeOutsideIp: string;
   readonly outsideIp: string;
-  private readonly namespaces: string[] = [];
-  private readonly children = new Set<ChildProcess>();
 
   private constructor(private readonly opts: TestNodeOptions) {
+    super();
     const id = `${process.pid.toString(36)}${randomBytes(3).toString('hex')}`;
     this.node = `skt-${id}-node`;
     this.outside = `skt-${id}-out`;
@@ -55,15 +55,7 @@ export class TestNode {
     return t;
   }
 
-  private async addNs(name: string): Promise<void> {
-    await exec('ip', ['netns', 'add', name]);
-    this.namespaces.push(name);
-    await this.ip(name, 'link set lo up');
-  }
 
-  private async ip(ns: string, args: string): Promise<void> {
-    await exec('ip', ['-n', ns, ...args.split(' ')]);
-  }
 
   private async build(): Promise<void> {
     const len = this.opts.prefixLength ?? 24;
@@ -98,40 +90,6 @@ export class TestNode {
     const ns = this.pods.get(name);
     if (!ns) throw new Error(`no pod ${name}`);
     return ns;
-  }
-
-  /** Runs a command to completion inside a namespace. */
-  async run(ns: string, cmd: string[], timeoutMs = 10_000): Promise<RunResult> {
-    try {
-      const { stdout, stderr } = await exec('ip', ['netns', 'exec', ns, ...cmd], { timeout: timeoutMs });
-      return { code: 0, stdout, stderr };
-    } catch (err: unknown) {
-      const e = err as { code?: number | string; stdout?: string; stderr?: string };
-      return { code: typeof e.code === 'number' ? e.code : 1, stdout: e.stdout ?? '', stderr: e.stderr ?? String(err) };
-    }
-  }
-
-  /** Starts a long-running process inside a namespace; dispose() kills it by PID. */
-  spawnIn(ns: string, cmd: string[]): ChildProcess {
-    const child = spawn('ip', ['netns', 'exec', ns, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
-    this.children.add(child);
-    child.on('exit', () => this.children.delete(child));
-    return child;
-  }
-
-  async dispose(): Promise<void> {
-    for (const c of this.children) {
-      if (c.exitCode === null && c.signalCode === null) {
-        const exited = new Promise((r) => c.once('exit', r));
-        c.kill('SIGKILL');
-        await exited;
-      }
-    }
-    // Deleting a namespace takes its veth ends (and so their peers) with it.
-    const failures: string[] = [];
-    for (const ns of this.namespaces.reverse()) await exec('ip', ['netns', 'del', ns]).catch((err: unknown) => failures.push(`${ns}: ${String(err)}`));
-    this.namespaces.length = 0;
-    if (failures.length > 0) throw new Error(`could not remove namespaces: ${failures.join('; ')}`);
   }
 }
 
