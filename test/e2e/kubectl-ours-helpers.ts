@@ -4,9 +4,12 @@
  * happen moments apart).
  */
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { kubectlFor, repoRoot } from './helpers/server.js';
-import type { Kubectl, KubectlResult } from './helpers/server.js';
+import type { TestContext } from 'node:test';
+import { kubectlFor, repoRoot, startServer } from './helpers/server.js';
+import type { Kubectl, KubectlResult, TestServer } from './helpers/server.js';
 import assert from 'node:assert/strict';
 
 export interface Running { output(): string; kill(): Promise<void> }
@@ -152,3 +155,40 @@ export async function sameSequence(k: Pair, reset: () => Promise<void>, steps: A
   });
 }
 
+
+export interface Workspace {
+  readonly server: TestServer;
+  readonly k: Pair;
+  readonly dir: string;
+  /** pod.yaml (nginx:1.27) and deploy.yaml in `dir`. */
+  readonly pod: string;
+  readonly deploy: string;
+  /** Deletes pod nginx (with our kubectl) and rewrites pod.yaml. */
+  resetPod(): Promise<void>;
+  /** resetPod, then creates it again. */
+  freshPod(): Promise<void>;
+}
+
+/** A server, both kubectls and a folder of manifests, all removed when the test ends. */
+export async function kubectlWorkspace(t: TestContext): Promise<Workspace> {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const k = kubectlPair(server.kubeconfigPath);
+  t.after(() => k.cleanup());
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-kubectl-ours-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const pod = join(dir, 'pod.yaml');
+  const deploy = join(dir, 'deploy.yaml');
+  writeFileSync(pod, podYaml('nginx:1.27'));
+  writeFileSync(deploy, deployYaml);
+  const resetPod = async (): Promise<void> => {
+    await k.ours(['delete', 'pod', 'nginx', '--ignore-not-found']);
+    writeFileSync(pod, podYaml('nginx:1.27'));
+  };
+  const freshPod = async (): Promise<void> => {
+    await resetPod();
+    const r = await k.ours(['create', '-f', pod]);
+    assert.equal(r.stdout, 'pod/nginx created\n', r.stderr);
+  };
+  return { server, k, dir, pod, deploy, resetPod, freshPod };
+}

@@ -5,32 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { eventually, startServer } from './helpers/server.js';
-import { assertSameOutput, deployYaml, kubectlPair, podYaml, same, sameSequence } from './kubectl-ours-helpers.js';
+import { writeFileSync } from 'node:fs';
+import { eventually } from './helpers/server.js';
+import { assertSameOutput, kubectlWorkspace, podYaml, sameSequence } from './kubectl-ours-helpers.js';
 
 test('skiff kubectl writes as kubectl 1.32 does: create, apply, delete, label, patch, scale', { timeout: 240_000 }, async (t) => {
-  const server = await startServer();
-  t.after(() => server.stop());
-  const k = kubectlPair(server.kubeconfigPath);
-  t.after(() => k.cleanup());
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-kubectl-ours-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const pod = join(dir, 'pod.yaml');
-  const deploy = join(dir, 'deploy.yaml');
-  writeFileSync(pod, podYaml('nginx:1.27'));
-  writeFileSync(deploy, deployYaml);
-  const resetPod = async (): Promise<void> => {
-    await k.ours(['delete', 'pod', 'nginx', '--ignore-not-found']);
-    writeFileSync(pod, podYaml('nginx:1.27'));
-  };
-  const freshPod = async (): Promise<void> => {
-    await resetPod();
-    const r = await k.ours(['create', '-f', pod]);
-    assert.equal(r.stdout, 'pod/nginx created\n', r.stderr);
-  };
+  const { k, pod, deploy, resetPod, freshPod } = await kubectlWorkspace(t);
 
   await t.test('create -f twice: created, then AlreadyExists', async () => {
     await sameSequence(k, resetPod, [{ args: ['create', '-f', pod] }, { args: ['create', '-f', pod] }]);

@@ -4,32 +4,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer } from './helpers/server.js';
-import { deployYaml, kubectlPair, podYaml, same, sameAll, sameSequence } from './kubectl-ours-helpers.js';
+import { deployYaml, kubectlWorkspace, same, sameAll, sameSequence } from './kubectl-ours-helpers.js';
 
 test('skiff kubectl reads as kubectl 1.32 does: discovery, explain, get, custom resources', { timeout: 240_000 }, async (t) => {
-  const server = await startServer();
-  t.after(() => server.stop());
-  const k = kubectlPair(server.kubeconfigPath);
-  t.after(() => k.cleanup());
-  const dir = mkdtempSync(join(tmpdir(), 'skiff-kubectl-ours-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const pod = join(dir, 'pod.yaml');
-  const deploy = join(dir, 'deploy.yaml');
-  writeFileSync(pod, podYaml('nginx:1.27'));
-  writeFileSync(deploy, deployYaml);
-  const resetPod = async (): Promise<void> => {
-    await k.ours(['delete', 'pod', 'nginx', '--ignore-not-found']);
-    writeFileSync(pod, podYaml('nginx:1.27'));
-  };
-  const freshPod = async (): Promise<void> => {
-    await resetPod();
-    const r = await k.ours(['create', '-f', pod]);
-    assert.equal(r.stdout, 'pod/nginx created\n', r.stderr);
-  };
+  const { k, dir, freshPod } = await kubectlWorkspace(t);
 
   await t.test('api-resources and api-versions', async () => {
     await sameAll(k, [['api-resources'], ['api-resources', '-o', 'wide'], ['api-resources', '-o', 'name'],
