@@ -6,19 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { builtinRegistry } from './builtin.js';
+import { kubectlAgainst } from './testing/kubectl-against.js';
 import type { Registry } from './registry.js';
 import type { KubeObject } from './types.js';
 import { AGGREGATED_DISCOVERY_CONTENT_TYPE, aggregatedCoreDiscovery, aggregatedGroupsDiscovery, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 
-const run = promisify(execFile);
 const ago = (s: number): string => new Date(Date.now() - s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 /** Objects the fake server lists, by `<group>/<plural>`. */
@@ -79,24 +73,7 @@ async function startKubectl(t: { after(fn: () => unknown): void }, aggregated: b
       versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object' } }, additionalPrinterColumns: [{ name: 'Spec', type: 'string', jsonPath: '.spec.cronSpec' }] }],
     },
   });
-  const server = createServer(handler(registry, aggregated));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }));
-  const dir = await mkdtemp(join(tmpdir(), 'skiff-discovery-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const { port } = server.address() as AddressInfo;
-  const kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, [
-    'apiVersion: v1', 'kind: Config',
-    `clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]`,
-    'users: [{name: u, user: {}}]',
-    'contexts: [{name: x, context: {cluster: c, user: u, namespace: default}}]',
-    'current-context: x', '',
-  ].join('\n'));
-  return async (...args: string[]) => {
-    const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env: { ...process.env, HOME: dir }, timeout: 30_000 });
-    return stdout;
-  };
+  return (await kubectlAgainst(t, createServer(handler(registry, aggregated)), 'skiff-discovery-')).kubectl;
 }
 
 /** Output lines with runs of spaces collapsed, so assertions do not depend on column widths. */

@@ -6,18 +6,14 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { buildOpenApi } from './index.js';
+import { kubectlAgainst } from '../testing/kubectl-against.js';
 import { TEST_RESOURCES } from './test-fixtures.js';
 import type { ResourceType } from '../types.js';
 
-const run = promisify(execFile);
 
 function discoveryServer(resources: readonly ResourceType[], requests: string[]): ReturnType<typeof createServer> {
   const api = buildOpenApi(resources);
@@ -60,23 +56,7 @@ function discoveryServer(resources: readonly ResourceType[], requests: string[])
 test('kubectl explain and validation work against the served documents', async (t) => {
   const requests: string[] = [];
   const server = discoveryServer(TEST_RESOURCES, requests);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  t.after(() => server.close());
-  const dir = await mkdtemp(join(tmpdir(), 'skiff-explain-'));
-  t.after(() => rm(dir, { recursive: true, force: true }));
-  const { port } = server.address() as AddressInfo;
-  const kubeconfig = join(dir, 'kubeconfig');
-  await writeFile(kubeconfig, [
-    'apiVersion: v1', 'kind: Config',
-    `clusters: [{name: c, cluster: {server: "http://127.0.0.1:${port}"}}]`,
-    'users: [{name: u, user: {}}]',
-    'contexts: [{name: x, context: {cluster: c, user: u, namespace: default}}]',
-    'current-context: x', '',
-  ].join('\n'));
-  const kubectl = async (...args: string[]): Promise<string> => {
-    const { stdout } = await run('kubectl', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), ...args], { env: { ...process.env, HOME: dir }, timeout: 30_000 });
-    return stdout;
-  };
+  const { kubectl, dir } = await kubectlAgainst(t, server, 'skiff-explain-');
 
   const ports = await kubectl('explain', 'pod.spec.containers.ports');
   assert.match(ports, /^KIND:\s+Pod\nVERSION:\s+v1\n/);
