@@ -59,6 +59,11 @@ export interface ApiServerOptions {
   readonly subresourceHandlers?: ReadonlyMap<string, SubresourceHandler>;
   /** Handlers for upgraded connections (WebSocket/SPDY exec, attach, portforward), keyed the same way. */
   readonly upgradeHandlers?: ReadonlyMap<string, UpgradeHandler>;
+  /**
+   * Paths served before authentication, which do their own (the node join endpoints of
+   * src/join: anonymous /cacerts, bootstrap-token /v1-skiff/join). Returns true when it answered.
+   */
+  readonly preAuthHandler?: (req: IncomingMessage, res: ServerResponse, pathname: string) => Promise<boolean>;
 }
 
 export interface RunningApiServer {
@@ -75,7 +80,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const bind = o.bindAddress ?? '0.0.0.0';
   mkdirSync(o.dataDir, { recursive: true });
   const pki = await ensurePki(join(o.dataDir, 'pki'), serverSans(bind));
-  const token = ensureToken(join(o.dataDir, 'token'));
+  // DATA_DIR/token is the node join token (src/join); the admin bearer token lives apart.
+  const token = ensureToken(join(o.dataDir, 'admin-token'));
   const closing = new AbortController();
   // Every open watch listens for the close; there may be many.
   setMaxListeners(0, closing.signal);
@@ -124,6 +130,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
         verb = verbOf(req.method ?? 'GET', target, url.query);
         resource = `${target.plural}${target.subresource ? `/${target.subresource}` : ''}`;
       }
+      if (o.preAuthHandler && (await o.preAuthHandler(req, res, url.pathname))) return;
       if (!isPublicPath(url.pathname) && !authenticate(req, token)) throw errors.unauthorized();
       await route(req, res, url, target);
     } catch (err: unknown) {

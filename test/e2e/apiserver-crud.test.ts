@@ -28,7 +28,7 @@ describe('apiserver: CRUD over HTTPS', () => {
     assert.equal(r.status, 401);
     assert.equal(r.json<StatusBody>().reason, 'Unauthorized');
     const { readFileSync } = await import('node:fs');
-    const token = readFileSync(`${server.dataDir}/token`, 'utf8').trim();
+    const token = readFileSync(`${server.dataDir}/admin-token`, 'utf8').trim();
     const withToken = await api.request('GET', '/api/v1/namespaces', { noAuth: true, headers: { Authorization: `Bearer ${token}` } });
     assert.equal(withToken.status, 200);
     const wrongToken = await api.request('GET', '/api/v1/namespaces', { noAuth: true, headers: { Authorization: 'Bearer nope' } });

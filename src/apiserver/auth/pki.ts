@@ -127,7 +127,7 @@ export async function ensurePki(dir: string, sans: readonly string[]): Promise<P
   };
 }
 
-/** DATA_DIR/token: a bearer token for clients without certificates, made once. */
+/** DATA_DIR/admin-token: an admin bearer token for clients without certificates, made once. */
 export function ensureToken(path: string): string {
   if (!existsSync(path)) writeFileSync(path, `${randomBytes(24).toString('hex')}\n`, { mode: 0o600 });
   return readFileSync(path, 'utf8').trim();
