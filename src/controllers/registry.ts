@@ -11,6 +11,7 @@ import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecy
 import { PodGarbageCollector } from './podgc/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { ServiceAccountController } from './serviceaccount/controller.js';
+import { ServiceLoadBalancerController } from './servicelb/controller.js';
 import { StatefulSetController } from './statefulset/controller.js';
 
 const num = (name: string): number | undefined => {
@@ -55,6 +56,7 @@ export const controllerFactories = {
     return new PodGarbageCollector(ctx, { ...(period !== undefined ? { periodMs: period } : {}), ...(threshold !== undefined ? { terminatedPodThreshold: threshold } : {}) });
   },
   serviceaccount: (ctx: ControllerContext): Controller => new ServiceAccountController(ctx),
+  servicelb: (ctx: ControllerContext): Controller => new ServiceLoadBalancerController(ctx),
 } as const;
 
 export type ControllerName = keyof typeof controllerFactories;

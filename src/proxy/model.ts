@@ -26,6 +26,11 @@ export interface ServicePortEntry {
   /** IPv4 ClusterIPs; empty for headless services. */
   clusterIPs: string[];
   nodePort?: number;
+  /**
+   * LoadBalancer ingress IPs (status.loadBalancer.ingress; the servicelb controller puts the
+   * nodes' InternalIPs there): the port answers on them as an external address.
+   */
+  loadBalancerIPs?: string[];
   /** ClientIP affinity timeout in seconds, when sessionAffinity is ClientIP. */
   affinitySeconds?: number;
   internalLocal: boolean;
@@ -46,7 +51,8 @@ interface ServiceSpecView {
   internalTrafficPolicy?: string;
   externalTrafficPolicy?: string;
 }
-export interface ServiceObject extends KubeObject { spec?: ServiceSpecView }
+interface ServiceStatusView { loadBalancer?: { ingress?: Array<{ ip?: string }> } }
+export interface ServiceObject extends KubeObject { spec?: ServiceSpecView; status?: ServiceStatusView }
 
 interface SlicePort { name?: string; port?: number; protocol?: string }
 interface SliceEndpointView { addresses?: string[]; conditions?: { ready?: boolean; serving?: boolean; terminating?: boolean }; nodeName?: string; hostname?: string }
@@ -124,12 +130,16 @@ export function servicePortEntries(services: Iterable<ServiceObject>, slices: It
       : {};
     const nodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
     const slicesOfService = byService.get(`${namespace}/${service}`) ?? [];
+    const loadBalancerIPs = spec.type === 'LoadBalancer'
+      ? [...new Set((svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter(ipv4))]
+      : [];
     for (const p of spec.ports ?? []) {
       const protocol = (p.protocol ?? 'TCP') as Protocol;
       const portName = p.name ?? '';
       out.push({
         namespace, service, portName, protocol, port: p.port, clusterIPs,
         ...(nodePorts && typeof p.nodePort === 'number' ? { nodePort: p.nodePort } : {}),
+        ...(loadBalancerIPs.length > 0 ? { loadBalancerIPs } : {}),
         ...affinity,
         internalLocal: spec.internalTrafficPolicy === 'Local',
         externalLocal: spec.externalTrafficPolicy === 'Local',

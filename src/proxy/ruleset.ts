@@ -6,7 +6,9 @@
  *   proto.port for local destination addresses; services without usable endpoints are
  *   rejected in filter hooks (tcp reset / icmp port-unreachable); masquerade is marked
  *   only for hairpin (an endpoint reaching itself), sources outside the cluster CIDR, and
- *   NodePort traffic with externalTrafficPolicy Cluster.
+ *   NodePort traffic with externalTrafficPolicy Cluster. LoadBalancer ingress IPs are
+ *   entries of the same daddr.proto.port map leading to the external chain, as kube-proxy
+ *   programs them.
  * The first render replaces the table; later renders flush rules and maps but keep the
  * affinity sets (so a client keeps its endpoint), deleting only what went away.
  */
@@ -87,9 +89,10 @@ export function fragmentOf(e: ServicePortEntry, opts: RulesetOptions): Fragment 
   const names = chainNames(e);
   const key = (ip: string): string => `${ip} . ${proto(e)} . ${e.port}`;
   const isLocal = (ep: ServiceEndpoint): boolean => ep.nodeName === opts.nodeName;
+  const lbIPs = e.loadBalancerIPs ?? [];
   if (ready.length === 0) {
     // No endpoint anywhere: refuse at once rather than let the packet wander.
-    for (const ip of e.clusterIPs) f.elements.push({ map: maps.noEndpointServices, element: `${key(ip)} : goto reject-chain` });
+    for (const ip of [...e.clusterIPs, ...lbIPs]) f.elements.push({ map: maps.noEndpointServices, element: `${key(ip)} : goto reject-chain` });
     if (e.nodePort !== undefined) f.elements.push({ map: maps.noEndpointNodePorts, element: `${proto(e)} . ${e.nodePort} : goto reject-chain` });
     return f;
   }
@@ -113,7 +116,7 @@ export function fragmentOf(e: ServicePortEntry, opts: RulesetOptions): Fragment 
       for (const ip of e.clusterIPs) f.elements.push({ map: maps.serviceIps, element: `${key(ip)} : goto ${q(names.service)}` });
     }
   }
-  if (e.nodePort !== undefined) {
+  if (e.nodePort !== undefined || lbIPs.length > 0) {
     let rules: string[];
     if (e.externalLocal) {
       // Source kept (no masquerade); only this node's endpoints, or nothing.
@@ -123,7 +126,9 @@ export function fragmentOf(e: ServicePortEntry, opts: RulesetOptions): Fragment 
       rules = ['jump mark-for-masquerade', ...lbRules(e, ready)];
     }
     f.items.push({ kind: 'chain', name: names.external, rules });
-    f.elements.push({ map: maps.serviceNodePorts, element: `${proto(e)} . ${e.nodePort} : goto ${q(names.external)}` });
+    if (e.nodePort !== undefined) f.elements.push({ map: maps.serviceNodePorts, element: `${proto(e)} . ${e.nodePort} : goto ${q(names.external)}` });
+    // LoadBalancer addresses (node IPs, k3s servicelb style) take the same external path as a NodePort.
+    for (const ip of lbIPs) f.elements.push({ map: maps.serviceIps, element: `${key(ip)} : goto ${q(names.external)}` });
   }
   return f;
 }
