@@ -7,6 +7,7 @@ import { EndpointsController } from './endpoints/controller.js';
 import { GarbageCollector } from './gc/controller.js';
 import { HpaController } from './hpa/controller.js';
 import { JobController } from './job/controller.js';
+import { NodeIpamController } from './nodeipam/controller.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './nodelifecycle/controller.js';
 import { PodGarbageCollector } from './podgc/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
@@ -43,6 +44,8 @@ export const controllerFactories = {
   statefulset: (ctx: ControllerContext): Controller => new StatefulSetController(ctx),
   cronjob: (ctx: ControllerContext): Controller => new CronJobController(ctx),
   nodelifecycle: (ctx: ControllerContext): Controller => new NodeLifecycleController(ctx, nodeMonitorTuning()),
+  // Pod CIDRs for Nodes; SKIFF_CLUSTER_CIDR is set by `skiff server --cluster-cidr`.
+  nodeipam: (ctx: ControllerContext): Controller => new NodeIpamController(ctx, process.env.SKIFF_CLUSTER_CIDR ? { clusterCIDR: process.env.SKIFF_CLUSTER_CIDR } : {}),
   endpoints: (ctx: ControllerContext): Controller => new EndpointsController(ctx),
   horizontalpodautoscaling: (ctx: ControllerContext): Controller => {
     // Test-only: SKIFF_HPA_SYNC_PERIOD_MS (upstream --horizontal-pod-autoscaler-sync-period, 15 s).

@@ -24,11 +24,17 @@ interface NodeObj extends KubeObject { spec?: { taints?: TaintWithTime[]; [k: st
 interface Lease extends KubeObject { spec?: { renewTime?: string | null } }
 
 export interface NodeLifecycleOptions {
-  /** Silence longer than this makes a node Unknown (upstream --node-monitor-grace-period, 40 s). */
+  /**
+   * Silence longer than this makes a node Unknown (upstream --node-monitor-grace-period, 40 s;
+   * skiff 20 s, so a lost node's pods run again elsewhere within a minute).
+   */
   readonly gracePeriodSeconds?: number;
   /** How often every node is looked at (upstream --node-monitor-period, 5 s). */
   readonly monitorPeriodMs?: number;
 }
+
+/** Lease renewals come every 10 s (src/kubelet/node-status.ts): two missed ones make a node Unknown. */
+const defaultGraceSeconds = 20;
 
 const stamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -80,7 +86,7 @@ export class NodeLifecycleController extends QueueController {
     const now = this.ctx.now().getTime();
     const lease = this.leaseInformer.lister.get('kube-node-lease', name);
     const heard = lastHeard({ leaseRenewTime: lease?.spec?.renewTime, conditions: node.status?.conditions ?? [], created: node.metadata?.creationTimestamp ?? null });
-    const silent = now - heard > (this.o.gracePeriodSeconds ?? 40) * 1000;
+    const silent = now - heard > (this.o.gracePeriodSeconds ?? defaultGraceSeconds) * 1000;
     if (silent) {
       const conditions = unknownConditions(node.status?.conditions ?? [], stamp(now));
       if (conditions) {
