@@ -30,7 +30,7 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
     cwd: record.config.workingDir,
     uid: user.uid,
     gid: user.gid,
-    additionalGids: user.additionalGids,
+    additionalGids: [...new Set([...user.additionalGids, ...(record.hostConfig.security?.extraGids ?? [])])],
     hostname: record.config.hostname,
     tty: record.config.tty,
     network: record.hostConfig.network,
@@ -40,6 +40,7 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
     cpus: record.hostConfig.cpus,
     nofileHardLimit: nofile,
     cgroupsPath: cgroupsPathFor(record.id),
+    ...(record.hostConfig.security ? { security: record.hostConfig.security } : {}),
     ...(rootMount ? { rootMount } : {}),
   });
   await Promise.all([

@@ -7,7 +7,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import type { ImageProvider } from '../types.js';
 import type { NetworkMode } from '../network/index.js';
 import { containerPaths } from './paths.js';
-import type { ContainerRecord, PortMapping, VolumeMount } from './record.js';
+import type { ContainerRecord, ContainerSecurity, PortMapping, VolumeMount } from './record.js';
 import { writeRecord } from './record.js';
 import { newContainerId, reserveName, releaseName, shortContainerId } from './names.js';
 import { containerHostname, writeEtcFiles } from './etc-files.js';
@@ -39,6 +39,8 @@ export interface CreateOptions {
   runtime?: RuntimeName;
   /** Log file path (the node agent keeps pod logs under its own folder). */
   logPath?: string;
+  /** Capabilities, read-only rootfs, privileged... (the node agent's securityContext). */
+  security?: ContainerSecurity;
 }
 
 const defaultPath = 'PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -98,6 +100,7 @@ export async function createContainer(root: string, images: ImageProvider, runti
         mounts: options.volumes ?? [],
         ports: options.ports ?? [],
         autoRemove: options.autoRemove ?? false,
+        ...(options.security ? { security: options.security } : {}),
       },
       rootfs: { lowerDirs: [...image.lowerDirs], upperDir: paths.upper, workDir: paths.work },
       runtime,

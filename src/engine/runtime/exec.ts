@@ -31,7 +31,7 @@ export async function execInContainer(root: string, record: ContainerRecord, opt
   const rootfs = record.state.pid > 0 ? `/proc/${record.state.pid}/root` : containerPaths(root, record.id).rootfs;
   const user = await resolveUser(rootfs, options.user ?? record.config.user);
   const args = [...rt.globalArgs, 'exec', '--user', `${user.uid}:${user.gid}`, '--cwd', options.workingDir ?? record.config.workingDir];
-  for (const gid of user.additionalGids) args.push('--additional-gids', String(gid));
+  for (const gid of new Set([...user.additionalGids, ...(record.hostConfig.security?.extraGids ?? [])])) args.push('--additional-gids', String(gid));
   if (options.tty) args.push('--tty');
   for (const e of options.env ?? []) args.push('--env', e);
   args.push(record.id, ...options.args);

@@ -11,7 +11,7 @@ export { execInContainer } from './exec.js';
 export type { ExecOptions } from './exec.js';
 export { readLog, parseLogLine } from './logs.js';
 export type { LogEntry, ReadLogOptions } from './logs.js';
-export type { ContainerRecord, ContainerState, ContainerStatus, ContainerConfig, HostConfig, VolumeMount, PortMapping } from './record.js';
+export type { ContainerRecord, ContainerState, ContainerStatus, ContainerConfig, ContainerSecurity, HostConfig, VolumeMount, PortMapping } from './record.js';
 export { RuntimeError, containerNotFound } from './errors.js';
 export type { RuntimeErrorCode } from './errors.js';
 export { inspectView, psRow, psHeader, statusText, humanDuration } from './view.js';

@@ -33,6 +33,23 @@ export interface VolumeMount {
   readOnly: boolean;
 }
 
+/**
+ * Security settings beyond Docker's defaults (the node agent's pod securityContext): every
+ * field is optional and absent means the engine's default.
+ */
+export interface ContainerSecurity {
+  /** The process's capabilities (CAP_ names) in every set; default Docker's set. */
+  capabilities?: string[];
+  /** The rootfs mounted read-only (writes fail with EROFS). */
+  readOnlyRootfs?: boolean;
+  /** no_new_privs for the process; default true, as Docker sets it. */
+  noNewPrivileges?: boolean;
+  /** Supplementary groups added to the user's own (Kubernetes fsGroup, supplementalGroups). */
+  extraGids?: number[];
+  /** No seccomp filter, no masked or read-only /proc paths, every device allowed, /sys writable. */
+  privileged?: boolean;
+}
+
 export interface PortMapping {
   hostIp: string;
   hostPort: number;
@@ -64,6 +81,7 @@ export interface HostConfig {
   mounts: VolumeMount[];
   ports: PortMapping[];
   autoRemove: boolean;
+  security?: ContainerSecurity;
 }
 
 export interface ContainerRecord {

@@ -6,7 +6,7 @@
  */
 import type { NetworkMode } from '../network/index.js';
 import { networkNamespace } from '../network/index.js';
-import type { VolumeMount } from './record.js';
+import type { ContainerSecurity, VolumeMount } from './record.js';
 import { defaultSeccompProfile } from './seccomp.js';
 import type { SeccompProfile } from './seccomp.js';
 
@@ -47,6 +47,7 @@ export interface SpecInput {
   cgroupsPath: string;
   /** The rootfs mounted by the OCI runtime itself (over "/", first of all mounts). */
   rootMount?: OciMount;
+  security?: ContainerSecurity;
 }
 
 export interface OciMount {
@@ -88,15 +89,18 @@ export interface OciSpec {
 /** Podman's default nofile, capped at what this process may grant. */
 const wantedNofile = 1_048_576;
 
-function systemMounts(): OciMount[] {
+function systemMounts(privileged: boolean): OciMount[] {
   return [
     { destination: '/proc', type: 'proc', source: 'proc', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
+    // Privileged: the host's device nodes (as containerd adds every host device).
+    privileged
+      ? { destination: '/dev', type: 'bind', source: '/dev', options: ['rbind', 'rw', 'rprivate', 'nosuid'] }
+      : { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'strictatime', 'mode=755', 'size=65536k'] },
     { destination: '/dev/pts', type: 'devpts', source: 'devpts', options: ['nosuid', 'noexec', 'newinstance', 'ptmxmode=0666', 'mode=0620', 'gid=5'] },
     { destination: '/dev/shm', type: 'tmpfs', source: 'shm', options: ['nosuid', 'noexec', 'nodev', 'mode=1777', 'size=65536k'] },
     { destination: '/dev/mqueue', type: 'mqueue', source: 'mqueue', options: ['nosuid', 'noexec', 'nodev'] },
-    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', 'ro'] },
-    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', 'ro'] },
+    { destination: '/sys', type: 'sysfs', source: 'sysfs', options: ['nosuid', 'noexec', 'nodev', privileged ? 'rw' : 'ro'] },
+    { destination: '/sys/fs/cgroup', type: 'cgroup', source: 'cgroup', options: ['nosuid', 'noexec', 'nodev', 'relatime', privileged ? 'rw' : 'ro'] },
   ];
 }
 
@@ -112,7 +116,10 @@ export function buildSpec(input: SpecInput): OciSpec {
   const user: OciSpec['process']['user'] = { uid: input.uid, gid: input.gid };
   if (input.additionalGids.length > 0) user.additionalGids = [...input.additionalGids];
 
-  const resources: OciSpec['linux']['resources'] = { devices: [{ allow: false, access: 'rwm' }] };
+  const security = input.security ?? {};
+  const privileged = security.privileged === true;
+  const caps = security.capabilities ?? defaultCapabilities;
+  const resources: OciSpec['linux']['resources'] = { devices: [{ allow: privileged, access: 'rwm' }] };
   if (input.memory > 0) resources.memory = { limit: input.memory, swap: input.memory, swappiness: 0 };
   if (input.cpus > 0) resources.cpu = { quota: Math.round(input.cpus * cpuPeriodMicros), period: cpuPeriodMicros };
 
@@ -125,7 +132,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   // A volume over /etc/hosts (etc.) wins, as in Docker: drop our default for that path.
   const volumeTargets = new Set(volumes.map((v) => v.destination));
 
-  return {
+  const spec: OciSpec = {
     ociVersion: '1.0.2',
     process: {
       terminal: input.tty,
@@ -133,20 +140,23 @@ export function buildSpec(input: SpecInput): OciSpec {
       args: [...input.args],
       env: [...input.env],
       cwd: input.cwd,
-      capabilities: { bounding: [...defaultCapabilities], effective: [...defaultCapabilities], permitted: [...defaultCapabilities] },
+      capabilities: { bounding: [...caps], effective: [...caps], permitted: [...caps] },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: nofile, soft: nofile }],
-      noNewPrivileges: true,
+      noNewPrivileges: security.noNewPrivileges ?? true,
     },
-    root: { path: input.rootfsPath, readonly: false },
+    root: { path: input.rootfsPath, readonly: security.readOnlyRootfs === true },
     hostname: input.hostname,
-    mounts: [...(input.rootMount ? [input.rootMount] : []), ...systemMounts(), ...etc.filter((m) => !volumeTargets.has(m.destination)), ...volumes],
+    mounts: [...(input.rootMount ? [input.rootMount] : []), ...systemMounts(privileged), ...etc.filter((m) => !volumeTargets.has(m.destination)), ...volumes],
     linux: {
       namespaces,
       cgroupsPath: input.cgroupsPath,
       resources,
       seccomp: defaultSeccompProfile(),
-      maskedPaths: [...maskedPaths],
-      readonlyPaths: [...readonlyPaths],
+      maskedPaths: privileged ? [] : [...maskedPaths],
+      readonlyPaths: privileged ? [] : [...readonlyPaths],
     },
   };
+  // Privileged: no seccomp filter at all (unconfined).
+  if (privileged) Reflect.deleteProperty(spec.linux, 'seccomp');
+  return spec;
 }
