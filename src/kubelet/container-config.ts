@@ -2,13 +2,14 @@
  * A pod container's engine settings: command/args over the image's entrypoint/cmd (the
  * Kubernetes rule: `command` replaces ENTRYPOINT and drops CMD, `args` replaces CMD), with
  * $(VAR) expanded from the container's env, resources -> cgroup limits, the pod's netns,
- * mounts, labels that let a restarted agent find its containers again, and the log path.
+ * mounts, the securityContext (security.ts), labels that let a restarted agent find its containers again, and the log path.
  */
 import type { CreateOptions } from '../engine/runtime/index.js';
 import type { VolumeMount } from '../engine/runtime/index.js';
 import { Quantity } from '../machinery/quantity.js';
 import { expandVars } from './env.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
+import { containerSecurity, runAsIds } from './security.js';
 
 export const labelPodUid = 'io.kubernetes.pod.uid';
 export const labelPodName = 'io.kubernetes.pod.name';
@@ -36,8 +37,7 @@ export function containerCreateOptions(o: {
   const expand = (list: string[] | undefined): string[] | undefined => list?.map((a) => expandVars(a, vars));
   const command = expand(c.command);
   const args = expand(c.args);
-  const user = c.securityContext?.runAsUser ?? pod.spec.securityContext?.runAsUser;
-  const group = c.securityContext?.runAsGroup ?? pod.spec.securityContext?.runAsGroup;
+  const { user, group } = runAsIds(pod, c);
   const options: CreateOptions = {
     image: o.imageRef,
     name: engineContainerName(pod, c, o.attempt),
@@ -49,6 +49,7 @@ export function containerCreateOptions(o: {
     tty: c.tty === true,
     openStdin: c.stdin === true,
     logPath: o.logPath,
+    security: containerSecurity(pod, c),
     labels: {
       [labelPodUid]: pod.metadata?.uid ?? '',
       [labelPodName]: pod.metadata?.name ?? '',

@@ -52,7 +52,27 @@ export interface ContainerSpec {
   lifecycle?: { postStart?: LifecycleHandler; preStop?: LifecycleHandler };
   stdin?: boolean;
   tty?: boolean;
-  securityContext?: { runAsUser?: number; runAsGroup?: number };
+  securityContext?: SecurityContext;
+  /** Sidecar containers: an init container with restartPolicy Always. */
+  restartPolicy?: 'Always';
+}
+
+export interface SecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  readOnlyRootFilesystem?: boolean;
+  privileged?: boolean;
+  allowPrivilegeEscalation?: boolean;
+  capabilities?: { add?: string[]; drop?: string[] };
+}
+
+export interface PodSecurityContext {
+  runAsUser?: number;
+  runAsGroup?: number;
+  runAsNonRoot?: boolean;
+  fsGroup?: number;
+  supplementalGroups?: number[];
 }
 
 export interface VolumeSpec {
@@ -83,8 +103,10 @@ export interface PodSpec {
   terminationGracePeriodSeconds?: number;
   hostNetwork?: boolean;
   serviceAccountName?: string;
+  serviceAccount?: string;
+  automountServiceAccountToken?: boolean;
   hostname?: string;
-  securityContext?: { runAsUser?: number; runAsGroup?: number };
+  securityContext?: PodSecurityContext;
 }
 
 export interface ContainerStateView {

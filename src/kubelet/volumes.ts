@@ -52,7 +52,7 @@ export async function refreshProjectedVolumes(stateDir: string, pod: Pod, source
   const uid = pod.metadata?.uid ?? '';
   const namespace = pod.metadata?.namespace ?? 'default';
   for (const v of pod.spec.volumes ?? []) {
-    if (v.configMap || v.secret || v.downwardAPI || v.projected) await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, pod, sources);
+    if (v.configMap || v.secret || v.downwardAPI || v.projected) await applyFsGroup(await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, pod, sources), v, pod);
   }
 }
 
@@ -66,8 +66,26 @@ export async function setUpVolumes(stateDir: string, pod: Pod, sources: EnvSourc
   const uid = pod.metadata?.uid ?? '';
   const namespace = pod.metadata?.namespace ?? 'default';
   const paths = new Map<string, string>();
-  for (const v of pod.spec.volumes ?? []) paths.set(v.name, await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, pod, sources));
+  for (const v of pod.spec.volumes ?? []) {
+    const path = await setUpVolume(join(podDir(stateDir, uid), 'volumes', v.name), v, pod, sources);
+    await applyFsGroup(path, v, pod);
+    paths.set(v.name, path);
+  }
   return paths;
+}
+
+/**
+ * fsGroup: the volume's files belong to that group, group-readable (and writable for
+ * emptyDir), folders setgid so new files inherit it, as the kubelet's SetVolumeOwnership.
+ * hostPath volumes are left as they are, as upstream does.
+ */
+async function applyFsGroup(path: string, v: VolumeSpec, pod: Pod): Promise<void> {
+  const gid = pod.spec.securityContext?.fsGroup;
+  if (gid === undefined || v.hostPath) return;
+  const writable = !(v.configMap || v.secret || v.downwardAPI || v.projected);
+  await run('chown', ['-R', `:${gid}`, path]);
+  await run('chmod', ['-R', writable ? 'g+rwX' : 'g+rX', path]);
+  await run('find', [path, '-type', 'd', '-exec', 'chmod', 'g+s', '{}', '+']);
 }
 
 async function setUpVolume(dir: string, v: VolumeSpec, pod: Pod, sources: EnvSources): Promise<string> {

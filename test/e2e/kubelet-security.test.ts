@@ -1,0 +1,167 @@
+/**
+ * securityContext on a real node agent, with the real kubectl: capabilities (containerd's
+ * default set, drop ALL + add, privileged = every capability the agent holds, no seccomp,
+ * no masked paths), no_new_privs from allowPrivilegeEscalation false, a read-only rootfs
+ * (writes fail with EROFS, volumes stay writable), runAsUser/runAsGroup with fsGroup and
+ * supplementalGroups (process groups and volume ownership), and runAsNonRoot refusing a
+ * root image. Each container prints /proc/self/status lines and exits; the test reads logs.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { startNodeServer, type NodeServer } from './kubelet-fixture.js';
+
+const report = 'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status';
+
+function pod(name: string, body: string): string {
+  return `apiVersion: v1
+kind: Pod
+metadata: {name: ${name}}
+spec:
+  restartPolicy: Never
+  terminationGracePeriodSeconds: 1
+${body}---
+`;
+}
+
+const manifests = [
+  pod('defaults', `  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, '${report}; head -c 4 /proc/timer_list | wc -c; ls /dev/tty0 2>&1']}
+`),
+  pod('custom', `  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, '${report}']
+    securityContext: {allowPrivilegeEscalation: false, capabilities: {drop: [ALL], add: [NET_ADMIN, CHOWN]}}
+`),
+  pod('added', `  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, '${report}']
+    securityContext: {capabilities: {add: [SYS_ADMIN], drop: [KILL]}}
+`),
+  pod('privileged', `  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, '${report}; head -c 4 /proc/timer_list | wc -c; ls /dev/loop-control /dev/tty0 2>&1']
+    securityContext: {privileged: true}
+`),
+  pod('readonly', `  volumes: [{name: scratch, emptyDir: {}}]
+  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, 'touch /rootfile 2>&1; echo "rc=$?"; touch /scratch/ok && echo volume-writable']
+    volumeMounts: [{name: scratch, mountPath: /scratch}]
+    securityContext: {readOnlyRootFilesystem: true}
+`),
+  pod('groups', `  securityContext: {runAsUser: 1000, runAsGroup: 3000, fsGroup: 2000, supplementalGroups: [4000]}
+  volumes: [{name: data, emptyDir: {}}]
+  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, 'id -u; id -g; id -G; stat -c %g /data; touch /data/f && stat -c %g /data/f']
+    volumeMounts: [{name: data, mountPath: /data}]
+`),
+  pod('nonroot', `  securityContext: {runAsNonRoot: true}
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'echo ran']}
+`),
+  pod('nonroot-ok', `  securityContext: {runAsNonRoot: true, runAsUser: 1234}
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'id -u']}
+`),
+].join('');
+
+/** The named fields of the container's printed /proc/self/status lines. */
+function statusFields(text: string): Record<string, string> {
+  return Object.fromEntries(text.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]));
+}
+
+async function logsWhenDone(s: NodeServer, name: string): Promise<string> {
+  await s.waitFor(`${name} to finish`, async () => {
+    const r = await s.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}']);
+    return r.stdout === 'Succeeded' || r.stdout === 'Failed' ? true : undefined;
+  });
+  const logs = await s.kubectl(['logs', name]);
+  assert.equal(logs.code, 0, logs.stderr);
+  return logs.stdout;
+}
+
+/** This process's bounding set: a privileged container gets exactly what the agent has. */
+function ownBoundingSet(): string {
+  const line = readFileSync('/proc/self/status', 'utf8').split('\n').find((l) => l.startsWith('CapBnd:')) ?? '';
+  return line.slice('CapBnd:'.length).trim();
+}
+
+test('securityContext: capabilities, privileged, no_new_privs, read-only rootfs, users and groups, runAsNonRoot', async (t) => {
+  const s = await startNodeServer();
+  t.after(() => s.stop());
+  const applied = await s.kubectl(['apply', '-f', '-'], { stdin: manifests });
+  assert.equal(applied.code, 0, applied.stderr);
+
+  await t.test('the default capability set is containerd\'s; escalation allowed, seccomp filtered', async () => {
+    const out = await logsWhenDone(s, 'defaults');
+    const f = statusFields(out);
+    // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP
+    assert.equal(f['CapEff'], '00000000a80425fb');
+    assert.equal(f['CapBnd'], '00000000a80425fb');
+    assert.equal(f['NoNewPrivs'], '0');
+    assert.equal(f['Seccomp'], '2');
+    // /proc/timer_list is masked (an empty /dev/null); no host devices.
+    assert.match(out, /\n0\n/);
+    assert.match(out, /tty0: No such file or directory/);
+  });
+
+  await t.test('drop ALL then add gives exactly the added ones; allowPrivilegeEscalation false sets no_new_privs', async () => {
+    const f = statusFields(await logsWhenDone(s, 'custom'));
+    assert.equal(f['CapEff'], '0000000000001001'); // CHOWN (0) and NET_ADMIN (12)
+    assert.equal(f['NoNewPrivs'], '1');
+  });
+
+  await t.test('add and drop by name change the default set', async () => {
+    const f = statusFields(await logsWhenDone(s, 'added'));
+    // default + SYS_ADMIN (bit 21) - KILL (bit 5)
+    assert.equal(f['CapEff'], (0xa80425fbn + (1n << 21n) - (1n << 5n)).toString(16).padStart(16, '0'));
+  });
+
+  await t.test('privileged: every capability the agent holds, no seccomp, unmasked /proc, host devices allowed', async () => {
+    const out = await logsWhenDone(s, 'privileged');
+    const f = statusFields(out);
+    assert.equal(f['CapEff'], ownBoundingSet());
+    assert.equal(f['Seccomp'], '0');
+    assert.match(out, /\n4\n/, '/proc/timer_list is not masked');
+    assert.match(out, /^\/dev\/loop-control$/m);
+    assert.match(out, /^\/dev\/tty0$/m);
+  });
+
+  await t.test('readOnlyRootFilesystem: a write to / fails with EROFS, a volume stays writable', async () => {
+    const out = await logsWhenDone(s, 'readonly');
+    assert.match(out, /Read-only file system/);
+    assert.match(out, /rc=1/);
+    assert.match(out, /volume-writable/);
+  });
+
+  await t.test('runAsUser/runAsGroup, fsGroup and supplementalGroups: process ids and volume group', async () => {
+    const lines = (await logsWhenDone(s, 'groups')).trim().split('\n');
+    assert.equal(lines[0], '1000');
+    assert.equal(lines[1], '3000');
+    assert.deepEqual(new Set(lines[2]?.split(' ')), new Set(['3000', '2000', '4000']));
+    assert.equal(lines[3], '2000', 'the emptyDir belongs to the fsGroup');
+    assert.equal(lines[4], '2000', 'new files inherit the fsGroup (setgid folder)');
+  });
+
+  await t.test('runAsNonRoot refuses a root image with CreateContainerConfigError; a non-root runAsUser runs', async () => {
+    await s.waitFor('nonroot refused', async () => {
+      const r = await s.kubectl(['get', 'pod', 'nonroot', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}']);
+      return r.stdout === 'CreateContainerConfigError' ? true : undefined;
+    });
+    const events = await s.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=nonroot', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+    assert.match(events.stdout, /container has runAsNonRoot and image will run as root/);
+    assert.equal((await logsWhenDone(s, 'nonroot-ok')).trim(), '1234');
+  });
+});
