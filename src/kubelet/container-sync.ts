@@ -15,6 +15,7 @@ import { ImagePullError, type ImageManager } from './images.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
 import { nextBackoffSeconds, shouldRestart } from './pod-status.js';
 import { runHook } from './probes.js';
+import { runAsNonRootRefusal } from './security.js';
 import { stateOf, type TrackedContainer, type TrackedPod } from './tracked.js';
 import { containerMounts, podDir, VolumeSetupError } from './volumes.js';
 
@@ -134,6 +135,13 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
     created = await ctx.runtime.create(containerCreateOptions({ pod, container: c, imageRef: image.reference, env, mounts, netnsPath: tracked.sandbox?.netnsPath, attempt: t.attempt, logPath: join(logDir, `${t.attempt}.log`) }));
   } catch (err: unknown) {
     return fail('CreateContainerError', err instanceof Error ? err.message : String(err));
+  }
+  // runAsNonRoot is checked against the user the container would really run as (the image's
+  // when the spec names none), which only the created record knows.
+  const refusal = runAsNonRootRefusal(pod, c, created.config.user);
+  if (refusal) {
+    await ctx.runtime.remove(created.id, { force: true }).catch(() => undefined);
+    return fail('CreateContainerConfigError', refusal);
   }
   t.id = created.id;
   ctx.events.record(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
