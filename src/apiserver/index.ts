@@ -6,3 +6,6 @@ export type { Patcher } from './patcher.js';
 export type { SubresourceHandler } from './resource-handler.js';
 export type { UpgradeHandler } from './upgrade.js';
 export { kubeconfigYaml } from './auth/kubeconfig.js';
+export { createInProcessTransport, inProcessAdmin } from './in-process.js';
+export type { User } from './auth/authn.js';
+export { MetricsSources, type MetricsProvider, type UsageSummary } from './metrics-api.js';

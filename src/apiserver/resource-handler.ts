@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResourceType } from '../api/types.js';
 import { ApiError, errors } from '../machinery/errors.js';
 import type { ApiContext } from './context.js';
-import { decodeByContentType, decodeObject, readBody } from './http/body.js';
+import { decodeObject, readBody, readObjectBody } from './http/body.js';
 import type { RequestTarget } from './http/request-info.js';
 import { addWarnings, sendJson, wantsTable } from './http/respond.js';
 import { parseListOptions } from './list-options.js';
@@ -91,7 +91,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
   }
   if (method === 'POST' && t.name !== undefined && (t.subresource === 'binding' || t.subresource === 'eviction') && ns !== undefined) {
     const opts = parseWriteOptions(query, req.headers['user-agent']);
-    const body = await decodeByContentType(await readBody(req), req.headers['content-type']);
+    const body = await readObjectBody(req);
     sendJson(res, 201, t.subresource === 'binding' ? await bindPod(ctx, rt, ns, t.name, body, opts) : await evictPod(ctx, rt, ns, t.name, body, opts));
     return;
   }
@@ -101,7 +101,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
     requireVerb(rt, 'create');
     if (rt.namespaced && ns === undefined) throw errors.methodNotAllowed(`the server does not allow this method on the requested resource`);
     const opts = parseWriteOptions(query, req.headers['user-agent']);
-    const body = await decodeByContentType(await readBody(req), req.headers['content-type']);
+    const body = await readObjectBody(req);
     const created = await createObject(ctx, rt, ns, body, opts);
     addWarnings(res, opts.warnings);
     sendJson(res, opts.dryRun ? 200 : 201, created);
@@ -130,7 +130,7 @@ export async function handleResource(ctx: ApiContext, req: IncomingMessage, res:
   if (method === 'PUT') {
     requireVerb(rt, 'update');
     const opts = parseWriteOptions(query, req.headers['user-agent']);
-    const body = await decodeByContentType(await readBody(req), req.headers['content-type']);
+    const body = await readObjectBody(req);
     const name = t.name;
     const updated = t.subresource === 'scale' ? await putScale(ctx, rt, ns, name, body, opts) : await replaceObject(ctx, rt, ns, name, body, opts, t.subresource);
     addWarnings(res, opts.warnings);

@@ -13,7 +13,9 @@ import { pino, destination, type Logger } from 'pino';
 import type { KubeObject, ResourceType } from '../api/types.js';
 import { ApiError, errors } from '../machinery/errors.js';
 import type { Store } from '../store/types.js';
-import { authenticate, isPublicPath } from './auth/authn.js';
+import { authenticate, isPublicPath, type User } from './auth/authn.js';
+import { createInProcessTransport } from './in-process.js';
+import type { Transport } from '../client/transport.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
 import { ensurePki, ensureToken, serverSans } from './auth/pki.js';
 import type { Catalog } from './catalog.js';
@@ -71,6 +73,12 @@ export interface RunningApiServer {
   readonly port: number;
   readonly kubeconfigPath: string;
   readonly token: string;
+  /**
+   * A transport into this server's request handler for clients in the same process (no
+   * TLS, no HTTP, object bodies not re-encoded); requests are authenticated as `user`
+   * (default: the kubeconfig's admin). Use it with `new RestClient(conn, { transport })`.
+   */
+  inProcessTransport(user?: User): Transport;
   /** Stops accepting requests, ends watches, closes the store. Idempotent. */
   close(): Promise<void>;
 }
@@ -169,13 +177,14 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     throw pathNotFound();
   };
 
-  const server: Server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, (req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((err: unknown) => {
       logger.error({ err }, 'request handler crashed');
       if (!res.headersSent) sendError(res, errors.internal('request handler crashed'));
       else res.destroy();
     });
-  });
+  };
+  const server: Server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, listener);
   server.keepAliveTimeout = 60_000;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => logger.debug({ err }, 'upgraded socket error'));
@@ -204,6 +213,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   let closed: Promise<void> | undefined;
   return {
     url, port, kubeconfigPath, token,
+    inProcessTransport: (user?: User) => createInProcessTransport(listener, user),
     close() {
       closed ??= (async () => {
         await bootstrapped;

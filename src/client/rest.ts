@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { ConnectionConfig } from './kubeconfig.js';
 import { statusErrorFrom } from './errors.js';
+import type { Transport, TransportRequest } from './transport.js';
 
 export type Query = Record<string, string | number | boolean | readonly string[] | undefined>;
 
@@ -33,13 +34,24 @@ export interface WatchEvent<T = unknown> {
   object: T;
 }
 
+export interface RestClientOptions {
+  /**
+   * Sends requests through this transport instead of HTTP(S) (e.g. the API server's
+   * in-process transport); the connection's credentials are then not used, the transport
+   * carries its own identity.
+   */
+  readonly transport?: Transport;
+}
+
 export class RestClient {
   private readonly agent: http.Agent;
   private readonly base: URL;
+  private readonly transport: Transport | undefined;
   /** Extra headers on every request (e.g. a User-Agent). */
   readonly defaultHeaders: Record<string, string> = {};
 
-  constructor(readonly connection: ConnectionConfig) {
+  constructor(readonly connection: ConnectionConfig, options: RestClientOptions = {}) {
+    this.transport = options.transport;
     this.base = new URL(connection.server);
     if (this.base.protocol === 'https:') {
       const opts: https.AgentOptions = { keepAlive: true, rejectUnauthorized: !connection.insecureSkipTLSVerify };
@@ -90,8 +102,23 @@ export class RestClient {
     });
   }
 
+  private transportRequest(opts: RequestOptions): TransportRequest {
+    const url = this.url(opts.path, opts.query);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries({ ...this.defaultHeaders, Accept: opts.accept ?? 'application/json', ...opts.headers })) headers[k.toLowerCase()] = v;
+    if (opts.body !== undefined) headers['content-type'] = opts.contentType ?? 'application/json';
+    return {
+      method: opts.method ?? 'GET', path: url.pathname, query: url.search.slice(1), headers,
+      ...(opts.body !== undefined ? { body: opts.body } : {}), ...(opts.signal ? { signal: opts.signal } : {}),
+    };
+  }
+
   /** Sends a request and returns the answer whatever its code. */
   async raw(opts: RequestOptions): Promise<RawResponse> {
+    if (this.transport) {
+      const res = await this.transport.send(this.transportRequest(opts));
+      return { status: res.status, headers: res.headers as http.IncomingHttpHeaders, body: await res.text() };
+    }
     const res = await this.open(opts);
     const chunks: Buffer[] = [];
     for await (const chunk of res) chunks.push(chunk as Buffer);
@@ -140,25 +167,34 @@ export class RestClient {
    * stream or `signal` aborts (then the iteration just ends).
    */
   async *watch<T = unknown>(path: string, query: Query, opts: { accept?: string; signal?: AbortSignal } = {}): AsyncGenerator<WatchEvent<T>> {
-    let res: http.IncomingMessage;
+    const request: RequestOptions = { path, query: { ...query, watch: 'true' }, ...(opts.accept ? { accept: opts.accept } : {}), ...(opts.signal ? { signal: opts.signal } : {}) };
+    let status: number;
+    let body: AsyncIterable<string | Buffer>;
     try {
-      res = await this.open({ path, query: { ...query, watch: 'true' }, ...(opts.accept ? { accept: opts.accept } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+      if (this.transport) {
+        const res = await this.transport.send(this.transportRequest(request));
+        status = res.status;
+        body = res.chunks();
+      } else {
+        const res = await this.open(request);
+        status = res.statusCode ?? 0;
+        body = res as AsyncIterable<Buffer>;
+      }
     } catch (err: unknown) {
       if (opts.signal?.aborted) return;
       throw err;
     }
-    if ((res.statusCode ?? 0) >= 300) {
-      const chunks: Buffer[] = [];
-      for await (const c of res) chunks.push(c as Buffer);
-      const text = Buffer.concat(chunks).toString('utf8');
+    if (status >= 300) {
+      let text = '';
+      for await (const c of body) text += typeof c === 'string' ? c : c.toString('utf8');
       let parsed: unknown;
       try { parsed = JSON.parse(text); } catch { parsed = undefined; /* a non-JSON error body is reported by code */ }
-      throw statusErrorFrom(res.statusCode ?? 0, parsed, text);
+      throw statusErrorFrom(status, parsed, text);
     }
     let buffered = '';
     try {
-      for await (const chunk of res) {
-        buffered += (chunk as Buffer).toString('utf8');
+      for await (const chunk of body) {
+        buffered += typeof chunk === 'string' ? chunk : chunk.toString('utf8');
         let nl: number;
         while ((nl = buffered.indexOf('\n')) >= 0) {
           const line = buffered.slice(0, nl).trim();

@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     // --- scheduler and simulated nodes (S-scheduler) ---
     const { startScheduling } = await import('../scheduler/in-process.js');
     if (stopping) return;
-    components.push(await startScheduling({ kubeconfigPath: server.kubeconfigPath, simulateNodes: opts.simulateNodes, ...(opts.schedulerConfig ? { schedulerConfigPath: opts.schedulerConfig } : {}) }));
+    components.push(await startScheduling({ kubeconfigPath: server.kubeconfigPath, transport: server.inProcessTransport(), simulateNodes: opts.simulateNodes, ...(opts.schedulerConfig ? { schedulerConfigPath: opts.schedulerConfig } : {}) }));
     // controller manager: in-process, leader-elected, a client of the API like any other
     if (opts.controllers && !stopping) {
       const [{ connect }, { startControllerManager }] = await Promise.all([import('../client/typed/index.js'), import('../controllers/index.js')]);

@@ -6,12 +6,19 @@
 import type { Logger } from 'pino';
 import { SharedInformerFactory } from '../client/informers/index.js';
 import { connect } from '../client/typed/index.js';
+import type { Transport } from '../client/transport.js';
+import { restClientOver } from '../client/transport-client.js';
 import { startHollowNodes, type HollowNodes, type HollowNodeOptions } from '../simulator/index.js';
 import { loadSchedulerConfig } from './config/config.js';
 import { Scheduler } from './scheduler.js';
 
 export interface InProcessOptions {
   readonly kubeconfigPath: string;
+  /**
+   * The API server's in-process transport (RunningApiServer.inProcessTransport()): when
+   * given, the scheduler and hollow nodes use it instead of HTTPS to kubeconfigPath.
+   */
+  readonly transport?: Transport;
   /** Hollow nodes to register (0: none). */
   readonly simulateNodes?: number;
   readonly hollow?: Omit<HollowNodeOptions, 'count' | 'informers'>;
@@ -50,7 +57,7 @@ export function hollowOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit
 }
 
 export async function startScheduling(o: InProcessOptions): Promise<InProcessScheduling> {
-  const rest = connect(o.kubeconfigPath, 'skiff-scheduler');
+  const rest = o.transport ? restClientOver(o.transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
   const informers = new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
   const config = o.schedulerConfigPath ? loadSchedulerConfig(o.schedulerConfigPath) : {};
   const scheduler = new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });

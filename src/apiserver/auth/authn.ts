@@ -17,7 +17,16 @@ export function isPublicPath(pathname: string): boolean {
 /** The certificate user of each TLS connection: parsing the peer certificate per request is costly. */
 const certUsers = new WeakMap<TLSSocket, User>();
 
+/** The identity of requests from the in-process transport, which have no socket to ask. */
+const inProcessUsers = new WeakMap<IncomingMessage, User>();
+
+export function setInProcessUser(req: IncomingMessage, user: User): void {
+  inProcessUsers.set(req, user);
+}
+
 export function authenticate(req: IncomingMessage, token: string): User | undefined {
+  const inProcess = inProcessUsers.get(req);
+  if (inProcess) return inProcess;
   const socket = req.socket as TLSSocket;
   if (socket.authorized) {
     const known = certUsers.get(socket);

@@ -8,7 +8,15 @@ import { errors } from '../../machinery/errors.js';
 
 export const maxBodyBytes = 3 * 1024 * 1024;
 
+/** Bodies of in-process requests, handed over as objects (never encoded to JSON). */
+const objectBodies = new WeakMap<IncomingMessage, unknown>();
+
+export function attachObjectBody(req: IncomingMessage, body: unknown): void {
+  objectBodies.set(req, body);
+}
+
 export async function readBody(req: IncomingMessage, limit = maxBodyBytes): Promise<Buffer> {
+  if (objectBodies.has(req)) return Buffer.from(JSON.stringify(objectBodies.get(req)) ?? '');
   const declared = Number(req.headers['content-length'] ?? '0');
   if (declared > limit) {
     req.resume();
@@ -50,6 +58,19 @@ export function decodeValue(raw: Buffer, opts: { yaml: boolean }): unknown {
     const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw errors.badRequest(`the body of the request could not be decoded: ${opts.yaml ? 'yaml' : 'json'}: ${why}`);
   }
+}
+
+/**
+ * The decoded body of a create/update: an in-process request's object as it is (the
+ * handlers copy it before changing it), otherwise read and decoded by content type.
+ */
+export async function readObjectBody(req: IncomingMessage): Promise<Record<string, unknown>> {
+  if (objectBodies.has(req)) {
+    const value = objectBodies.get(req);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) throw errors.badRequest('the body of the request must be a JSON object');
+    return value as Record<string, unknown>;
+  }
+  return decodeByContentType(await readBody(req), req.headers['content-type']);
 }
 
 /**
