@@ -23,6 +23,7 @@ import { EventRecorder } from './events.js';
 import { ImageManager } from './images.js';
 import { defaultNodeName, machineFacts, primaryAddress } from './machine.js';
 import { NodeRegistration } from './node-status.js';
+import { PodRoutes } from './routes.js';
 import type { Pod } from './pod-types.js';
 import { PodWorkers } from './pod-worker.js';
 import { Probes } from './probes.js';
@@ -87,6 +88,8 @@ export class NodeAgent {
   private workers: PodWorkers | undefined;
   private informer: Informer<Pod> | undefined;
   private running: Promise<void> | undefined;
+  /** host-gw routes to the other nodes' pod CIDRs (src/kubelet/routes.ts). */
+  private routes: PodRoutes | undefined;
   private stopped: Promise<void> | undefined;
 
   constructor(private readonly o: AgentOptions) {
@@ -105,6 +108,8 @@ export class NodeAgent {
     await installUnreachableRoutes();
     await this.registration.register();
     this.registration.start();
+    this.routes = new PodRoutes({ rest: this.o.rest, nodeName: this.nodeName, onError: this.onError });
+    await this.routes.start();
     const adoptable = await this.engineContainersByPod();
     const facts = machineFacts(this.o.stateDir);
     this.informer = this.informers.forResource<Pod>(coreResources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
@@ -167,6 +172,7 @@ export class NodeAgent {
       this.queue.shutDown();
       await this.running;
       await this.informers.stop();
+      await this.routes?.stop();
     })();
     return this.stopped;
   }

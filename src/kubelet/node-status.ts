@@ -1,7 +1,9 @@
 /**
  * Node registration and heartbeats: the Node object (capacity, allocatable, addresses,
- * nodeInfo, conditions, a pod CIDR picked from 10.42.0.0/16), its Lease in kube-node-lease
- * renewed every 10 s, and the status re-posted every minute or when a condition changes.
+ * nodeInfo, conditions), its Lease in kube-node-lease renewed every 10 s, and the status
+ * re-posted every minute or when a condition changes. The pod CIDR comes from the node IPAM
+ * controller (src/controllers/nodeipam); when none arrives in time (no controllers run, e.g.
+ * `skiff server --no-controllers`) the agent takes the lowest free 10.42.N.0/24 itself.
  */
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../client/errors.js';
@@ -10,7 +12,18 @@ import { ResourceClient, coreResources } from '../client/typed/index.js';
 import { machineFacts, pressure, type MachineFacts } from './machine.js';
 import { kubeTime } from './pod-types.js';
 
-export interface NodeIdentity { name: string; address: string; storageDir: string; labels?: Record<string, string>; maxPods?: number }
+export interface NodeIdentity {
+  name: string; address: string; storageDir: string; labels?: Record<string, string>; maxPods?: number;
+  /** How long to wait for the IPAM controller's pod CIDR before taking one (default 10 s, SKIFF_POD_CIDR_WAIT_MS). */
+  podCidrWaitMs?: number;
+}
+
+const podCidrOf = (n: KubeObject): string => ((n.spec ?? {}) as { podCIDR?: string }).podCIDR ?? '';
+
+function defaultPodCidrWaitMs(): number {
+  const v = process.env.SKIFF_POD_CIDR_WAIT_MS;
+  return v !== undefined && /^\d+$/.test(v) ? Number(v) : 10_000;
+}
 
 type Condition = { type: string; status: string; reason: string; message: string; lastHeartbeatTime: string; lastTransitionTime: string };
 
@@ -76,25 +89,38 @@ export class NodeRegistration {
       node = await this.nodes.get(undefined, this.id.name);
     } catch (err: unknown) {
       if (!(err instanceof StatusError && err.code === 404)) throw err;
-      const all = await this.nodes.list(undefined);
-      const taken = new Set(all.items.map((n) => (n.spec as { podCIDR?: string } | undefined)?.podCIDR ?? ''));
-      const cidr = choosePodCidr(taken);
       node = await this.nodes.create(undefined, {
         apiVersion: 'v1', kind: 'Node',
         metadata: { name: this.id.name, labels: { 'kubernetes.io/hostname': this.id.name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/os': 'linux', 'beta.kubernetes.io/arch': 'amd64', ...this.id.labels }, annotations: { 'node.alpha.kubernetes.io/ttl': '0' } },
-        spec: { podCIDR: cidr, podCIDRs: [cidr] },
+        spec: {},
       });
     }
     this.nodeUid = node.metadata?.uid;
-    const spec = (node.spec ?? {}) as { podCIDR?: string };
-    if (!spec.podCIDR) {
-      const all = await this.nodes.list(undefined);
-      const cidr = choosePodCidr(new Set(all.items.map((n) => (n.spec as { podCIDR?: string } | undefined)?.podCIDR ?? '')));
-      node = await this.nodes.patch(undefined, this.id.name, 'merge', { spec: { podCIDR: cidr, podCIDRs: [cidr] } });
-    }
-    this.podCidr = ((node.spec ?? {}) as { podCIDR?: string }).podCIDR ?? '';
+    if (!podCidrOf(node)) node = await this.awaitPodCidr();
+    this.podCidr = podCidrOf(node);
     await this.postStatus(node);
     await this.renewLease();
+  }
+
+  /** The Node once the IPAM controller gave it a pod CIDR; after the wait, with one taken here. */
+  private async awaitPodCidr(): Promise<KubeObject> {
+    const deadline = Date.now() + (this.id.podCidrWaitMs ?? defaultPodCidrWaitMs());
+    for (;;) {
+      const node = await this.nodes.get(undefined, this.id.name);
+      if (podCidrOf(node)) return node;
+      if (Date.now() >= deadline) {
+        const all = await this.nodes.list(undefined);
+        const cidr = choosePodCidr(new Set(all.items.map(podCidrOf)));
+        try {
+          // With the resourceVersion: a controller that got there first wins, and we read again.
+          return await this.nodes.update({ ...node, spec: { ...((node.spec ?? {}) as Record<string, unknown>), podCIDR: cidr, podCIDRs: [cidr] } });
+        } catch (err: unknown) {
+          if (!(err instanceof StatusError && err.code === 409)) throw err;
+          continue;
+        }
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
   }
 
   start(): void {

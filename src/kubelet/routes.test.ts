@@ -1,0 +1,26 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { desiredRoutes, parseRouteTable } from './routes.js';
+
+const node = (name: string, cidr: string | undefined, ip: string | undefined, deleting = false) => ({
+  metadata: { name, ...(deleting ? { deletionTimestamp: '2026-01-01T00:00:00Z' } : {}) },
+  spec: cidr ? { podCIDR: cidr } : {},
+  status: { addresses: [...(ip ? [{ type: 'InternalIP', address: ip }] : []), { type: 'Hostname', address: name }] },
+});
+
+test('routes to every other node\'s pod CIDR via its InternalIP; not to self, nodes without a CIDR or address, or leaving nodes', () => {
+  const want = desiredRoutes([
+    node('a', '10.42.0.0/24', '192.168.5.1'),
+    node('b', '10.42.1.0/24', '192.168.5.2'),
+    node('c', undefined, '192.168.5.3'),
+    node('d', '10.42.3.0/24', undefined),
+    node('e', '10.42.4.0/24', '192.168.5.5', true),
+    node('f', '10.42.5.0/24', '127.0.0.1'),
+  ], 'a');
+  assert.deepEqual([...want], [['10.42.1.0/24', '192.168.5.2']]);
+});
+
+test('reads our routes back from `ip route show proto 77`', () => {
+  const table = parseRouteTable('10.42.1.0/24 via 192.168.5.2 dev eth0 \n10.42.2.0/24 via 192.168.5.3 dev eth0 \n\n');
+  assert.deepEqual([...table], [['10.42.1.0/24', '192.168.5.2'], ['10.42.2.0/24', '192.168.5.3']]);
+});
