@@ -1,8 +1,8 @@
 /** Job and CronJob controllers with the real kubectl against `skiff server --simulate-nodes 3`. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
-import { nowhere, startFailingPods, type FailingPods } from './controllers-fixture.js';
+import { describe, test } from 'node:test';
+import { eventually } from './helpers/server.js';
+import { controllersCluster, nowhere } from './controllers-fixture.js';
 
 const jobYaml = (o: { name: string; image: string; completions?: number; parallelism?: number; backoffLimit?: number; ttl?: number; nodeSelector?: string }) => `apiVersion: batch/v1
 kind: Job
@@ -15,26 +15,7 @@ ${o.nodeSelector ? `      nodeSelector: ${o.nodeSelector}\n` : ''}      containe
 `;
 
 describe('batch controllers with the real kubectl', { timeout: 180_000 }, () => {
-  let server: TestServer;
-  let k: Kubectl;
-  let failing: FailingPods;
-
-  before(async () => {
-    server = await startServer({ extraArgs: ['--simulate-nodes', '3'], env: { SKIFF_JOB_BACKOFF_BASE_MS: '1000' } });
-    k = kubectlFor(server.kubeconfigPath);
-    failing = startFailingPods(server.kubeconfigPath);
-  });
-  after(async () => {
-    await failing?.stop();
-    await server?.stop();
-    k?.cleanup();
-  });
-
-  async function ok(args: string[], stdin?: string): Promise<string> {
-    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
+  const { ok, run } = controllersCluster({ nodes: 3, env: { SKIFF_JOB_BACKOFF_BASE_MS: '1000' }, failingPods: true });
 
   test('a Job runs its completions, parallelism at a time, and completes', async () => {
     await ok(['apply', '-f', '-'], jobYaml({ name: 'calc', image: 'busybox', completions: 3, parallelism: 2 }));
@@ -62,7 +43,7 @@ describe('batch controllers with the real kubectl', { timeout: 180_000 }, () => 
 
   test('ttlSecondsAfterFinished deletes the finished Job and, through the GC, its pods', async () => {
     await ok(['apply', '-f', '-'], jobYaml({ name: 'brief', image: 'busybox', ttl: 1 }));
-    await eventually(async () => (await k.run(['get', 'job', 'brief'])).code === 1, 20_000, 200);
+    await eventually(async () => (await run(['get', 'job', 'brief'])).code === 1, 20_000, 200);
     await eventually(async () => (await ok(['get', 'pods', '-l', 'job-name=brief', '-o', 'name'])).trim() === '', 20_000, 200);
   });
 

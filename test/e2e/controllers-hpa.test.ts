@@ -4,8 +4,9 @@
  * period (test-only tuning).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
+import { describe, test } from 'node:test';
+import { eventually } from './helpers/server.js';
+import { controllersCluster } from './controllers-fixture.js';
 
 const deployYaml = (usage: string) => `apiVersion: apps/v1
 kind: Deployment
@@ -33,23 +34,7 @@ spec:
 `;
 
 describe('HorizontalPodAutoscaler with the real kubectl', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let k: Kubectl;
-
-  before(async () => {
-    server = await startServer({ extraArgs: ['--simulate-nodes', '2'], env: { SKIFF_HPA_SYNC_PERIOD_MS: '300' } });
-    k = kubectlFor(server.kubeconfigPath);
-  });
-  after(async () => {
-    await server?.stop();
-    k?.cleanup();
-  });
-
-  async function ok(args: string[], stdin?: string): Promise<string> {
-    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
+  const { ok } = controllersCluster({ nodes: 2, env: { SKIFF_HPA_SYNC_PERIOD_MS: '300' } });
   const replicas = async (): Promise<number> => Number((await ok(['get', 'deployment', 'busy', '-o', 'jsonpath={.spec.replicas}'])).trim());
 
   test('busy pods scale the Deployment up to maxReplicas, idle ones back to minReplicas', async () => {

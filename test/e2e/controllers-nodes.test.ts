@@ -4,8 +4,9 @@
  * (test-only tuning) and a node no agent serves.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
+import { describe, test } from 'node:test';
+import { eventually } from './helpers/server.js';
+import { controllersCluster } from './controllers-fixture.js';
 
 const podYaml = (name: string, tolerationSeconds?: number | 'forever') => `apiVersion: v1
 kind: Pod
@@ -16,25 +17,9 @@ ${tolerationSeconds !== undefined ? `  tolerations: [{key: node.kubernetes.io/un
 `;
 
 describe('node lifecycle with the real kubectl', { timeout: 120_000 }, () => {
-  let server: TestServer;
-  let k: Kubectl;
-
-  before(async () => {
-    server = await startServer({ env: { SKIFF_NODE_MONITOR_GRACE_SECONDS: '2', SKIFF_NODE_MONITOR_PERIOD_MS: '300', SKIFF_PODGC_PERIOD_MS: '300', SKIFF_TERMINATED_POD_GC_THRESHOLD: '1' } });
-    k = kubectlFor(server.kubeconfigPath);
-  });
-  after(async () => {
-    await server?.stop();
-    k?.cleanup();
-  });
-
-  async function ok(args: string[], stdin?: string): Promise<string> {
-    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
+  const { ok, run } = controllersCluster({ nodes: 0, env: { SKIFF_NODE_MONITOR_GRACE_SECONDS: '2', SKIFF_NODE_MONITOR_PERIOD_MS: '300', SKIFF_PODGC_PERIOD_MS: '300', SKIFF_TERMINATED_POD_GC_THRESHOLD: '1' } });
   const gone = async (pod: string): Promise<boolean> => {
-    const r = await k.run(['get', 'pod', pod, '-o', 'jsonpath={.metadata.deletionTimestamp}']);
+    const r = await run(['get', 'pod', pod, '-o', 'jsonpath={.metadata.deletionTimestamp}']);
     return r.code !== 0 || r.stdout.trim() !== '';
   };
 
@@ -67,14 +52,14 @@ describe('node lifecycle with the real kubectl', { timeout: 120_000 }, () => {
 
   test('pod GC removes pods of vanished nodes and finished pods beyond the threshold', async () => {
     await ok(['apply', '-f', '-'], podYaml('stranded').replace('nodeName: ghost', 'nodeName: vanished'));
-    await eventually(async () => (await k.run(['get', 'pod', 'stranded'])).code === 1, 15_000, 200);
+    await eventually(async () => (await run(['get', 'pod', 'stranded'])).code === 1, 15_000, 200);
     // Threshold 1 here: of two finished pods, the older goes.
     for (const name of ['done-old', 'done-new']) {
       await ok(['apply', '-f', '-'], podYaml(name));
       await ok(['patch', 'pod', name, '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { phase: 'Succeeded' } })]);
       await new Promise((r) => setTimeout(r, 1100));
     }
-    await eventually(async () => (await k.run(['get', 'pod', 'done-old'])).code === 1, 15_000, 200);
-    assert.equal((await k.run(['get', 'pod', 'done-new'])).code, 0);
+    await eventually(async () => (await run(['get', 'pod', 'done-old'])).code === 1, 15_000, 200);
+    assert.equal((await run(['get', 'pod', 'done-new'])).code, 0);
   });
 });

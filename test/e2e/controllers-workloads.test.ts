@@ -1,7 +1,8 @@
 /** DaemonSet and StatefulSet controllers with the real kubectl against `skiff server --simulate-nodes 3`. */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
+import { describe, test } from 'node:test';
+import { eventually } from './helpers/server.js';
+import { controllersCluster } from './controllers-fixture.js';
 
 const dsYaml = (image: string, tolerate: boolean) => `apiVersion: apps/v1
 kind: DaemonSet
@@ -36,29 +37,8 @@ ${o.partition !== undefined ? `  updateStrategy: {type: RollingUpdate, rollingUp
       containers: [{name: c, image: ${o.image}}]
 `;
 
-interface PodJson { metadata: { name: string; labels?: Record<string, string> }; spec: { nodeName?: string; hostname?: string; subdomain?: string; containers: Array<{ image: string }> }; status?: { phase?: string } }
-
 describe('DaemonSet and StatefulSet with the real kubectl', { timeout: 180_000 }, () => {
-  let server: TestServer;
-  let k: Kubectl;
-
-  before(async () => {
-    server = await startServer({ extraArgs: ['--simulate-nodes', '3'] });
-    k = kubectlFor(server.kubeconfigPath);
-  });
-  after(async () => {
-    await server?.stop();
-    k?.cleanup();
-  });
-
-  async function ok(args: string[], stdin?: string): Promise<string> {
-    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
-  async function pods(selector: string): Promise<PodJson[]> {
-    return (JSON.parse(await ok(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: PodJson[] }).items;
-  }
+  const { ok, pods } = controllersCluster({ nodes: 3 });
 
   test('a DaemonSet has one pod per eligible node, honours taints, and rolls out an update', async () => {
     let nodes: string[] = [];

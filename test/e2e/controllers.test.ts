@@ -3,8 +3,9 @@
  * `skiff server --simulate-nodes 3` (scheduler and hollow nodes run the pods).
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
+import { describe, test } from 'node:test';
+import { eventually } from './helpers/server.js';
+import { controllersCluster, isReady as ready } from './controllers-fixture.js';
 
 const deployYaml = (o: { name: string; image: string; replicas: number; strategy?: string; extra?: string; annotations?: string }) => `apiVersion: apps/v1
 kind: Deployment
@@ -21,32 +22,9 @@ ${o.strategy ?? ''}${o.extra ?? ''}  template:
         image: ${o.image}
 `;
 
-interface PodJson { metadata: { name: string; labels?: Record<string, string>; ownerReferences?: Array<{ kind: string; name: string; controller?: boolean }> }; spec: { nodeName?: string }; status?: { phase?: string; conditions?: Array<{ type: string; status: string }> } }
-
 describe('controller manager with the real kubectl', { timeout: 240_000 }, () => {
-  let server: TestServer;
-  let k: Kubectl;
-
-  before(async () => {
-    server = await startServer({ extraArgs: ['--simulate-nodes', '3'], env: { SKIFF_GC_REDISCOVER_MS: '500' } });
-    k = kubectlFor(server.kubeconfigPath);
-  });
-  after(async () => {
-    await server?.stop();
-    k?.cleanup();
-  });
-
-  async function ok(args: string[], stdin?: string): Promise<string> {
-    const r = await k.run(args, stdin !== undefined ? { stdin } : {});
-    assert.equal(r.code, 0, `kubectl ${args.join(' ')}: ${r.stderr}`);
-    return r.stdout;
-  }
-
-  async function pods(selector: string): Promise<PodJson[]> {
-    return (JSON.parse(await ok(['get', 'pods', '-l', selector, '-o', 'json'])) as { items: PodJson[] }).items;
-  }
-
-  const ready = (p: PodJson): boolean => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+  const cluster = controllersCluster({ nodes: 3, env: { SKIFF_GC_REDISCOVER_MS: '500' } });
+  const { ok, pods, run } = cluster;
 
   test('a Deployment of 3 becomes 3 Running pods, scales to 10 and back, and rollout status ends', async () => {
     await ok(['apply', '-f', '-'], deployYaml({ name: 'web', image: 'nginx:1', replicas: 3 }));
@@ -113,12 +91,12 @@ describe('controller manager with the real kubectl', { timeout: 240_000 }, () =>
     await eventually(async () => (await pods('app=fg')).length === 2, 20_000);
     await ok(['delete', 'deployment', 'fg', '--cascade=foreground', '--timeout=30s']);
     assert.equal((await ok(['get', 'rs,pods', '-l', 'app=fg', '-o', 'name'])).trim(), '');
-    assert.equal((await k.run(['get', 'deployment', 'fg'])).code, 1);
+    assert.equal((await run(['get', 'deployment', 'fg'])).code, 1);
 
     await ok(['apply', '-f', '-'], deployYaml({ name: 'orph', image: 'nginx:1', replicas: 2 }));
     await eventually(async () => (await pods('app=orph')).filter(ready).length === 2, 20_000);
     await ok(['delete', 'deployment', 'orph', '--cascade=orphan']);
-    await eventually(async () => (await k.run(['get', 'deployment', 'orph'])).code === 1, 20_000);
+    await eventually(async () => (await run(['get', 'deployment', 'orph'])).code === 1, 20_000);
     const rs = JSON.parse(await ok(['get', 'rs', '-l', 'app=orph', '-o', 'json'])) as { items: Array<{ metadata: { ownerReferences?: unknown[] } }> };
     assert.equal(rs.items.length, 1);
     assert.equal(rs.items[0]?.metadata.ownerReferences, undefined, 'the ReplicaSet was orphaned');
@@ -160,7 +138,7 @@ describe('controller manager with the real kubectl', { timeout: 240_000 }, () =>
 
   test('every namespace gets a default ServiceAccount; the manager holds its Lease', async () => {
     await ok(['create', 'namespace', 'team-a']);
-    await eventually(async () => (await k.run(['get', 'serviceaccount', 'default', '-n', 'team-a'])).code === 0, 10_000);
+    await eventually(async () => (await run(['get', 'serviceaccount', 'default', '-n', 'team-a'])).code === 0, 10_000);
     const lease = JSON.parse(await ok(['get', 'lease', 'skiff-controller-manager', '-n', 'kube-system', '-o', 'json'])) as { spec: { holderIdentity?: string; renewTime?: string } };
     assert.ok(lease.spec.holderIdentity, 'a holder');
     assert.ok(lease.spec.renewTime);
@@ -214,7 +192,7 @@ spec: {selector: {app: ep}, ports: [{name: http, port: 80, targetPort: 8080}]}
     await ok(['apply', '-f', '-'], deployYaml({ name: 'stuck', image: 'nginx:1', replicas: 1, extra: '  progressDeadlineSeconds: 2\n' }));
     await ok(['rollout', 'status', 'deployment/stuck', '--timeout=30s']);
     await ok(['patch', 'deployment', 'stuck', '--type=merge', '-p', JSON.stringify({ spec: { template: { spec: { nodeSelector: { 'skiff.dev/e2e-nowhere': 'true' } } } } })]);
-    const r = await k.run(['rollout', 'status', 'deployment/stuck', '--timeout=30s']);
+    const r = await run(['rollout', 'status', 'deployment/stuck', '--timeout=30s']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /deployment "stuck" exceeded its progress deadline/);
   });
@@ -233,7 +211,7 @@ spec:
     storage: true
     schema: {openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}}
 `);
-    await eventually(async () => (await k.run(['apply', '-f', '-'], { stdin: 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\n' })).code === 0, 15_000, 300);
+    await eventually(async () => (await run(['apply', '-f', '-'], 'apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w1}\n')).code === 0, 15_000, 300);
     const uid = (await ok(['get', 'widget', 'w1', '-o', 'jsonpath={.metadata.uid}'])).trim();
     await ok(['apply', '-f', '-'], `apiVersion: v1
 kind: ConfigMap
@@ -243,9 +221,9 @@ metadata:
 data: {a: b}
 `);
     await new Promise((r) => setTimeout(r, 1500));
-    assert.equal((await k.run(['get', 'configmap', 'w1-config'])).code, 0, 'its owner exists: kept');
+    assert.equal((await run(['get', 'configmap', 'w1-config'])).code, 0, 'its owner exists: kept');
     await ok(['delete', 'widget', 'w1']);
-    await eventually(async () => (await k.run(['get', 'configmap', 'w1-config'])).code === 1, 15_000, 200);
+    await eventually(async () => (await run(['get', 'configmap', 'w1-config'])).code === 1, 15_000, 200);
   });
 
   test('scaling during a stuck rollout grows old and new ReplicaSets proportionally', async () => {
