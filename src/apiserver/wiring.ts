@@ -6,18 +6,25 @@ import { join } from 'node:path';
 import type { Store } from '../store/types.js';
 import type { Catalog } from './catalog.js';
 import { startApiServer, type ApiServerOptions, type RunningApiServer } from './server.js';
-import { builtinRegistry } from '../api/index.js';
+import { BUILTIN_RESOURCES, Registry } from '../api/index.js';
 import { openSqliteStore } from '../store/index.js';
+import { MetricsSources } from './metrics-api.js';
+import { metricsResourceTypes } from './metrics-api-resources.js';
+import { withMetricsStorage } from './metrics-api-storage.js';
 
 export async function openDefaultStore(dataDir: string): Promise<Store> {
   return openSqliteStore(join(dataDir, 'state.db'));
 }
 
+/** The built-in resources plus the metrics API (metrics.k8s.io, served from the agents' figures). */
 export function defaultCatalog(): Catalog {
-  return builtinRegistry();
+  return new Registry([...BUILTIN_RESOURCES, ...metricsResourceTypes]);
 }
 
-export type ServeOptions = Omit<ApiServerOptions, 'store' | 'catalog'> & Partial<Pick<ApiServerOptions, 'store' | 'catalog'>>;
+export type ServeOptions = Omit<ApiServerOptions, 'store' | 'catalog'> & Partial<Pick<ApiServerOptions, 'store' | 'catalog'>> & {
+  /** Where the metrics API's figures come from (agents register or push into it); default: none yet. */
+  readonly metrics?: MetricsSources;
+};
 
 /** Starts a server on DATA_DIR with the default parts unless given others. */
 export async function serve(o: ServeOptions): Promise<RunningApiServer> {
@@ -25,7 +32,8 @@ export async function serve(o: ServeOptions): Promise<RunningApiServer> {
   mkdirSync(o.dataDir, { recursive: true });
   const store = o.store ?? (await openDefaultStore(o.dataDir));
   try {
-    return await startApiServer({ ...o, store, catalog: o.catalog ?? defaultCatalog() });
+    const { metrics, ...rest } = o;
+    return await startApiServer({ ...rest, store: withMetricsStorage(store, metrics ?? new MetricsSources()), catalog: o.catalog ?? defaultCatalog() });
   } catch (err: unknown) {
     await store.close();
     throw err;
