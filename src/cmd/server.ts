@@ -3,7 +3,7 @@
  * kubeconfig path); SIGTERM/SIGINT close it cleanly.
  */
 import { Command, InvalidArgumentError } from 'commander';
-import { serve } from '../apiserver/index.js';
+import { MetricsSources, serve } from '../apiserver/index.js';
 // The other components are imported only after the API server serves (below), so their
 // module loading does not delay the ready line; type imports cost nothing at run time.
 import type { AgentHandlerMaps } from '../kubelet/in-server.js';
@@ -53,7 +53,9 @@ export async function main(argv: string[]): Promise<number> {
   const started = Date.now();
   // node agent: its streaming handlers (logs, exec, port-forward) are filled once it runs
   const streaming: AgentHandlerMaps = { subresource: new Map(), upgrade: new Map() };
-  const server = await serve({ dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port, ...tuningFromEnv(), subresourceHandlers: streaming.subresource, upgradeHandlers: streaming.upgrade });
+  // metrics API (metrics.k8s.io): the in-process agent registers its stats loop here
+  const metrics = new MetricsSources();
+  const server = await serve({ metrics, dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port, ...tuningFromEnv(), subresourceHandlers: streaming.subresource, upgradeHandlers: streaming.upgrade });
   process.stdout.write(`skiff server ready at ${server.url} (port ${server.port}) in ${Date.now() - started} ms; kubeconfig: ${server.kubeconfigPath}\n`);
   // The rest of the control plane are API clients like any other: they start right after the
   // ready line, each loading its modules then. Stopped in reverse order.
@@ -73,7 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     // node agent in-process unless --no-agent (owned by src/kubelet)
     if (opts.agent && !stopping) {
       const { startAgentInServer } = await import('../kubelet/in-server.js');
-      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming }));
+      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming, metrics }));
     }
   };
   const componentsStarted = startComponents().catch((err: unknown) => {

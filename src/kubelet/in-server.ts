@@ -3,10 +3,12 @@
  * (empty until the agent runs, then filled, so pods/log and pods/exec reach it in-process),
  * and the agent itself on the admin kubeconfig, its state under DATA_DIR/agent.
  */
-import type { SubresourceHandler, UpgradeHandler } from '../apiserver/index.js';
+import type { MetricsSources, SubresourceHandler, UpgradeHandler } from '../apiserver/index.js';
 import { connect } from '../client/typed/index.js';
+import { ContainerRuntime } from '../engine/runtime/index.js';
 import { defaultEngineRoot } from '../engine/types.js';
 import { defaultAgentStateDir, startAgent } from './agent.js';
+import { StatsCollector, engineContainers } from './stats/index.js';
 
 export interface AgentHandlerMaps { subresource: Map<string, SubresourceHandler>; upgrade: Map<string, UpgradeHandler> }
 
@@ -14,7 +16,7 @@ export function agentHandlers(): AgentHandlerMaps {
   return { subresource: new Map(), upgrade: new Map() };
 }
 
-export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps }): Promise<{ stop(): Promise<void> }> {
+export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'> }): Promise<{ stop(): Promise<void> }> {
   const rest = connect(o.kubeconfigPath, 'skiff-agent');
   const agent = await startAgent({
     rest, engineRoot: defaultEngineRoot(), stateDir: defaultAgentStateDir(o.dataDir), ...(o.nodeName ? { nodeName: o.nodeName } : {}),
@@ -23,8 +25,14 @@ export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: s
   const h = agent.handlers();
   for (const [k, v] of h.subresource) o.handlers.subresource.set(k, v);
   for (const [k, v] of h.upgrade) o.handlers.upgrade.set(k, v);
+  // The metrics API reads this node's figures straight from its stats loop.
+  const stats = new StatsCollector({ nodeName: agent.nodeName, listContainers: engineContainers(new ContainerRuntime(defaultEngineRoot())), onError: (err) => process.stderr.write(`skiff agent: ${err instanceof Error ? err.message : String(err)}\n`) });
+  await stats.start();
+  const unregister = o.metrics?.register(agent.nodeName, stats);
   return {
     async stop() {
+      unregister?.();
+      stats.stop();
       await agent.stop();
       rest.close();
     },
