@@ -7,6 +7,9 @@ import { MetricsSources, serve } from '../apiserver/index.js';
 // The other components are imported only after the API server serves (below), so their
 // module loading does not delay the ready line; type imports cost nothing at run time.
 import type { AgentHandlerMaps } from '../kubelet/in-server.js';
+import type { JoinService } from '../join/index.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 
 interface Stoppable { stop(): Promise<void> | void }
 
@@ -42,6 +45,11 @@ export async function main(argv: string[]): Promise<number> {
     .option('--scheduler-config <file>', 'a KubeSchedulerConfiguration file (profiles, plugins, weights)')
     .option('--no-controllers', 'do not run the controller manager in this process')
     .option('--node-name <name>', 'name of this process\'s node agent (default: the hostname)') // node agent
+    // --- joining nodes, pod network, node services (src/join, nodeipam, kubelet routes, dns) ---
+    .option('--cluster-cidr <cidr>', 'pod CIDR of the cluster; each node gets a /24 of it', '10.42.0.0/16')
+    .option('--flannel-backend <backend>', 'how pods reach pods on other nodes: host-gw (routes via node addresses)', (v: string) => { if (v !== 'host-gw') throw new InvalidArgumentError(v === 'vxlan' ? 'vxlan is not implemented yet; use host-gw' : 'must be host-gw'); return v; }, 'host-gw')
+    .option('--service-proxy', 'run the service proxy and cluster DNS with the in-process agent (the default)')
+    .option('--no-service-proxy', 'do not run the service proxy and cluster DNS with the in-process agent')
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
@@ -49,13 +57,17 @@ export async function main(argv: string[]): Promise<number> {
     const code = (err as { exitCode?: number }).exitCode;
     return typeof code === 'number' ? code : 1;
   }
-  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string }>();
+  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string; clusterCidr: string; serviceProxy?: boolean }>();
   const started = Date.now();
   // node agent: its streaming handlers (logs, exec, port-forward) are filled once it runs
   const streaming: AgentHandlerMaps = { subresource: new Map(), upgrade: new Map() };
+  // Node join endpoints (/cacerts, /v1-skiff/join: src/join), answering once the join service runs.
+  let joinService: JoinService | undefined;
+  const preAuthHandler = (req: IncomingMessage, res: ServerResponse, p: string): Promise<boolean> => joinService?.handle(req, res, p) ?? Promise.resolve(false);
+  process.env.SKIFF_CLUSTER_CIDR = opts.clusterCidr; // read by the node IPAM controller
   // metrics API (metrics.k8s.io): the in-process agent registers its stats loop here
   const metrics = new MetricsSources();
-  const server = await serve({ metrics, dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port, ...tuningFromEnv(), subresourceHandlers: streaming.subresource, upgradeHandlers: streaming.upgrade });
+  const server = await serve({ metrics, dataDir: opts.dataDir, bindAddress: opts.bindAddress, port: opts.port, ...tuningFromEnv(), subresourceHandlers: streaming.subresource, upgradeHandlers: streaming.upgrade, preAuthHandler });
   process.stdout.write(`skiff server ready at ${server.url} (port ${server.port}) in ${Date.now() - started} ms; kubeconfig: ${server.kubeconfigPath}\n`);
   // The rest of the control plane are API clients like any other: they start right after the
   // ready line, each loading its modules then. Stopped in reverse order.
@@ -63,6 +75,14 @@ export async function main(argv: string[]): Promise<number> {
   // A stop during start-up lets the component being started finish, starts no more, then stops them all.
   let stopping = false;
   const startComponents = async (): Promise<void> => {
+    // --- node join token (DATA_DIR/token) and endpoints ---
+    {
+      const [{ connect }, { startJoinService }] = await Promise.all([import('../client/typed/index.js'), import('../join/index.js')]);
+      const rest = connect(server.kubeconfigPath, 'skiff-join');
+      components.push({ stop: () => rest.close() });
+      joinService = await startJoinService({ dataDir: opts.dataDir, rest, onError: (err) => process.stderr.write(`skiff server: join: ${err instanceof Error ? err.message : String(err)}\n`) });
+      process.stdout.write(`skiff server: node join token in ${join(opts.dataDir, 'token')}\n`);
+    }
     // --- scheduler and simulated nodes (S-scheduler) ---
     const { startScheduling } = await import('../scheduler/in-process.js');
     if (stopping) return;
@@ -76,6 +96,13 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.agent && !stopping) {
       const { startAgentInServer } = await import('../kubelet/in-server.js');
       components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming, metrics }));
+      // service proxy and cluster DNS beside it, unless --no-service-proxy
+      if (opts.serviceProxy !== false && !stopping) {
+        const [{ connect }, { startNodeServices }, { defaultNodeName }] = await Promise.all([import('../client/typed/index.js'), import('../dns/index.js'), import('../kubelet/machine.js')]);
+        const rest = connect(server.kubeconfigPath, 'skiff-node-services');
+        const services = await startNodeServices({ rest, nodeName: opts.nodeName ?? defaultNodeName(), clusterCIDR: opts.clusterCidr, onError: (err) => process.stderr.write(`skiff server: node services: ${err instanceof Error ? err.message : String(err)}\n`) });
+        components.push({ async stop() { await services.stop(); rest.close(); } });
+      }
     }
   };
   const componentsStarted = startComponents().catch((err: unknown) => {
