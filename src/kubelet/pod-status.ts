@@ -81,16 +81,23 @@ function condition(previous: readonly PodCondition[], type: string, ok: boolean,
 export function computePodStatus(pod: Pod, o: ObservedPod): PodStatusView {
   const previous = (pod.status?.conditions ?? []) as PodCondition[];
   const inits = o.initContainers ?? [];
-  const initDone = inits.every((c) => c.state.terminated?.exitCode === 0);
-  const initFailed = (pod.spec.restartPolicy ?? 'Always') === 'Never' && inits.some((c) => (c.state.terminated?.exitCode ?? 0) !== 0);
-  const phase = initFailed ? 'Failed' : initDone ? podPhase(pod.spec.restartPolicy ?? 'Always', o.containers) : 'Pending';
+  // A sidecar (restartPolicy Always) counts as done once it has started; a regular init
+  // container once it exited 0.
+  const sidecar = (name: string): boolean => pod.spec.initContainers?.find((c) => c.name === name)?.restartPolicy === 'Always';
+  const initComplete = (c: ObservedContainer): boolean => (sidecar(c.name) ? c.started || c.restartCount > 0 || c.state.terminated !== undefined || c.lastState.terminated !== undefined : c.state.terminated?.exitCode === 0);
+  const initDone = inits.every(initComplete);
+  const initFailed = (pod.spec.restartPolicy ?? 'Always') === 'Never' && inits.some((c) => !sidecar(c.name) && (c.state.terminated?.exitCode ?? 0) !== 0);
+  let phase = initFailed ? 'Failed' : initDone ? podPhase(pod.spec.restartPolicy ?? 'Always', o.containers) : 'Pending';
+  // The app containers are done but a sidecar still runs: the pod is Running until it stops.
+  if (phase === 'Succeeded' && inits.some((c) => sidecar(c.name) && c.state.running)) phase = 'Running';
+  if (phase === 'Failed' && !initFailed && inits.some((c) => sidecar(c.name) && c.state.running)) phase = 'Running';
   const done = phase === 'Succeeded' || phase === 'Failed';
   const notReady = o.containers.filter((c) => !c.ready).map((c) => c.name);
   const allReady = notReady.length === 0 && o.containers.length > 0;
   const notReadyMessage = `containers with unready status: [${notReady.join(' ')}]`;
   const conditions = [
     condition(previous, 'PodReadyToStartContainers', o.sandboxReady && !done, o.now),
-    condition(previous, 'Initialized', initDone, o.now, 'ContainersNotInitialized', `containers with incomplete status: [${inits.filter((c) => c.state.terminated?.exitCode !== 0).map((c) => c.name).join(' ')}]`),
+    condition(previous, 'Initialized', initDone, o.now, 'ContainersNotInitialized', `containers with incomplete status: [${inits.filter((c) => !initComplete(c)).map((c) => c.name).join(' ')}]`),
     condition(previous, 'Ready', allReady, o.now, done ? 'PodCompleted' : 'ContainersNotReady', done ? undefined : notReadyMessage),
     condition(previous, 'ContainersReady', allReady, o.now, done ? 'PodCompleted' : 'ContainersNotReady', done ? undefined : notReadyMessage),
     condition(previous, 'PodScheduled', true, o.now),
