@@ -16,8 +16,9 @@ import { syncContainer, type ContainerSyncContext } from './container-sync.js';
 import { computePodStatus, type ObservedContainer } from './pod-status.js';
 import { kubeTime, type ContainerSpec, type ContainerStateView, type Pod } from './pod-types.js';
 import { runHook, type Probes } from './probes.js';
+import { containerSpecNamed, initContainerRestartPolicy, initStepDone, stopSidecarsWhenAppsFinished, terminationGroups } from './sidecars.js';
 import type { Sandboxes } from './sandbox.js';
-import { containerID, stateOf, type TrackedPod } from './tracked.js';
+import { containerID, stateOf, type TrackedContainer, type TrackedPod } from './tracked.js';
 import { refreshProjectedVolumes, setUpVolumes, tearDownVolumes, VolumeSetupError } from './volumes.js';
 
 export interface PodWorkerDeps extends Omit<ContainerSyncContext, 'requeueAfter'> {
@@ -93,8 +94,8 @@ export class PodWorkers {
       podWaiting = { reason: 'ContainerCreating', message };
       requeueAfter(2000);
     }
-    // Init containers first, one at a time, each to a successful exit; then the app containers.
-    const initPolicy = (pod.spec.restartPolicy ?? 'Always') === 'Never' ? 'Never' : 'OnFailure';
+    // Init containers first, one at a time, each to a successful exit (sidecars: until
+    // started, see sidecars.ts); then the app containers.
     const initObserved: ObservedContainer[] = [];
     let initialized = podWaiting === undefined;
     for (const c of pod.spec.initContainers ?? []) {
@@ -102,9 +103,9 @@ export class PodWorkers {
         initObserved.push(this.observe(key, pod, tracked, c, undefined, { reason: podWaiting ? 'ContainerCreating' : 'PodInitializing' }));
         continue;
       }
-      const rec = await syncContainer(ctx, pod, tracked, c, initPolicy);
-      initObserved.push(this.observe(key, pod, tracked, c, rec, undefined));
-      if (!(rec?.state.status === 'exited' && rec.state.exitCode === 0)) initialized = false;
+      const seen = this.observe(key, pod, tracked, c, await syncContainer(ctx, pod, tracked, c, initContainerRestartPolicy(pod, c, tracked)), undefined);
+      initObserved.push(seen);
+      if (!initStepDone(pod, c, seen, tracked)) initialized = false;
     }
     const observed: ObservedContainer[] = [];
     for (const c of pod.spec.containers) {
@@ -114,6 +115,7 @@ export class PodWorkers {
       }
       observed.push(this.observe(key, pod, tracked, c, await syncContainer(ctx, pod, tracked, c), undefined));
     }
+    if (initialized && await stopSidecarsWhenAppsFinished(this.d.runtime, pod, tracked, observed)) requeueAfter(50);
     const status = computePodStatus(pod, { podIP: tracked.sandbox?.ip, hostIP: this.d.hostIP, startTime: (pod.status?.startTime as string | undefined) ?? tracked.startTime, sandboxReady: tracked.sandbox !== undefined, containers: observed, initContainers: initObserved, now: kubeTime() });
     const text = JSON.stringify(status);
     if (text !== tracked.lastStatus) {
@@ -180,22 +182,28 @@ export class PodWorkers {
     const key = `${tracked.namespace}/${tracked.name}`;
     this.d.probes.stopPod(key);
     const grace = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
-    await Promise.all([...tracked.containers.values()].map(async (t) => {
+    const began = Date.now();
+    const stopOne = async (t: TrackedContainer, left: number): Promise<void> => {
       if (!t.id) return;
       const rec = await this.d.runtime.inspect(t.id).catch(() => undefined);
       if (rec?.state.status !== 'running') return;
       this.d.events.record(pod, 'Normal', 'Killing', `Stopping container ${t.name}`, `spec.containers{${t.name}}`);
-      const spec = pod.spec.containers.find((c) => c.name === t.name);
-      let remaining = grace;
+      const spec = containerSpecNamed(pod, t.name);
+      let remaining = left;
       if (spec?.lifecycle?.preStop) {
         // preStop runs first, inside the grace period; SIGTERM follows it.
-        const began = Date.now();
-        const result = await runHook(spec.lifecycle.preStop, spec, { podIP: tracked.sandbox?.ip ?? '', containerId: t.id, runtime: this.d.runtime }, grace);
+        const hookBegan = Date.now();
+        const result = await runHook(spec.lifecycle.preStop, spec, { podIP: tracked.sandbox?.ip ?? '', containerId: t.id, runtime: this.d.runtime }, left);
         if (!result.ok) this.d.events.record(pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${result.message}`, `spec.containers{${t.name}}`);
-        remaining = Math.max(2, grace - Math.floor((Date.now() - began) / 1000));
+        remaining = Math.max(2, left - Math.floor((Date.now() - hookBegan) / 1000));
       }
       await this.d.runtime.stop(t.id, { timeoutSeconds: remaining });
-    }));
+    };
+    // App containers first, then sidecars one by one, last started first (sidecars.ts).
+    for (const group of terminationGroups(pod, [...tracked.containers.keys()])) {
+      const left = Math.max(2, grace - Math.floor((Date.now() - began) / 1000));
+      await Promise.all(group.map((name) => tracked.containers.get(name)).map((t) => (t ? stopOne(t, left) : undefined)));
+    }
     await this.cleanUp(tracked);
     try {
       await this.d.pods.delete(tracked.namespace, tracked.name, { gracePeriodSeconds: 0, preconditions: { uid: tracked.uid } });
