@@ -21,6 +21,7 @@ import { installUnreachableRoutes } from './cni.js';
 import type { EnvSources } from './env.js';
 import { EventRecorder } from './events.js';
 import { ImageManager } from './images.js';
+import { startAgentImageMirror, type AgentImageMirror } from './image-mirror.js';
 import { defaultNodeName, machineFacts, primaryAddress } from './machine.js';
 import { NodeRegistration } from './node-status.js';
 import { PodRoutes } from './routes.js';
@@ -43,6 +44,12 @@ export interface AgentOptions {
   stateDir: string;
   /** Pod workers running at once (default 32). */
   workers?: number;
+  /**
+   * Serve this node's images to the other nodes on this port of its address (0: a free
+   * port), advertised in the Node's skiff.dev/image-mirror annotation. Undefined: serve
+   * none; pulls still try the other nodes' mirrors before the registry.
+   */
+  mirrorPort?: number;
   onError?: (err: unknown) => void;
 }
 
@@ -91,6 +98,7 @@ export class NodeAgent {
   /** host-gw routes to the other nodes' pod CIDRs (src/kubelet/routes.ts). */
   private routes: PodRoutes | undefined;
   private stopped: Promise<void> | undefined;
+  private imageMirror: AgentImageMirror | undefined;
 
   constructor(private readonly o: AgentOptions) {
     this.nodeName = o.nodeName ?? defaultNodeName();
@@ -108,13 +116,14 @@ export class NodeAgent {
     await installUnreachableRoutes();
     await this.registration.register();
     this.registration.start();
+    this.imageMirror = await startAgentImageMirror({ rest: this.o.rest, nodeName: this.nodeName, engineRoot: this.o.engineRoot, host: this.hostIP, port: this.o.mirrorPort, onError: this.onError });
     this.routes = new PodRoutes({ rest: this.o.rest, nodeName: this.nodeName, onError: this.onError });
     await this.routes.start();
     const adoptable = await this.engineContainersByPod();
     const facts = machineFacts(this.o.stateDir);
     this.informer = this.informers.forResource<Pod>(coreResources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
     this.workers = new PodWorkers({
-      runtime: this.runtime, images: new ImageManager(this.o.engineRoot), events: this.events, sources: apiSources(this.o.rest),
+      runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError }), events: this.events, sources: apiSources(this.o.rest),
       stateDir: this.o.stateDir, nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes },
       pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
       sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP), probes: this.probes, adoptable, onError: this.onError,
@@ -171,6 +180,7 @@ export class NodeAgent {
       this.probes.stopAll();
       this.queue.shutDown();
       await this.running;
+      await this.imageMirror?.stop();
       await this.informers.stop();
       await this.routes?.stop();
     })();

@@ -3,12 +3,20 @@
  * IfNotPresent pulls when missing, Always pulls first. On a machine that cannot reach the
  * registry, Always falls back to a local copy (with a Warning event) rather than fail a pod
  * whose image was built here: these machines cannot pull from public registries.
+ * A pull first asks the other nodes' image mirrors (image-mirror.ts), then the registry.
  */
 import { openImageStore, type ImageStore } from '../engine/image/index.js';
 import { pullImage } from '../engine/registry/index.js';
 import type { ContainerSpec } from './pod-types.js';
 
-export interface ResolvedImage { reference: string; imageID: string; pulled: boolean; pullMs: number; warning?: string }
+export interface ResolvedImage {
+  reference: string; imageID: string; pulled: boolean; pullMs: number; warning?: string;
+  /** Where a pulled image came from: `node NAME (URL)` for a peer's mirror, else `registry`. */
+  source?: string;
+}
+
+/** Pulls an image from another node, if one has it (PeerImages.pull); undefined when none does. */
+export type PeerPull = (image: string) => Promise<{ source: string } | undefined>;
 
 export class ImagePullError extends Error {
   constructor(message: string, readonly reason: 'ErrImagePull' | 'ErrImageNeverPull' | 'InvalidImageName') {
@@ -33,7 +41,7 @@ export function effectivePullPolicy(c: ContainerSpec): 'Always' | 'IfNotPresent'
 export class ImageManager {
   private readonly store: ImageStore;
 
-  constructor(engineRoot: string) {
+  constructor(engineRoot: string, private readonly options: { peerPull?: PeerPull; onError?: (err: unknown) => void } = {}) {
     this.store = openImageStore(engineRoot);
   }
 
@@ -60,6 +68,15 @@ export class ImageManager {
     }
     const started = Date.now();
     onPulling();
+    const fromPeer = await this.options.peerPull?.(image).catch((err: unknown) => {
+      // A peer that fails mid-pull is no reason to fail the pod: the registry is next.
+      this.options.onError?.(new Error(`pulling ${image} from another node: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
+      return undefined;
+    });
+    if (fromPeer) {
+      const have = await this.local(image);
+      if (have) return { ...have, pulled: true, pullMs: Date.now() - started, source: fromPeer.source };
+    }
     try {
       await pullImage(this.store, image);
     } catch (err: unknown) {
@@ -72,6 +89,6 @@ export class ImageManager {
     }
     const have = await this.local(image);
     if (!have) throw new ImagePullError(`Failed to pull image "${image}": not found after pull`, 'ErrImagePull');
-    return { ...have, pulled: true, pullMs: Date.now() - started };
+    return { ...have, pulled: true, pullMs: Date.now() - started, source: 'registry' };
   }
 }
