@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { test, type TestContext } from 'node:test';
-import { PORT_FORWARD_WEBSOCKET_PROTOCOL, upgradePortForward } from './upgrade.js';
+import { connect as netConnect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { SpdySession } from '../spdy/session.js';
+import { PORT_FORWARD_WEBSOCKET_PROTOCOL, portForwardUpgradeHandler, upgradePortForward } from './upgrade.js';
 
 async function upgradeServer(t: TestContext): Promise<{ port: number; transports: Duplex[] }> {
   const transports: Duplex[] = [];
@@ -107,3 +108,40 @@ async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void>
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+test('the upgrade handler serves the session when nobody asked to see it (no onSession, as the kubelet)', { timeout: 10_000 }, async (t) => {
+  const pod = createTcpServer((s) => { s.on('error', () => s.destroy()); s.pipe(s); });
+  pod.listen(0, '127.0.0.1');
+  await once(pod, 'listening');
+  const podPort = (pod.address() as AddressInfo).port;
+  const dialled: number[] = [];
+  const handler = portForwardUpgradeHandler(() => ({
+    connect: (port) => {
+      dialled.push(port);
+      const s = netConnect({ host: '127.0.0.1', port: podPort });
+      return once(s, 'connect').then(() => s);
+    },
+  }));
+  const server = createServer((_req, res) => res.end());
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    handler(req, socket, head, { namespace: 'default', name: 'web', query: new URLSearchParams(), object: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web' } } });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const socket = await new Promise<Socket>((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: (server.address() as AddressInfo).port, method: 'POST', path: '/x', headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'portforward.k8s.io' } });
+    req.on('upgrade', (_res, s: Socket) => resolve(s));
+    req.on('error', reject);
+    req.end();
+  });
+  const client = new SpdySession(socket, { role: 'client' });
+  t.after(() => { client.close(); socket.destroy(); server.close(); pod.close(); });
+  const headers = (type: string): Record<string, string[]> => ({ streamtype: [type], port: ['80'], requestid: ['1'] });
+  const errorStream = await client.openStream(headers('error'), { fin: true });
+  const data = await client.openStream(headers('data'));
+  errorStream.resume();
+  data.write('ping');
+  const [echo] = await once(data, 'data') as [Buffer];
+  assert.equal(echo.toString(), 'ping');
+  assert.deepEqual(dialled, [80]);
+});

@@ -123,7 +123,11 @@ export function portForwardUpgradeHandler(
         return;
       }
       const transport = await upgradePortForward(req, socket, head);
-      if (transport) onSession?.(servePortForward(transport, opts));
+      if (!transport) return;
+      // Served whether or not anyone watches the sessions: `onSession?.(servePortForward(…))`
+      // would skip the call, arguments and all, when onSession is absent (the kubelet's case).
+      const session = servePortForward(transport, opts);
+      onSession?.(session);
     })();
   };
 }

@@ -88,17 +88,26 @@ export class HeaderDeflater {
 
 /**
  * The peer's compression context: one zlib inflate stream with the SPDY/3 dictionary for the
- * whole session. inflate() calls must not overlap (the session awaits each one in frame order).
+ * whole session. Blocks are inflated one after another in call order, even when calls
+ * overlap: each block's output is collected from the shared stream's 'data' events, so two
+ * blocks in flight at once would mix their bytes.
  */
 export class HeaderInflater {
   private readonly z: Inflate = createInflate({ dictionary: spdy3Dictionary, flush: constants.Z_SYNC_FLUSH });
   private failure: Error | undefined;
+  private tail: Promise<unknown> = Promise.resolve();
 
   constructor() {
     this.z.on('error', (err: Error) => { this.failure = err; });
   }
 
   inflate(compressed: Buffer): Promise<Buffer> {
+    const result = this.tail.then(() => this.inflateNow(compressed));
+    this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  private inflateNow(compressed: Buffer): Promise<Buffer> {
     if (this.failure) return Promise.reject(new SpdyProtocolError(`header decompression failed: ${this.failure.message}`));
     return new Promise((resolve, reject) => {
       const out: Buffer[] = [];
