@@ -22,4 +22,5 @@ export const commands: Record<string, Loader> = {
   version: async () => (await import('./version.js')).versionCommand,
   'cluster-info': async () => (await import('./version.js')).clusterInfoCommand,
   config: async () => (await import('./config.js')).configCommand,
+  top: async () => (await import('./top.js')).topCommand,
 };
