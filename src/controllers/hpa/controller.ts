@@ -16,7 +16,8 @@ import type { Pod } from '../base/objects.js';
 import { isPodActive } from '../base/pods.js';
 import { gvr } from '../base/resources.js';
 import { normalize, Recommendations, replicasForMetric, type Target } from './calculator.js';
-import { amount, MetricsSource, requestOf } from './metrics.js';
+import { amount, requestOf } from './metrics.js';
+import { PodMetricsSource } from './metrics-source.js';
 
 interface MetricSpec { type: string; resource?: { name: string; target: { type: string; averageUtilization?: number; averageValue?: string } } }
 interface Condition { type: string; status: string; reason: string; message: string; lastTransitionTime?: string }
@@ -43,14 +44,14 @@ export class HpaController extends QueueController {
   private hpaInformer!: Informer<Hpa>;
   private podInformer!: Informer<Pod>;
   private readonly hpaClient: ResourceClient<Hpa>;
-  private readonly metrics: MetricsSource;
+  private readonly metrics: PodMetricsSource;
   private readonly recommendations = new Recommendations();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(ctx: ControllerContext, private readonly o: HpaOptions = {}) {
     super(ctx, 1);
     this.hpaClient = new ResourceClient<Hpa>(ctx.rest, hpaGvr);
-    this.metrics = new MetricsSource(ctx.rest, () => ctx.now().getTime());
+    this.metrics = new PodMetricsSource(ctx.rest, () => ctx.now().getTime());
   }
 
   setup(): void {
