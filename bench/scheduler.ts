@@ -64,6 +64,12 @@ function peakRssMiB(pid: number): number {
   return m ? Number(m[1]) / 1024 : NaN;
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 10 ms). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 function benchPod(name: string): KubeObject {
   return {
     apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' },
@@ -126,6 +132,8 @@ async function main(): Promise<void> {
 
     const names = Array.from({ length: PODS }, (_, i) => `pod-${i}`);
     const sent = new Map<string, number>();
+    const cpu0 = cpuSeconds(server.pid);
+    const benchCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await createAll(podsClient, names, sent);
     const createdAt = performance.now();
@@ -136,12 +144,18 @@ async function main(): Promise<void> {
     const throughput = PODS / seconds;
     const createRate = PODS / ((createdAt - t0) / 1000);
     const rss = peakRssMiB(server.pid);
+    // CPU per pod is steadier than wall time on a shared machine: it is what each pod costs.
+    const serverCpuMsPerPod = ((cpuSeconds(server.pid) - cpu0) * 1000) / PODS;
+    const benchCpu = process.cpuUsage(benchCpu0);
+    const benchCpuMsPerPod = (benchCpu.user + benchCpu.system) / 1000 / PODS;
+    console.log(`server CPU ${round(serverCpuMsPerPod, 2)} ms per pod, bench client CPU ${round(benchCpuMsPerPod, 2)} ms per pod`);
     console.log(`measured ${PODS} pods on ${NODES} nodes: ${round(throughput, 0)} pods/s (creates accepted at ${round(createRate, 0)}/s), latency p50 ${round(percentile(latencies, 50), 1)} ms, p99 ${round(percentile(latencies, 99), 1)} ms; server peak RSS ${round(rss, 0)} MiB`);
     console.log(JSON.stringify({
       bench: 'scheduler', nodes: NODES, initPods: INIT_PODS, measuredPods: PODS,
       throughput_pods_per_s: round(throughput, 1), create_rate_pods_per_s: round(createRate, 1),
       latency_p50_ms: round(percentile(latencies, 50), 1), latency_p99_ms: round(percentile(latencies, 99), 1),
       server_peak_rss_mib: round(rss, 0), cycle_only_pods_per_s: round(cycle.podsPerSecond, 0), node_registration_s: round(registerS, 1), total_s: round(seconds, 2),
+      server_cpu_ms_per_pod: round(serverCpuMsPerPod, 3), bench_client_cpu_ms_per_pod: round(benchCpuMsPerPod, 3),
     }));
   } finally {
     await hollow?.stop();

@@ -14,6 +14,8 @@ export interface ListOptions {
   readonly timeoutSeconds?: number;
   readonly allowWatchBookmarks: boolean;
   readonly sendInitialEvents?: boolean;
+  /** False when no selector was given (then `matches` accepts everything). */
+  readonly selective: boolean;
   /** True when the object passes the label and field selectors. */
   readonly matches: (obj: KubeObject) => boolean;
   /** The one name a `metadata.name=` field selector pins, so a list can read one key. */
@@ -68,6 +70,7 @@ export function parseListOptions(rt: ResourceType, query: URLSearchParams): List
     ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     allowWatchBookmarks: query.get('allowWatchBookmarks') === 'true',
     ...(sie !== null ? { sendInitialEvents: sie === 'true' } : {}),
+    selective: labelText !== '' || fieldText !== '',
     matches: (obj) => labelMatch(obj.metadata?.labels ?? {}) && fieldMatch(fieldsOf(rt, obj)),
     ...(exactName !== undefined ? { exactName } : {}),
   };

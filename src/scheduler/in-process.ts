@@ -57,7 +57,8 @@ export function hollowOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit
 }
 
 export async function startScheduling(o: InProcessOptions): Promise<InProcessScheduling> {
-  const rest = o.transport ? restClientOver(o.transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
+  // SKIFF_SCHEDULER_TRANSPORT=https keeps HTTPS even when given a transport (to compare the two).
+  const rest = o.transport && process.env['SKIFF_SCHEDULER_TRANSPORT'] !== 'https' ? restClientOver(o.transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
   const informers = new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
   const config = o.schedulerConfigPath ? loadSchedulerConfig(o.schedulerConfigPath) : {};
   const scheduler = new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });

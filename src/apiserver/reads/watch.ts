@@ -9,11 +9,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, ResourceType } from '../../api/types.js';
 import { groupVersionString } from '../../api/types.js';
 import { errors } from '../../machinery/errors.js';
-import type { KeyValue, Watch, WatchEvent } from '../../store/types.js';
+import type { Watch, WatchEvent } from '../../store/types.js';
 import type { ApiContext } from '../context.js';
 import type { TableRequest } from '../http/respond.js';
 import type { ListOptions } from '../list-options.js';
-import { decodeKv } from '../storage/objects.js';
+import { sharedObject } from '../storage/objects.js';
 import { toTable } from './table.js';
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -71,6 +71,11 @@ export async function serveWatch(ctx: ApiContext, req: IncomingMessage, res: Ser
     };
     const onEvent = (e: WatchEvent): void => {
       lastRevision = e.revision;
+      if (!o.selective) {
+        // Without selectors every event is sent as it is; the previous value need not be read.
+        sendChange(e.type === 'delete' ? 'DELETED' : e.prev ? 'MODIFIED' : 'ADDED', sharedDecode(e.kv));
+        return;
+      }
       const next = e.type === 'put' ? sharedDecode(e.kv) : undefined;
       const prev = e.prev ? sharedDecode(e.prev) : undefined;
       const nowIn = next !== undefined && o.matches(next);
@@ -106,17 +111,8 @@ export async function serveWatch(ctx: ApiContext, req: IncomingMessage, res: Ser
  * controllers, the scheduler, kubectl get -w...). Both caches are weak: they live as long
  * as the event does. Objects from sharedDecode are shared: watch code only reads them.
  */
-const decodedValues = new WeakMap<KeyValue, KubeObject>();
 const encodedLines = new WeakMap<KubeObject, Map<string, string>>();
-
-function sharedDecode(kv: KeyValue): KubeObject {
-  let obj = decodedValues.get(kv);
-  if (!obj) {
-    obj = decodeKv(kv);
-    decodedValues.set(kv, obj);
-  }
-  return obj;
-}
+const sharedDecode = sharedObject;
 
 function sharedEventLine(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject, apiVersion: string, kind: string): string {
   let lines = encodedLines.get(obj);

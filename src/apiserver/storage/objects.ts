@@ -27,10 +27,38 @@ export function decodeKv(kv: KeyValue): KubeObject {
   return obj;
 }
 
+/*
+ * One decoded object per stored value: the store hands out the same KeyValue for a value
+ * (to every watch, and to reads of recently written keys), so it is parsed at most once, and
+ * a value this server wrote is never parsed at all (the written object is registered). These
+ * objects are shared: code that gets one (watch fan-out, getShared) only reads it.
+ */
+const sharedObjects = new WeakMap<KeyValue, KubeObject>();
+
+/** The object in `kv`, shared with every other reader of the same KeyValue: never change it. */
+export function sharedObject(kv: KeyValue): KubeObject {
+  let obj = sharedObjects.get(kv);
+  if (!obj) {
+    obj = decodeKv(kv);
+    sharedObjects.set(kv, obj);
+  }
+  return obj;
+}
+
 /** The written object as the store now holds it (the caller hands over `obj`; it is not copied). */
 function withResourceVersion(obj: KubeObject, modRevision: number): KubeObject {
   const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
   return { ...obj, metadata: { ...meta, resourceVersion: String(modRevision) } };
+}
+
+/**
+ * Registers the written object as the decoded value of its KeyValue (watches then skip the
+ * parse) and returns it. The object is shared from here on: the write paths only read what
+ * they return.
+ */
+function registered(kv: KeyValue, obj: KubeObject): KubeObject {
+  sharedObjects.set(kv, obj);
+  return obj;
 }
 
 function encode(obj: KubeObject): string {
@@ -63,6 +91,19 @@ export class ObjectStorage {
     const kv = await this.store.get(objectKey(rt, namespace, name));
     if (kv === undefined || isReadError(kv)) return undefined;
     return { object: decodeKv(kv), modRevision: kv.modRevision };
+  }
+
+  /** As get, but the object may be shared with other readers (watches): the caller must not change it. */
+  async getShared(rt: ResourceType, namespace: string | undefined, name: string): Promise<StoredObject | undefined> {
+    const kv = await this.store.get(objectKey(rt, namespace, name));
+    if (kv === undefined || isReadError(kv)) return undefined;
+    return { object: sharedObject(kv), modRevision: kv.modRevision };
+  }
+
+  async mustGetShared(rt: ResourceType, namespace: string | undefined, name: string): Promise<StoredObject> {
+    const found = await this.getShared(rt, namespace, name);
+    if (!found) throw errors.notFound(rt.plural, rt.group, name);
+    return found;
   }
 
   async mustGet(rt: ResourceType, namespace: string | undefined, name: string): Promise<StoredObject> {
@@ -125,14 +166,14 @@ export class ObjectStorage {
     const name = obj.metadata?.name ?? '';
     const r = await this.store.create(objectKey(rt, obj.metadata?.namespace, name), encode(obj));
     if (!r.ok) throw errors.alreadyExists(rt.plural, rt.group, name);
-    return withResourceVersion(obj, r.kv.modRevision);
+    return registered(r.kv, withResourceVersion(obj, r.kv.modRevision));
   }
 
   /** Replaces the object if it is still at `modRevision`; undefined on a lost race. */
   async update(rt: ResourceType, obj: KubeObject, modRevision: number): Promise<KubeObject | undefined> {
     const name = obj.metadata?.name ?? '';
     const r = await this.store.update(objectKey(rt, obj.metadata?.namespace, name), encode(obj), modRevision);
-    if (r.ok) return withResourceVersion(obj, r.kv.modRevision);
+    if (r.ok) return registered(r.kv, withResourceVersion(obj, r.kv.modRevision));
     if (r.reason === 'not-found') throw errors.notFound(rt.plural, rt.group, name);
     return undefined;
   }

@@ -9,7 +9,7 @@ import type { ApiContext } from '../context.js';
 import { timestamp } from '../context.js';
 import { deleteObject, parseDeleteOptions } from './delete.js';
 import type { WriteOptions } from './options.js';
-import { finishUpdate, withRetries } from './update.js';
+import { LostRace, withRetries } from './update.js';
 
 const success = (code: number): Record<string, unknown> => ({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code });
 
@@ -25,27 +25,35 @@ export async function bindPod(ctx: ApiContext, pods: ResourceType, namespace: st
     throw errors.invalid('Binding', '', name, [{ field: 'target.kind', type: 'FieldValueNotSupported', message: `Unsupported value: "${target.kind}": supported values: "Node"` }]);
   }
   const node = target.name;
+  const annotations = (body.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
   await withRetries(async () => {
-    const current = await ctx.storage.mustGet(pods, namespace, name);
-    const pod = structuredClone(current.object);
-    if (pod.metadata?.deletionTimestamp) throw errors.conflict('pods', '', name, 'pod is being deleted, cannot be assigned to a host');
-    const spec = (pod.spec ?? (pod.spec = {})) as { nodeName?: string };
-    if (spec.nodeName) throw errors.conflict('pods', '', name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
-    spec.nodeName = node;
-    setScheduledCondition(pod, ctx.now());
-    const annotations = (body.metadata as { annotations?: Record<string, string> } | undefined)?.annotations;
-    if (annotations) pod.metadata = { ...pod.metadata, annotations: { ...pod.metadata?.annotations, ...annotations } };
-    // A binding writes spec and status at once, so it bypasses the main-resource strategy.
-    await finishUpdate(ctx, { rt: pods, current, updated: pod, opts, subresource: 'binding' });
+    const current = await ctx.storage.mustGetShared(pods, namespace, name);
+    const old = current.object;
+    if (old.metadata?.deletionTimestamp) throw errors.conflict('pods', '', name, 'pod is being deleted, cannot be assigned to a host');
+    const oldSpec = (old.spec ?? {}) as { nodeName?: string };
+    if (oldSpec.nodeName) throw errors.conflict('pods', '', name, `pod ${name} is already assigned to node "${oldSpec.nodeName}"`);
+    // As upstream's binding storage, the write goes straight to storage: no update strategy
+    // (a binding writes spec and status at once) and no managedFields entry. Copies are
+    // shallow: only the parts that change are new; the rest is shared with `old`, which
+    // nobody changes.
+    const meta = { ...old.metadata, ...(annotations ? { annotations: { ...old.metadata?.annotations, ...annotations } } : {}) };
+    if (pods.strategy.usesGeneration) meta.generation = (old.metadata?.generation ?? 0) + 1;
+    const pod: KubeObject = { ...old, metadata: meta, spec: { ...oldSpec, nodeName: node }, status: scheduledStatus(old.status, ctx.now()) };
+    if (opts.dryRun) return;
+    await ctx.hooks.beforeStore?.(pods, pod, old);
+    const stored = await ctx.storage.update(pods, pod, current.modRevision);
+    if (!stored) throw new LostRace();
+    ctx.hooks.afterWrite(pods, 'update', stored);
   });
   return success(201);
 }
 
-function setScheduledCondition(pod: KubeObject, now: Date): void {
-  const status = (pod.status ?? (pod.status = {})) as { conditions?: Array<Record<string, unknown>> };
-  const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+/** The pod's status with the PodScheduled condition set to True (a new object; `status` is not changed). */
+function scheduledStatus(status: unknown, now: Date): Record<string, unknown> {
+  const s = (status ?? {}) as { conditions?: Array<Record<string, unknown>> };
+  const conditions = (s.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
   conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(now) });
-  status.conditions = conditions;
+  return { ...s, conditions };
 }
 
 export async function evictPod(ctx: ApiContext, pods: ResourceType, namespace: string, name: string, body: Record<string, unknown>, opts: WriteOptions): Promise<Record<string, unknown>> {

@@ -21,6 +21,13 @@ const checkpointIntervalMs = 1000;
 /** Writes (about 16 KiB of WAL each) before the checkpoint worker starts: ~4 MiB, SQLite's own threshold. */
 const writesBeforeCheckpointer = 256;
 
+/**
+ * Live values kept in memory after a write, newest last: the writes that follow a write
+ * (a binding after a create, a status update after a binding) and the reads between them
+ * are served without SQL. This process is the one writer, so the cache cannot go stale.
+ */
+const recentLiveEntries = 8192;
+
 /** Rows examined per compaction transaction, so writers are not blocked for long. */
 const compactionChunk = 20_000;
 
@@ -43,6 +50,7 @@ export class SqliteStore implements Store {
   private revision: number;
   private compactRevision: number;
   private closed = false;
+  private readonly recent = new Map<string, KeyValue>();
   /** Compactions run one after another. */
   private compaction: Promise<void> = Promise.resolve();
 
@@ -88,7 +96,7 @@ export class SqliteStore implements Store {
   async get(key: string, options?: { readonly revision?: number }): Promise<KeyValue | undefined | ReadAtRevisionError> {
     this.assertOpen();
     const revision = options?.revision ?? 0;
-    if (revision === 0) return toKeyValue(this.q.getLive(key));
+    if (revision === 0) return this.live(key);
     const error = this.checkReadRevision(revision);
     if (error) return error;
     return toKeyValue(this.q.getAt(key, revision));
@@ -120,42 +128,43 @@ export class SqliteStore implements Store {
 
   async create(key: string, value: string): Promise<WriteResult> {
     this.assertOpen();
-    const existing = this.q.getLive(key);
-    if (existing) return { ok: false, reason: 'exists', current: rowToKeyValue(existing) };
+    const existing = this.live(key);
+    if (existing) return { ok: false, reason: 'exists', current: existing };
     const rev = this.revision + 1;
     this.q.write({ rev, key, deleted: 0, createRev: rev, prevRev: null, value });
     this.noteWrite();
     this.revision = rev;
     const kv: KeyValue = { key, value, createRevision: rev, modRevision: rev };
+    this.remember(kv);
     this.hub.publish({ type: 'put', kv, revision: rev });
     return { ok: true, kv, revision: rev };
   }
 
   async update(key: string, value: string, expectedModRevision: number): Promise<WriteResult> {
     this.assertOpen();
-    const existing = this.q.getLive(key);
-    if (!existing) return { ok: false, reason: 'not-found' };
-    const prev = rowToKeyValue(existing);
+    const prev = this.live(key);
+    if (!prev) return { ok: false, reason: 'not-found' };
     if (prev.modRevision !== expectedModRevision) return { ok: false, reason: 'conflict', current: prev };
     const rev = this.revision + 1;
     this.q.write({ rev, key, deleted: 0, createRev: prev.createRevision, prevRev: prev.modRevision, value });
     this.noteWrite();
     this.revision = rev;
     const kv: KeyValue = { key, value, createRevision: prev.createRevision, modRevision: rev };
+    this.remember(kv);
     this.hub.publish({ type: 'put', kv, prev, revision: rev });
     return { ok: true, kv, revision: rev };
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<DeleteResult> {
     this.assertOpen();
-    const existing = this.q.getLive(key);
-    if (!existing) return { ok: false, reason: 'not-found' };
-    const prev = rowToKeyValue(existing);
+    const prev = this.live(key);
+    if (!prev) return { ok: false, reason: 'not-found' };
     if (expectedModRevision !== undefined && prev.modRevision !== expectedModRevision) {
       return { ok: false, reason: 'conflict', current: prev };
     }
     const rev = this.revision + 1;
     this.q.write({ rev, key, deleted: 1, createRev: prev.createRevision, prevRev: prev.modRevision, value: '' });
+    this.recent.delete(key);
     this.noteWrite();
     this.revision = rev;
     this.hub.publish({ type: 'delete', kv: { ...prev, modRevision: rev }, prev, revision: rev });
@@ -189,6 +198,7 @@ export class SqliteStore implements Store {
     if (this.closed) return;
     this.closed = true;
     this.hub.closeAll();
+    this.recent.clear();
     await this.compaction;
     await this.checkpointer?.stop();
     this.db.close();
@@ -208,6 +218,20 @@ export class SqliteStore implements Store {
       from = to;
       // Let writers and readers in between chunks.
       await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** The live value of `key`: from the recent writes, else from SQL. */
+  private live(key: string): KeyValue | undefined {
+    return this.recent.get(key) ?? toKeyValue(this.q.getLive(key));
+  }
+
+  private remember(kv: KeyValue): void {
+    this.recent.delete(kv.key);
+    this.recent.set(kv.key, kv);
+    if (this.recent.size > recentLiveEntries) {
+      const oldest = this.recent.keys().next();
+      if (!oldest.done) this.recent.delete(oldest.value);
     }
   }
 
