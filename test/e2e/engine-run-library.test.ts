@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, symlink, copyFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, copyFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -17,6 +17,18 @@ import { eventually, leftoverCgroups, mountsUnder } from './engine-run-fixture.j
 
 const run = promisify(execFile);
 let dir: string;
+
+/** This file's containers get their cgroups under a parent of its own (others' tests use `skiff`). */
+const cgroupParent = `skiff-test-${randomBytes(4).toString('hex')}`;
+
+/** Hierarchies where a parent cgroup of that name is still there. */
+async function parentsLeft(parent: string): Promise<string[]> {
+  const left: string[] = [];
+  for (const h of await readdir('/sys/fs/cgroup')) {
+    if (await readdir(join('/sys/fs/cgroup', h, parent)).then(() => true, () => false)) left.push(`${h}/${parent}`);
+  }
+  return left;
+}
 let rt: ContainerRuntime;
 
 /** A busybox rootfs folder, served as image `bb` (anything else is unknown, as the store says). */
@@ -39,7 +51,7 @@ async function busyboxProvider(base: string): Promise<ImageProvider> {
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'skiff-runtime-lib-'));
-  rt = new ContainerRuntime(join(dir, 'engine'), { images: await busyboxProvider(dir) });
+  rt = new ContainerRuntime(join(dir, 'engine'), { images: await busyboxProvider(dir), cgroupParent });
 });
 
 after(async () => {
@@ -80,6 +92,8 @@ test('library: create, start under conmon, exec with captured output, logs, stop
   assert.deepEqual(await rt.list({ all: true }), []);
   assert.deepEqual(await mountsUnder(dir), []);
   assert.deepEqual(await leftoverCgroups([created.id]), []);
+  // Nor the parent: the last container removed takes it.
+  assert.ok((await parentsLeft(cgroupParent)).length === 0, `parent cgroups left: ${(await parentsLeft(cgroupParent)).join(', ')}`);
 });
 
 test('library: containers join an existing network namespace by path', async (t) => {

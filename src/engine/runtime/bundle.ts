@@ -13,11 +13,11 @@ import { resolveUser, resolveUserFromLayers } from './user.js';
 import type { ResolvedUser } from './user.js';
 import { buildSpec } from './spec.js';
 import type { OciMount } from './spec.js';
-import { cgroupsPathFor, nofileHardLimit } from './cgroup.js';
+import { cgroupsPathOf, nofileHardLimit, reserveCgroup } from './cgroup.js';
 
 export async function prepareBundle(root: string, record: ContainerRecord): Promise<void> {
   const paths = containerPaths(root, record.id);
-  const [{ user, rootMount }, nofile] = await Promise.all([prepareRootfs(record, paths.rootfs), nofileHardLimit()]);
+  const [{ user, rootMount }, nofile] = await Promise.all([prepareRootfs(record, paths.rootfs), nofileHardLimit(), reserveCgroup(cgroupsPathOf(record))]);
   const env = record.config.env.some((e) => e.startsWith('HOME=')) ? record.config.env : [...record.config.env, `HOME=${user.home}`];
   for (const volume of record.hostConfig.mounts) {
     // Docker creates a missing host path for a bind volume as a directory.
@@ -39,7 +39,7 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
     memory: record.hostConfig.memory,
     cpus: record.hostConfig.cpus,
     nofileHardLimit: nofile,
-    cgroupsPath: cgroupsPathFor(record.id),
+    cgroupsPath: cgroupsPathOf(record),
     ...(record.hostConfig.security ? { security: record.hostConfig.security } : {}),
     ...(rootMount ? { rootMount } : {}),
   });

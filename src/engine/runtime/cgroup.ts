@@ -1,16 +1,59 @@
 /**
  * cgroup v1 facts the runtime reads itself: whether the memory controller OOM-killed a
  * process in the container's cgroup, and the caller's limits that bound what a container may
- * ask for. The cgroup is made and removed by the OCI runtime (cgroupfs driver).
+ * ask for. The OCI runtime (cgroupfs driver) sets the cgroup up and deletes it.
+ *
+ * Every container's cgroup sits under one parent, `skiff`, in each hierarchy. The parent is
+ * removed when its last container goes; a create made at the same time cannot lose it:
+ * the container's own directories are made here first (mkdir -p, which makes the parent
+ * again if it just went), and a parent with a child cannot be removed (EBUSY).
  */
-import { readFile, rmdir } from 'node:fs/promises';
+import { mkdir, readFile, rmdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const cgroupRoot = '/sys/fs/cgroup';
-const v1Controllers = ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'devices', 'freezer', 'blkio', 'systemd'];
+/** The v1 hierarchies runc uses here, and the v2 one of a hybrid layout (`unified`). */
+const hierarchies = ['memory', 'cpu', 'cpuacct', 'cpuset', 'pids', 'devices', 'freezer', 'blkio', 'systemd', 'unified'];
+/** The parent of every container's cgroup unless the runtime was given another. */
+export const defaultCgroupParent = 'skiff';
 
-export function cgroupsPathFor(id: string): string {
-  return `/skiff/${id}`;
+export function cgroupsPathFor(id: string, parent = defaultCgroupParent): string {
+  return `/${parent}/${id}`;
+}
+
+/** The container's cgroup path (under the parent it was created with). */
+export function cgroupsPathOf(record: { id: string; cgroupParent?: string }): string {
+  return cgroupsPathFor(record.id, record.cgroupParent);
+}
+
+let mounted: string[] | undefined;
+
+/** The hierarchies mounted on this machine (a missing one is skipped). */
+function mountedHierarchies(): string[] {
+  mounted ??= hierarchies.filter((h) => existsSync(join(cgroupRoot, h)));
+  return mounted;
+}
+
+function ignoreCodes(codes: readonly string[], what: string): (err: unknown) => void {
+  return (err: unknown) => {
+    if (!codes.includes((err as NodeJS.ErrnoException).code ?? '')) throw new Error(what, { cause: err });
+  };
+}
+
+/**
+ * Makes the container's cgroup directories before the OCI runtime does (it finds them and
+ * goes on): while they exist, removeParentIfEmpty cannot take the parent away under it.
+ */
+export async function reserveCgroup(cgroupsPath: string): Promise<void> {
+  await Promise.all(mountedHierarchies().map((h) => mkdir(join(cgroupRoot, h, cgroupsPath), { recursive: true })));
+}
+
+/** Removes the parent (`skiff`) in every hierarchy where no container is left under it. */
+export async function removeParentIfEmpty(parent = defaultCgroupParent): Promise<void> {
+  await Promise.all(mountedHierarchies().map((h) => rmdir(join(cgroupRoot, h, parent))
+    // EBUSY/ENOTEMPTY: a container is (or is being) created under it; ENOENT: gone already.
+    .catch(ignoreCodes(['ENOENT', 'EBUSY', 'ENOTEMPTY'], `removing cgroup ${h}/${parent}`))));
 }
 
 /** True when the kernel OOM-killed something in the cgroup (v1 memory.oom_control, v2 memory.events). */
@@ -27,16 +70,10 @@ export async function wasOomKilled(cgroupsPath: string): Promise<boolean> {
   return false;
 }
 
-/** Removes the cgroup dirs left behind (the runtime's delete normally does it; this is the safety net). */
+/** Removes the container's cgroup dirs (the runtime's delete normally did; this is the safety net). */
 export async function removeCgroup(cgroupsPath: string): Promise<void> {
-  await Promise.all(v1Controllers.map(async (c) => {
-    try {
-      await rmdir(join(cgroupRoot, c, cgroupsPath));
-    } catch (err: unknown) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw new Error(`removing cgroup ${c}${cgroupsPath}`, { cause: err });
-    }
-  }));
+  await Promise.all(mountedHierarchies().map((h) => rmdir(join(cgroupRoot, h, cgroupsPath))
+    .catch(ignoreCodes(['ENOENT'], `removing cgroup ${h}${cgroupsPath}`))));
 }
 
 /** The hard RLIMIT_NOFILE of this process (a container may not be given more). */

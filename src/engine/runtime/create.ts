@@ -37,6 +37,8 @@ export interface CreateOptions {
   labels?: Record<string, string>;
   dns?: DnsOptions;
   runtime?: RuntimeName;
+  /** Parent cgroup (default `skiff`); ContainerRuntime sets it from its options. */
+  cgroupParent?: string;
   /** Log file path (the node agent keeps pod logs under its own folder). */
   logPath?: string;
   /** Capabilities, read-only rootfs, privileged... (the node agent's securityContext). */
@@ -107,6 +109,7 @@ export async function createContainer(root: string, images: ImageProvider, runti
       state: { status: 'created', pid: 0, exitCode: 0, oomKilled: false },
     };
     if (options.logPath) record.logPath = options.logPath;
+    if (options.cgroupParent) record.cgroupParent = options.cgroupParent;
     if (image.shortLowerDirs) record.shortLowerDirs = { cwd: image.shortLowerDirs.cwd, dirs: [...image.shortLowerDirs.dirs] };
     await writeEtcFiles(paths, network, hostname, options.dns);
     await writeRecord(root, record);

@@ -8,6 +8,8 @@ export type { RuntimeOptions } from './runtime.js';
 export type { CreateOptions } from './create.js';
 export type { StartOptions, DirectRunOptions } from './start.js';
 export { execInContainer } from './exec.js';
+export { runTool, runToolOutcome, useToolHelper } from './exec-tool.js';
+export type { ToolRequest, ToolOutcome, ToolResult } from './exec-tool.js';
 export type { ExecOptions } from './exec.js';
 export { readLog, parseLogLine } from './logs.js';
 export type { LogEntry, ReadLogOptions } from './logs.js';

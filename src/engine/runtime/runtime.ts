@@ -17,15 +17,17 @@ import type { DirectRunOptions, StartOptions } from './start.js';
 import { ociKill, ociRuntime, runtimeName } from './oci.js';
 import type { RuntimeName } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
-import { cgroupsPathFor, removeCgroup } from './cgroup.js';
+import { cgroupsPathOf, removeCgroup, removeParentIfEmpty } from './cgroup.js';
 import { idForName, releaseName } from './names.js';
 import { RuntimeError, containerNotFound, isErrno } from './errors.js';
-import { normalizeSignal } from './signals.js';
+import { normalizeSignal, signalNumber } from './signals.js';
 
 export interface RuntimeOptions {
   /** Image source; defaults to the image store under the same root (loaded lazily). */
   images?: ImageProvider;
   runtime?: RuntimeName;
+  /** The cgroup under which containers made from now on get theirs (default `skiff`). */
+  cgroupParent?: string;
 }
 
 const pollMs = 25;
@@ -34,10 +36,15 @@ const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export class ContainerRuntime {
   private imageProvider: ImageProvider | undefined;
   readonly runtimeName: RuntimeName;
+  private readonly cgroupParent: string | undefined;
 
   constructor(readonly root: string, options: RuntimeOptions = {}) {
     this.imageProvider = options.images;
     this.runtimeName = options.runtime ?? runtimeName();
+    if (options.cgroupParent !== undefined && !/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(options.cgroupParent)) {
+      throw new RuntimeError('INVALID_ARGUMENT', `invalid cgroup parent "${options.cgroupParent}"`);
+    }
+    this.cgroupParent = options.cgroupParent;
   }
 
   private async images(): Promise<ImageProvider> {
@@ -67,7 +74,7 @@ export class ContainerRuntime {
   }
 
   async create(options: CreateOptions): Promise<ContainerRecord> {
-    return createContainer(this.root, await this.images(), options.runtime ?? this.runtimeName, options);
+    return createContainer(this.root, await this.images(), options.runtime ?? this.runtimeName, this.cgroupParent ? { ...options, cgroupParent: this.cgroupParent } : options);
   }
 
   async inspect(ref: string): Promise<ContainerRecord> {
@@ -131,17 +138,34 @@ export class ContainerRuntime {
   async stop(ref: string, options: { timeoutSeconds?: number } = {}): Promise<ContainerRecord> {
     const record = await this.inspect(ref);
     if (record.state.status !== 'running') return record;
-    const rt = ociRuntime(this.root, record.runtime as RuntimeName);
-    await this.signalIgnoringGone(rt, record.id, normalizeSignal(record.config.stopSignal || 'SIGTERM'));
+    await this.signalIgnoringGone(record, normalizeSignal(record.config.stopSignal || 'SIGTERM'));
     const first = await this.wait(record.id, { timeoutMs: (options.timeoutSeconds ?? 10) * 1000 });
     if (first.state.status !== 'running') return first;
-    await this.signalIgnoringGone(rt, record.id, 'SIGKILL');
+    await this.signalIgnoringGone(record, 'SIGKILL');
     return this.wait(record.id);
   }
 
-  private async signalIgnoringGone(rt: ReturnType<typeof ociRuntime>, id: string, signal: string): Promise<void> {
+  /**
+   * Signals the container's init process. A conmon-run container's pid is signalled directly
+   * (what `runc kill` does, without a runc process: each costs ~10 ms here). Its exit file
+   * is checked just before, so the pid is still the container's: conmon writes that file as
+   * soon as it reaps the process, and the kernel hands out pids in sequence, so none is
+   * reused in that moment.
+   */
+  private async signalIgnoringGone(record: ContainerRecord, signal: string): Promise<void> {
+    if (record.state.monitor === 'conmon' && record.state.pid > 0) {
+      const fresh = await refreshRecord(this.root, record.id);
+      if (fresh.state.status !== 'running') return;
+      try {
+        process.kill(fresh.state.pid, signalNumber(signal));
+        return;
+      } catch (err: unknown) {
+        if (isErrno(err, 'ESRCH')) return;
+        // Anything else (EPERM in another user namespace): let the runtime do it.
+      }
+    }
     try {
-      await ociKill(rt, id, signal);
+      await ociKill(ociRuntime(this.root, record.runtime as RuntimeName), record.id, signal);
     } catch (err: unknown) {
       // It exited between our look and the signal: that is what we wanted.
       if (!/not running|does not exist|process already finished/i.test(String((err as Error).message))) throw err;
@@ -153,13 +177,15 @@ export class ContainerRuntime {
     let record = await this.inspect(ref);
     if (record.state.status === 'running') {
       if (!options.force) throw new RuntimeError('CONTAINER_RUNNING', `cannot remove container ${record.id} as it is running - running or paused containers cannot be removed without force: container state improper`);
-      await this.signalIgnoringGone(ociRuntime(this.root, record.runtime as RuntimeName), record.id, 'SIGKILL');
+      await this.signalIgnoringGone(record, 'SIGKILL');
       record = await this.wait(record.id);
     }
     const paths = containerPaths(this.root, record.id);
     // An exited container was finalized (runtime state deleted) when it was last observed.
     await unmountRootfs(paths.rootfs);
-    await removeCgroup(cgroupsPathFor(record.id));
+    await removeCgroup(cgroupsPathOf(record));
+    // The last container gone takes the shared parent with it (a concurrent create keeps it).
+    await removeParentIfEmpty(record.cgroupParent);
     await rm(paths.dir, { recursive: true, force: true });
     await releaseName(this.root, record.name, record.id);
     return record.id;

@@ -1,0 +1,128 @@
+/**
+ * A long-lived `busybox sh` that starts helper programs (runc, ip, CNI plugins) for a
+ * long-running process such as the node agent. On these machines a fork of a large Node
+ * process costs ~7-20 ms of its event loop, and all of a pod burst's processes queue
+ * behind that one thread; a static busybox forks in well under 1 ms, off our thread, and
+ * many at once.
+ *
+ * Protocol: one line per request on the shell's stdin, `ID COMMAND-LINE`, where every word
+ * of the command line is single-quoted by us; the shell runs each in a background subshell
+ * with stdin, stdout and stderr on files of ours and answers `ID EXIT-CODE`. A request whose
+ * words hold a newline, or a process without busybox, is run by Node itself.
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ToolRequest {
+  file: string;
+  args: readonly string[];
+  /** Added to (not replacing) the environment. */
+  env?: Readonly<Record<string, string>>;
+  stdin?: string;
+  cwd?: string;
+}
+
+export interface ToolOutcome { code: number; stdout: string; stderr: string }
+
+const loop = 'while IFS= read -r line; do ( eval "${line#* }"; echo "${line%% *} $?" ) & done; wait';
+
+/** A word for the shell, taken literally. */
+export function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+interface Pending { resolve: (o: ToolOutcome) => void; reject: (err: unknown) => void; base: string; hasInput: boolean }
+
+export class ToolHelper {
+  private child: ChildProcessWithoutNullStreams | undefined;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private buffered = '';
+  private readonly dir: string;
+
+  constructor(private readonly busybox: string) {
+    this.dir = mkdtempSync(join(tmpdir(), 'skiff-tools-'));
+    process.once('exit', () => rmSync(this.dir, { recursive: true, force: true }));
+  }
+
+  /** True when the request can go through the shell (no newline in any word). */
+  static fits(req: ToolRequest): boolean {
+    const words = [req.file, ...req.args, ...Object.entries(req.env ?? {}).flat(), req.cwd ?? ''];
+    return words.every((w) => !w.includes('\n') && !w.includes('\0')) && Object.keys(req.env ?? {}).every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
+  }
+
+  private shell(): ChildProcessWithoutNullStreams {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return this.child;
+    const child = spawn(this.busybox, ['sh', '-c', loop], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => this.onAnswer(text));
+    child.stderr.resume();
+    child.on('exit', () => this.failAll(new Error('the tool helper shell exited')));
+    child.on('error', (err) => this.failAll(err));
+    child.stdin.on('error', (err) => this.failAll(err));
+    this.child = child;
+    this.setRef(false);
+    return child;
+  }
+
+  /** The shell never keeps the process alive on its own: only while requests wait. */
+  private setRef(on: boolean): void {
+    const c = this.child;
+    if (!c) return;
+    for (const h of [c, c.stdout, c.stdin, c.stderr] as Array<{ ref?: () => void; unref?: () => void }>) (on ? h.ref : h.unref)?.call(h);
+  }
+
+  private failAll(err: unknown): void {
+    this.child = undefined;
+    const waiting = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of waiting) p.reject(err);
+  }
+
+  private onAnswer(text: string): void {
+    this.buffered += text;
+    for (let nl = this.buffered.indexOf('\n'); nl >= 0; nl = this.buffered.indexOf('\n')) {
+      const [idText = '', codeText = ''] = this.buffered.slice(0, nl).split(' ');
+      this.buffered = this.buffered.slice(nl + 1);
+      const id = Number(idText);
+      const p = this.pending.get(id);
+      if (!p) continue;
+      this.pending.delete(id);
+      if (this.pending.size === 0) this.setRef(false);
+      void this.collect(p, Number(codeText));
+    }
+  }
+
+  private async collect(p: Pending, code: number): Promise<void> {
+    try {
+      const [stdout, stderr] = await Promise.all([readFile(`${p.base}.out`, 'utf8'), readFile(`${p.base}.err`, 'utf8')]);
+      p.resolve({ code: Number.isFinite(code) ? code : 255, stdout, stderr });
+    } catch (err: unknown) {
+      p.reject(err);
+    } finally {
+      await Promise.all(['out', 'err', ...(p.hasInput ? ['in'] : [])].map((x) => rm(`${p.base}.${x}`, { force: true })));
+    }
+  }
+
+  async run(req: ToolRequest): Promise<ToolOutcome> {
+    const id = this.nextId++;
+    const base = join(this.dir, String(id));
+    const hasInput = req.stdin !== undefined;
+    if (hasInput) await writeFile(`${base}.in`, req.stdin ?? '');
+    const words = [
+      ...(req.cwd ? [`cd ${shellQuote(req.cwd)} &&`] : []),
+      ...Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`),
+      shellQuote(req.file), ...req.args.map(shellQuote),
+      `<${hasInput ? shellQuote(`${base}.in`) : '/dev/null'}`, `>${shellQuote(`${base}.out`)}`, `2>${shellQuote(`${base}.err`)}`,
+    ];
+    return new Promise<ToolOutcome>((resolve, reject) => {
+      const child = this.shell();
+      this.pending.set(id, { resolve, reject, base, hasInput });
+      this.setRef(true);
+      child.stdin.write(`${id} ${words.join(' ')}\n`);
+    });
+  }
+}
