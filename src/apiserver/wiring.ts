@@ -11,6 +11,7 @@ import { openSqliteStore } from '../store/index.js';
 import { MetricsSources } from './metrics-api.js';
 import { metricsResourceTypes } from './metrics-api-resources.js';
 import { withMetricsStorage } from './metrics-api-storage.js';
+import { metricsPushHandler } from './metrics-api-push.js';
 
 export async function openDefaultStore(dataDir: string): Promise<Store> {
   return openSqliteStore(join(dataDir, 'state.db'));
@@ -32,8 +33,14 @@ export async function serve(o: ServeOptions): Promise<RunningApiServer> {
   mkdirSync(o.dataDir, { recursive: true });
   const store = o.store ?? (await openDefaultStore(o.dataDir));
   try {
-    const { metrics, ...rest } = o;
-    return await startApiServer({ ...rest, store: withMetricsStorage(store, metrics ?? new MetricsSources()), catalog: o.catalog ?? defaultCatalog() });
+    const { metrics = new MetricsSources(), ...rest } = o;
+    // Remote agents push their usage summaries to an endpoint before the API's routing.
+    let token: string | undefined;
+    const push = metricsPushHandler(metrics, () => token);
+    const preAuthHandler = async (req: Parameters<typeof push>[0], res: Parameters<typeof push>[1], p: string): Promise<boolean> => (await push(req, res, p)) || (o.preAuthHandler ? o.preAuthHandler(req, res, p) : false);
+    const server = await startApiServer({ ...rest, preAuthHandler, store: withMetricsStorage(store, metrics), catalog: o.catalog ?? defaultCatalog() });
+    token = server.token;
+    return server;
   } catch (err: unknown) {
     await store.close();
     throw err;

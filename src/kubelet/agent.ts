@@ -33,6 +33,7 @@ import { execHandler, logHandler } from './streaming.js';
 import { portForwardHandler } from './portforward.js';
 import { labelPodUid } from './container-config.js';
 import { tearDownVolumes } from './volumes.js';
+import { StatsCollector, engineContainers, startStatsPush } from './stats/index.js';
 
 export interface AgentOptions {
   rest: RestClient;
@@ -51,6 +52,8 @@ export interface AgentOptions {
    */
   mirrorPort?: number;
   onError?: (err: unknown) => void;
+  /** How usage figures reach the metrics API: pushed to the server (default), or read in-process by a server that registers `agent.stats`. */
+  statsReporting?: 'push' | 'in-process';
 }
 
 const configMaps = { group: '', version: 'v1', resource: 'configmaps', namespaced: true };
@@ -98,6 +101,9 @@ export class NodeAgent {
   /** host-gw routes to the other nodes' pod CIDRs (src/kubelet/routes.ts). */
   private routes: PodRoutes | undefined;
   private stopped: Promise<void> | undefined;
+  /** Usage of this node and its pods (cgroups, /proc), for the metrics API. */
+  readonly stats: StatsCollector;
+  private statsPush: { stop(): void } | undefined;
   private imageMirror: AgentImageMirror | undefined;
 
   constructor(private readonly o: AgentOptions) {
@@ -109,6 +115,7 @@ export class NodeAgent {
     this.informers = new SharedInformerFactory(o.rest, { onError: this.onError });
     this.events = new EventRecorder(o.rest, this.nodeName, this.onError);
     this.probes = new Probes(this.runtime, this.events, (key) => this.workers?.tracked.get(key)?.sandbox?.ip ?? '', (key) => this.queue.add(key));
+    this.stats = new StatsCollector({ nodeName: this.nodeName, listContainers: engineContainers(this.runtime), onError: this.onError });
   }
 
   async start(): Promise<void> {
@@ -137,6 +144,8 @@ export class NodeAgent {
     await this.informer.waitForSync();
     this.running = runWorkers(this.queue, this.o.workers ?? 32, (key) => this.workers!.sync(key), (_key, err) => this.onError(err));
     await this.removeOrphans(adoptable);
+    await this.stats.start();
+    if (this.o.statsReporting !== 'in-process') this.statsPush = startStatsPush({ rest: this.o.rest, nodeName: this.nodeName, summary: () => this.stats.summary(), onError: this.onError });
   }
 
   /** Engine containers this agent made before (pod uid label), grouped by pod. */
@@ -177,6 +186,8 @@ export class NodeAgent {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.registration.stop();
+      this.stats.stop();
+      this.statsPush?.stop();
       this.probes.stopAll();
       this.queue.shutDown();
       await this.running;

@@ -5,10 +5,8 @@
  */
 import type { MetricsSources, SubresourceHandler, UpgradeHandler } from '../apiserver/index.js';
 import { connect } from '../client/typed/index.js';
-import { ContainerRuntime } from '../engine/runtime/index.js';
 import { defaultEngineRoot } from '../engine/types.js';
 import { defaultAgentStateDir, startAgent } from './agent.js';
-import { StatsCollector, engineContainers } from './stats/index.js';
 
 export interface AgentHandlerMaps { subresource: Map<string, SubresourceHandler>; upgrade: Map<string, UpgradeHandler> }
 
@@ -20,19 +18,17 @@ export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: s
   const rest = connect(o.kubeconfigPath, 'skiff-agent');
   const agent = await startAgent({
     rest, engineRoot: defaultEngineRoot(), stateDir: defaultAgentStateDir(o.dataDir), ...(o.nodeName ? { nodeName: o.nodeName } : {}),
+    statsReporting: o.metrics ? 'in-process' : 'push',
     onError: (err) => process.stderr.write(`skiff agent: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`),
   });
   const h = agent.handlers();
   for (const [k, v] of h.subresource) o.handlers.subresource.set(k, v);
   for (const [k, v] of h.upgrade) o.handlers.upgrade.set(k, v);
-  // The metrics API reads this node's figures straight from its stats loop.
-  const stats = new StatsCollector({ nodeName: agent.nodeName, listContainers: engineContainers(new ContainerRuntime(defaultEngineRoot())), onError: (err) => process.stderr.write(`skiff agent: ${err instanceof Error ? err.message : String(err)}\n`) });
-  await stats.start();
-  const unregister = o.metrics?.register(agent.nodeName, stats);
+  // The metrics API reads this node's figures straight from the agent's stats loop.
+  const unregister = o.metrics?.register(agent.nodeName, agent.stats);
   return {
     async stop() {
       unregister?.();
-      stats.stop();
       await agent.stop();
       rest.close();
     },

@@ -3,3 +3,4 @@ export { StatsCollector, engineContainers, type PodContainer, type StatsCollecto
 export { sampleProcess } from './cgroup.js';
 export { sampleNode } from './node.js';
 export type { StatsSummary, PodUsage, NodeUsage, ContainerUsage, CgroupSample } from './types.js';
+export { startStatsPush, statsPushPath, type StatsPushOptions } from './push.js';
