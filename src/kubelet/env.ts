@@ -12,6 +12,15 @@ export interface EnvSources {
   configMap(namespace: string, name: string): Promise<Record<string, string> | undefined>;
   /** A Secret's data, decoded, or undefined when it does not exist. */
   secret(namespace: string, name: string): Promise<Record<string, string> | undefined>;
+  /** Service-account tokens and the cluster CA for projected volumes (tokens.ts). */
+  tokens?: TokenSource;
+}
+
+export interface TokenSource {
+  /** A token for the pod's service account (TokenRequest), or undefined when the API serves none. */
+  serviceAccountToken(o: { namespace: string; serviceAccount: string; pod: { name: string; uid: string }; path: string; audience?: string; expirationSeconds?: number }): Promise<string | undefined>;
+  /** The cluster CA (PEM) the agent trusts, for a missing kube-root-ca.crt ConfigMap. */
+  clusterCA(): string | undefined;
 }
 
 export interface PodRuntimeFacts { podIP?: string; hostIP?: string; nodeName: string }

@@ -1,7 +1,8 @@
 /**
  * Pod volumes on the node, under <state>/pods/<uid>/volumes/<name>: emptyDir (a folder, or
  * tmpfs for medium Memory), hostPath (the node's path itself), configMap and secret (one
- * file per key, or per listed item). Kinds not supported yet get an empty folder, so the
+ * file per key, or per listed item), downwardAPI and projected (with service-account
+ * tokens). Kinds not supported yet get an empty folder, so the
  * pod still starts.
  */
 import { execFile } from 'node:child_process';
@@ -122,7 +123,9 @@ function downwardValue(pod: Pod, fieldPath: string): string {
   return fieldRefValue(pod, { nodeName: pod.spec.nodeName ?? '' }, fieldPath);
 }
 
-/** The files of a downwardAPI or projected volume (service account tokens are not issued yet). */
+const rootCAConfigMap = 'kube-root-ca.crt';
+
+/** The files of a downwardAPI or projected volume (service-account tokens through TokenRequest, tokens.ts). */
 async function projectedData(v: VolumeSpec, pod: Pod, sources: EnvSources): Promise<Record<string, string>> {
   const namespace = pod.metadata?.namespace ?? 'default';
   const out: Record<string, string> = {};
@@ -137,11 +140,22 @@ async function projectedData(v: VolumeSpec, pod: Pod, sources: EnvSources): Prom
   for (const src of v.projected?.sources ?? []) {
     if (src.configMap || src.secret) {
       const ref = (src.configMap ?? src.secret)!;
-      const data = src.configMap ? await sources.configMap(namespace, ref.name) : await sources.secret(namespace, ref.name);
+      let data = src.configMap ? await sources.configMap(namespace, ref.name) : await sources.secret(namespace, ref.name);
+      // No root CA publisher has written kube-root-ca.crt yet: the CA this agent trusts is the same.
+      const ca = !data && src.configMap?.name === rootCAConfigMap ? sources.tokens?.clusterCA() : undefined;
+      if (ca) data = { 'ca.crt': ca };
       if (!data && ref.optional !== true) throw new VolumeSetupError(`${src.configMap ? 'configmap' : 'secret'} "${ref.name}" not found`);
       pick(data ?? {}, ref.items);
     }
     downward(src.downwardAPI?.items);
+    const sat = src.serviceAccountToken;
+    if (sat && sources.tokens) {
+      const token = await sources.tokens.serviceAccountToken({
+        namespace, serviceAccount: pod.spec.serviceAccountName ?? pod.spec.serviceAccount ?? 'default', pod: { name: pod.metadata?.name ?? '', uid: pod.metadata?.uid ?? '' },
+        path: sat.path, ...(sat.audience ? { audience: sat.audience } : {}), ...(sat.expirationSeconds ? { expirationSeconds: sat.expirationSeconds } : {}),
+      }).catch((err: unknown) => { throw new VolumeSetupError(`failed to fetch token: ${err instanceof Error ? err.message : String(err)}`); });
+      if (token !== undefined) out[sat.path] = token;
+    }
   }
   return out;
 }

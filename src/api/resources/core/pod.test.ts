@@ -18,7 +18,8 @@ test('image pull policy defaults by tag', () => {
 });
 
 test('pod defaults and initial status as upstream applies them', () => {
-  const p = pod({ containers: [{ name: 'c', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: { limits: { cpu: '1', memory: '1Gi' } } }] });
+  // (No token volume: the ServiceAccount admission step is tested on its own below.)
+  const p = pod({ automountServiceAccountToken: false, containers: [{ name: 'c', image: 'nginx:1.27', ports: [{ containerPort: 80 }], resources: { limits: { cpu: '1', memory: '1Gi' } } }] });
   p['status'] = { phase: 'Running' };
   assert.deepEqual(create(pods, p), []);
   assert.deepEqual(p['spec'], {
@@ -29,6 +30,7 @@ test('pod defaults and initial status as upstream applies them', () => {
     }],
     dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', terminationGracePeriodSeconds: 30, securityContext: {},
     schedulerName: 'default-scheduler', enableServiceLinks: true, priority: 0, preemptionPolicy: 'PreemptLowerPriority',
+    automountServiceAccountToken: false, serviceAccountName: 'default', serviceAccount: 'default',
   });
   // A client cannot create a pod that claims to be running.
   assert.deepEqual(p['status'], { phase: 'Pending', qosClass: 'Guaranteed' });
@@ -48,6 +50,7 @@ test('QoS class from cpu and memory requests and limits', () => {
 
 test('probe, volume and env defaults', () => {
   const p = pod({
+    automountServiceAccountToken: false,
     volumes: [{ name: 'cfg', configMap: { name: 'x' } }, { name: 'scratch' }],
     containers: [{
       name: 'c', image: 'app', volumeMounts: [{ name: 'cfg', mountPath: '/etc/x' }],
@@ -60,6 +63,30 @@ test('probe, volume and env defaults', () => {
   assert.deepEqual(spec.volumes, [{ name: 'cfg', configMap: { name: 'x', defaultMode: 420 } }, { name: 'scratch', emptyDir: {} }]);
   assert.deepEqual(spec.containers[0]?.['livenessProbe'], { httpGet: { port: 8080, path: '/', scheme: 'HTTP' }, timeoutSeconds: 1, periodSeconds: 10, successThreshold: 1, failureThreshold: 3 });
   assert.deepEqual(spec.containers[0]?.['env'], [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName', apiVersion: 'v1' } } }]);
+});
+
+test('ServiceAccount admission: the kube-api-access volume in every container, unless opted out or mounted already', () => {
+  const p = pod({ serviceAccountName: 'robot', initContainers: [{ name: 'i', image: 'app' }], containers: [{ name: 'c', image: 'app' }, { name: 'own', image: 'app', volumeMounts: [{ name: 'mine', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }], volumes: [{ name: 'mine', emptyDir: {} }] });
+  assert.deepEqual(create(pods, p), []);
+  const spec = p['spec'] as { serviceAccount: string; volumes: Array<{ name: string; projected?: unknown }>; initContainers: Array<{ volumeMounts?: unknown[] }>; containers: Array<{ volumeMounts?: unknown[] }> };
+  assert.equal(spec.serviceAccount, 'robot');
+  const volume = spec.volumes[1];
+  assert.match(volume?.name ?? '', /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+  assert.deepEqual(volume?.projected, {
+    defaultMode: 420,
+    sources: [
+      { serviceAccountToken: { expirationSeconds: 3607, path: 'token' } },
+      { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+      { downwardAPI: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+    ],
+  });
+  const mount = { name: volume?.name, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
+  assert.deepEqual(spec.initContainers[0]?.volumeMounts, [mount]);
+  assert.deepEqual(spec.containers[0]?.volumeMounts, [mount]);
+  assert.equal(spec.containers[1]?.volumeMounts?.length, 1, 'a container with its own mount there keeps it');
+  const optedOut = pod({ automountServiceAccountToken: false, containers: [{ name: 'c', image: 'app' }] });
+  assert.deepEqual(create(pods, optedOut), []);
+  assert.equal((optedOut['spec'] as { volumes?: unknown[] }).volumes, undefined);
 });
 
 test('host-network ports and zero probe fields are defaulted on pods only', () => {

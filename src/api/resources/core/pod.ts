@@ -8,6 +8,7 @@ import { makeStrategy } from '../../meta/strategy.js';
 import { parseQuantity } from '../../meta/quantity.js';
 import { defaultPodOnly, defaultPodSpec } from './pod-spec-defaults.js';
 import { validatePodSpec } from './pod-spec-validation.js';
+import { admitServiceAccount } from './pod-sa-admission.js';
 import { podColumns, podRow } from './pod-printer.js';
 
 const MUTABLE_SPEC_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
@@ -79,6 +80,10 @@ export const podStrategy = makeStrategy({
       status['conditions'] = [{ type: 'PodScheduled', status: 'False', reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates', lastProbeTime: null, lastTransitionTime: rfc3339(ctx.now) }];
     }
     return status;
+  },
+  prepareForCreate(obj) {
+    // Admission (ServiceAccount plugin): the token volume is added once, at create.
+    admitServiceAccount(ensureRecord(obj as JsonRecord, 'spec'));
   },
   defaults(obj) {
     const spec = ensureRecord(obj as JsonRecord, 'spec');

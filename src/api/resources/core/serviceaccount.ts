@@ -7,7 +7,7 @@ import { arrayAt } from '../../meta/json.js';
 import { makeStrategy } from '../../meta/strategy.js';
 
 export const serviceaccounts = defineResource({
-  group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], namespaced: true,
+  group: '', version: 'v1', kind: 'ServiceAccount', plural: 'serviceaccounts', shortNames: ['sa'], namespaced: true, subresources: ['token'],
   schemaName: 'io.k8s.api.core.v1.ServiceAccount',
   strategy: makeStrategy({}),
   columns: [nameColumn, column('Secrets', 'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.'), ageColumn],
