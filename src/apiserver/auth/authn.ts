@@ -1,10 +1,12 @@
 /**
- * Who is calling: a client certificate signed by the cluster CA, or the bearer token.
+ * Who is calling: a client certificate signed by the cluster CA, the bearer token, or a
+ * service-account token (sa-token.ts).
  * Health and version endpoints are open, as upstream's system:public-info-viewer.
  */
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import { timingSafeEqual } from 'node:crypto';
+import { verifyServiceAccountToken } from './sa-token.js';
 
 export interface User { readonly name: string; readonly groups: readonly string[] }
 
@@ -24,7 +26,20 @@ export function setInProcessUser(req: IncomingMessage, user: User): void {
   inProcessUsers.set(req, user);
 }
 
+/** Who each request was authenticated as (selfsubjectreviews echoes it). */
+const requestUsers = new WeakMap<IncomingMessage, User>();
+
+export function userOf(req: IncomingMessage): User | undefined {
+  return requestUsers.get(req);
+}
+
 export function authenticate(req: IncomingMessage, token: string): User | undefined {
+  const user = authenticateOnce(req, token);
+  if (user) requestUsers.set(req, user);
+  return user;
+}
+
+function authenticateOnce(req: IncomingMessage, token: string): User | undefined {
   const inProcess = inProcessUsers.get(req);
   if (inProcess) return inProcess;
   const socket = req.socket as TLSSocket;
@@ -46,5 +61,6 @@ export function authenticate(req: IncomingMessage, token: string): User | undefi
     const want = Buffer.from(token);
     if (given.length === want.length && timingSafeEqual(given, want)) return { name: 'token-admin', groups: ['system:masters'] };
   }
+  if (m) return verifyServiceAccountToken(m[1] as string);
   return undefined;
 }
