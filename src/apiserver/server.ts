@@ -14,6 +14,7 @@ import type { KubeObject, ResourceType } from '../api/types.js';
 import { ApiError, errors } from '../machinery/errors.js';
 import type { Store } from '../store/types.js';
 import { authenticate, isPublicPath, type User } from './auth/authn.js';
+import { selfSubjectReviewPath, serveSelfSubjectReview } from './auth/self-subject-review.js';
 import { createInProcessTransport } from './in-process.js';
 import type { Transport } from '../client/transport.js';
 import { writeKubeconfig } from './auth/kubeconfig.js';
@@ -172,6 +173,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     }
     if (p === '/' ) return sendJson(res, 200, { paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/metrics', '/openapi/v3', '/readyz', '/version'] });
     if (p.startsWith('/openapi/')) return serveOpenApi(ctx, req, res, url);
+    const review = selfSubjectReviewPath.exec(p);
+    if (review) return serveSelfSubjectReview(req, res, review[1] ?? 'v1');
     if (req.method === 'GET' && serveDiscovery(ctx, req, res, p)) return;
     if (target.kind === 'resource') return handleResource(ctx, req, res, target, url.query);
     throw pathNotFound();
@@ -184,7 +187,13 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       else res.destroy();
     });
   };
-  const server: Server = createHttpsServer({ key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }, listener);
+  const server: Server = createHttpsServer({
+    key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false,
+    // TLS 1.2 clients that send no signature_algorithms (busybox wget inside pods) get the
+    // RFC 5246 default (RSA+SHA1) for the handshake signature, as Go's kube-apiserver allows;
+    // OpenSSL 3 refuses that above security level 0.
+    ciphers: 'DEFAULT:@SECLEVEL=0',
+  }, listener);
   server.keepAliveTimeout = 60_000;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', (err) => logger.debug({ err }, 'upgraded socket error'));
