@@ -33,6 +33,7 @@ import { execHandler, logHandler } from './streaming.js';
 import { portForwardHandler } from './portforward.js';
 import { labelPodUid } from './container-config.js';
 import { tearDownVolumes } from './volumes.js';
+import { apiTokenSource } from './tokens.js';
 import { StatsCollector, engineContainers, startStatsPush } from './stats/index.js';
 
 export interface AgentOptions {
@@ -130,7 +131,7 @@ export class NodeAgent {
     const facts = machineFacts(this.o.stateDir);
     this.informer = this.informers.forResource<Pod>(coreResources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
     this.workers = new PodWorkers({
-      runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError }), events: this.events, sources: apiSources(this.o.rest),
+      runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError }), events: this.events, sources: { ...apiSources(this.o.rest), tokens: apiTokenSource(this.o.rest) },
       stateDir: this.o.stateDir, nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes },
       pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
       sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP), probes: this.probes, adoptable, onError: this.onError,
