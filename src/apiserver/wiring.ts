@@ -12,6 +12,7 @@ import { MetricsSources } from './metrics-api.js';
 import { metricsResourceTypes } from './metrics-api-resources.js';
 import { withMetricsStorage } from './metrics-api-storage.js';
 import { metricsPushHandler } from './metrics-api-push.js';
+import { withNodeProxy } from './node-proxy.js';
 
 export async function openDefaultStore(dataDir: string): Promise<Store> {
   return openSqliteStore(join(dataDir, 'state.db'));
@@ -38,7 +39,9 @@ export async function serve(o: ServeOptions): Promise<RunningApiServer> {
     let token: string | undefined;
     const push = metricsPushHandler(metrics, () => token);
     const preAuthHandler = async (req: Parameters<typeof push>[0], res: Parameters<typeof push>[1], p: string): Promise<boolean> => (await push(req, res, p)) || (o.preAuthHandler ? o.preAuthHandler(req, res, p) : false);
-    const server = await startApiServer({ ...rest, preAuthHandler, store: withMetricsStorage(store, metrics), catalog: o.catalog ?? defaultCatalog() });
+    // pods/log, exec, attach, portforward: to a remote agent's streaming endpoint, else in-process.
+    const streaming = withNodeProxy({ store, pkiDir: join(o.dataDir, 'pki'), ...(o.subresourceHandlers ? { subresource: o.subresourceHandlers } : {}), ...(o.upgradeHandlers ? { upgrade: o.upgradeHandlers } : {}) });
+    const server = await startApiServer({ ...rest, preAuthHandler, subresourceHandlers: streaming.subresource, upgradeHandlers: streaming.upgrade, store: withMetricsStorage(store, metrics), catalog: o.catalog ?? defaultCatalog() });
     token = server.token;
     return server;
   } catch (err: unknown) {

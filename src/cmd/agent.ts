@@ -18,10 +18,11 @@ import { parseMirrorPort } from '../kubelet/image-mirror.js';
 import { defaultNodeName } from '../kubelet/machine.js';
 import { startNodeServices, type NodeServices } from '../dns/index.js'; // service proxy + cluster DNS
 import { joinCluster, looksLikeJoinToken } from '../join/index.js';
+import { defaultStreamingPort, parseStreamingPort, startAgentStreaming, type AgentStreaming } from '../kubelet/server/index.js';
 
 interface AgentFlags {
   kubeconfig?: string; server?: string; token?: string; insecureSkipTlsVerify?: boolean; nodeName?: string;
-  root: string; dataDir: string; stateDir?: string; serviceProxy?: boolean; mirrorPort?: string;
+  root: string; dataDir: string; stateDir?: string; serviceProxy?: boolean; mirrorPort?: string; streamingPort?: string;
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--service-proxy', 'program Services into nftables and serve cluster DNS (the default)')
     .option('--no-service-proxy', 'do not run the service proxy and cluster DNS on this node')
     .option('--mirror-port <port>', 'serve this node\'s images to the other nodes on this port of its address (0: a free port, -1: none)', '5001')
+    .option('--streaming-port <port>', 'serve pods\' logs, exec, attach and port-forward to the API server on this port of the node\'s address (0: a free port, -1: none)', String(defaultStreamingPort))
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
@@ -71,12 +73,21 @@ export async function main(argv: string[]): Promise<number> {
   const nodeServices: NodeServices | undefined = o.serviceProxy !== false
     ? await startNodeServices({ rest, nodeName: agent.nodeName, onError })
     : undefined;
+  // The streaming endpoint (kubelet's :10250) the API server proxies pods/log, exec, attach and portforward to.
+  let streaming: AgentStreaming | undefined;
+  try {
+    const port = parseStreamingPort(String(o.streamingPort));
+    if (port !== undefined) streaming = await startAgentStreaming({ rest, nodeName: agent.nodeName, host: agent.hostIP, port, handlers: agent.handlers(), onError });
+  } catch (err: unknown) {
+    onError(new Error(`no streaming endpoint (kubectl logs/exec/port-forward will not reach this node's pods): ${errorText(err)}`));
+  }
+  if (streaming) process.stdout.write(`skiff agent: streaming endpoint at ${streaming.url}\n`);
   process.stdout.write(`skiff agent ready: node ${agent.nodeName}\n`);
   return new Promise<number>((resolve) => {
     const stop = (): void => {
       process.off('SIGTERM', stop);
       process.off('SIGINT', stop);
-      void (nodeServices?.stop() ?? Promise.resolve()).then(() => agent.stop()).then(() => { rest.close(); resolve(0); }, () => resolve(1));
+      void (streaming?.stop() ?? Promise.resolve()).then(() => nodeServices?.stop()).then(() => agent.stop()).then(() => { rest.close(); resolve(0); }, () => resolve(1));
     };
     process.on('SIGTERM', stop);
     process.on('SIGINT', stop);
