@@ -6,6 +6,7 @@ import { checkFields } from './field-validation.js';
 import { checkNamespace, checkTypeMeta, generatedName, initSystemFields, throwIfInvalid, validateObjectMeta } from './meta.js';
 import type { WriteOptions } from './options.js';
 import { namespaceResource } from './namespace-guard.js';
+import { createFieldsKey, recalledCreateFields, rememberCreateFields } from './create-memo.js';
 
 /** Upstream tries this many generated names before giving up on a collision. */
 const generateNameAttempts = 3;
@@ -48,7 +49,15 @@ export function admitCreate(ctx: ApiContext, rt: ResourceType, obj: KubeObject, 
   rt.strategy.defaults?.(obj);
   throwIfInvalid(rt, obj, rt.strategy.validate ? rt.strategy.validate(obj, undefined) : validateObjectMeta(rt, obj));
   const meta = obj.metadata ?? (obj.metadata = {});
-  meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old: undefined, updated: obj, manager: opts.fieldManager, now, apiVersion: String(obj.apiVersion), schemaName: rt.schemaName });
+  const apiVersion = String(obj.apiVersion);
+  const memoKey = ctx.isCustom(rt) ? undefined : createFieldsKey(obj, opts.fieldManager, apiVersion, rt.schemaName);
+  const recalled = memoKey !== undefined ? recalledCreateFields(memoKey, now) : undefined;
+  if (recalled) {
+    meta.managedFields = recalled;
+  } else {
+    meta.managedFields = ctx.patcher.managedFieldsAfterUpdate({ old: undefined, updated: obj, manager: opts.fieldManager, now, apiVersion, schemaName: rt.schemaName });
+    if (memoKey !== undefined) rememberCreateFields(memoKey, meta.managedFields);
+  }
   return obj;
 }
 

@@ -9,8 +9,11 @@ import type { ResourceType } from '../../api/types.js';
 import { errors } from '../../machinery/errors.js';
 import type { ApiContext } from '../context.js';
 import type { WriteOptions } from './options.js';
+import { isKnownClean, rememberClean, typeShapeKey } from './create-memo.js';
 
 export function checkFields(ctx: ApiContext, rt: ResourceType, obj: unknown, opts: WriteOptions): void {
+  const shape = ctx.isCustom(rt) ? undefined : typeShapeKey(rt.schemaName, obj);
+  if (shape !== undefined && isKnownClean(shape)) return;
   const typeErrors = ctx.openapi.typeErrors(obj, rt.schemaName);
   if (typeErrors.length > 0) {
     if (ctx.isCustom(rt)) {
@@ -20,7 +23,10 @@ export function checkFields(ctx: ApiContext, rt: ResourceType, obj: unknown, opt
     throw errors.badRequest(`${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: ${typeErrors[0]?.decodeMessage ?? ''}`);
   }
   const unknown = ctx.openapi.unknownFields(obj, rt.schemaName);
-  if (unknown.length === 0) return;
+  if (unknown.length === 0) {
+    if (shape !== undefined) rememberClean(shape);
+    return;
+  }
   const shown = unknown.map((p) => `unknown field "${p.replace(/^\./, '')}"`);
   if (opts.fieldValidation === 'Strict') throw errors.badRequest(`strict decoding error: ${shown.join(', ')}`);
   if (opts.fieldValidation === 'Warn') opts.warnings.push(...shown);

@@ -1,11 +1,13 @@
 /**
  * The embedded default backend: an MVCC store on SQLite (better-sqlite3 12.x), one writer.
  *
- * Every write is one synchronous SQLite transaction on the JS thread, so writes are
- * serialised without locks and a create racing a create of the same key simply loses.
+ * Writes run synchronously on the JS thread, so they are serialised without locks and a
+ * create racing a create of the same key simply loses. Group commit: the writes of one turn
+ * of the event loop share one SQLite transaction (each in its own savepoint), committed at
+ * the end of the turn (setImmediate); only then do their promises resolve and watches see
+ * them, so an acknowledged write is committed as before, and nobody outside the store sees
+ * a write before it is. Reads arriving while a batch is open wait for its commit.
  * The revision counter lives in memory and is re-derived from the database on open.
- * Callers get promises (the Store interface is shared with the etcd backend) that resolve
- * after the transaction committed.
  */
 import Database from 'better-sqlite3';
 import type {
@@ -13,7 +15,7 @@ import type {
 } from '../types.js';
 import { configure, holdWriterLock, metaCompactRevision, migrate } from './schema.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
-import { SqliteQueries, type EventRow, type KvRow } from './queries.js';
+import { SqliteQueries, type EventRow, type KvRow, type NewRow } from './queries.js';
 import { WatchHub } from './watch-hub.js';
 
 /** How often the checkpoint worker folds the WAL into the database file. */
@@ -36,6 +38,18 @@ export interface SqliteStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
+/** The writes of one turn of the event loop: one transaction, committed together. */
+interface Batch {
+  /** The revision before the batch: restored if the commit fails. */
+  readonly startRevision: number;
+  /** Watch events of the batch's writes, published once it commits. */
+  readonly events: WatchEvent[];
+  /** Settles when the batch committed (or failed to). */
+  readonly committed: Promise<void>;
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
 export class SqliteStore implements Store {
   private readonly db: Database.Database;
   /** Held open for the store's lifetime: the one-writer lock of a file store. */
@@ -48,6 +62,12 @@ export class SqliteStore implements Store {
   private readonly q: SqliteQueries;
   private readonly hub: WatchHub;
   private revision: number;
+  /** The revision of the last commit: what watches may see (revision runs ahead inside a batch). */
+  private committedRevision: number;
+  private batch: Batch | undefined;
+  private readonly begin: Database.Statement;
+  private readonly commit: Database.Statement;
+  private readonly rollback: Database.Statement;
   private compactRevision: number;
   private closed = false;
   private readonly recent = new Map<string, KeyValue>();
@@ -69,31 +89,38 @@ export class SqliteStore implements Store {
       this.q = new SqliteQueries(this.db);
       this.compactRevision = this.q.readMeta(metaCompactRevision) ?? 0;
       this.revision = Math.max(this.q.maxRevision(), this.compactRevision);
+      this.begin = this.db.prepare('BEGIN');
+      this.commit = this.db.prepare('COMMIT');
+      this.rollback = this.db.prepare('ROLLBACK');
     } catch (err: unknown) {
       this.db.close();
       this.writerLock?.close();
       throw new Error(`cannot open store at ${path}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
+    this.committedRevision = this.revision;
     this.path = path;
     this.onDisk = onDisk;
     this.hub = new WatchHub({
       readHistory: (prefix, after, until, limit) => this.q.history(prefix, after, until, limit).map(toEvent),
       compactedRevision: () => this.compactRevision,
-      currentRevision: () => this.revision,
+      currentRevision: () => this.committedRevision,
     });
   }
 
   async currentRevision(): Promise<number> {
+    await this.settled();
     this.assertOpen();
     return this.revision;
   }
 
   async compactedRevision(): Promise<number> {
+    await this.settled();
     this.assertOpen();
     return this.compactRevision;
   }
 
   async get(key: string, options?: { readonly revision?: number }): Promise<KeyValue | undefined | ReadAtRevisionError> {
+    await this.settled();
     this.assertOpen();
     const revision = options?.revision ?? 0;
     if (revision === 0) return this.live(key);
@@ -103,6 +130,7 @@ export class SqliteStore implements Store {
   }
 
   async range(prefix: string, options: RangeOptions = {}): Promise<RangeResult | ReadAtRevisionError> {
+    await this.settled();
     this.assertOpen();
     const requested = options.revision ?? 0;
     if (requested !== 0) {
@@ -122,52 +150,64 @@ export class SqliteStore implements Store {
   }
 
   async count(prefix: string): Promise<number> {
+    await this.settled();
     this.assertOpen();
     return this.q.countLive(prefix);
   }
 
   async create(key: string, value: string): Promise<WriteResult> {
     this.assertOpen();
+    const batch = this.enlist();
     const existing = this.live(key);
-    if (existing) return { ok: false, reason: 'exists', current: existing };
+    if (existing) {
+      await batch.committed;
+      return { ok: false, reason: 'exists', current: existing };
+    }
     const rev = this.revision + 1;
-    this.q.write({ rev, key, deleted: 0, createRev: rev, prevRev: null, value });
+    this.writeRow({ rev, key, deleted: 0, createRev: rev, prevRev: null, value });
     this.noteWrite();
     this.revision = rev;
     const kv: KeyValue = { key, value, createRevision: rev, modRevision: rev };
     this.remember(kv);
-    this.hub.publish({ type: 'put', kv, revision: rev });
+    batch.events.push({ type: 'put', kv, revision: rev });
+    await batch.committed;
     return { ok: true, kv, revision: rev };
   }
 
   async update(key: string, value: string, expectedModRevision: number): Promise<WriteResult> {
     this.assertOpen();
+    const batch = this.enlist();
     const prev = this.live(key);
-    if (!prev) return { ok: false, reason: 'not-found' };
-    if (prev.modRevision !== expectedModRevision) return { ok: false, reason: 'conflict', current: prev };
+    if (!prev || prev.modRevision !== expectedModRevision) {
+      await batch.committed;
+      return prev ? { ok: false, reason: 'conflict', current: prev } : { ok: false, reason: 'not-found' };
+    }
     const rev = this.revision + 1;
-    this.q.write({ rev, key, deleted: 0, createRev: prev.createRevision, prevRev: prev.modRevision, value });
+    this.writeRow({ rev, key, deleted: 0, createRev: prev.createRevision, prevRev: prev.modRevision, value });
     this.noteWrite();
     this.revision = rev;
     const kv: KeyValue = { key, value, createRevision: prev.createRevision, modRevision: rev };
     this.remember(kv);
-    this.hub.publish({ type: 'put', kv, prev, revision: rev });
+    batch.events.push({ type: 'put', kv, prev, revision: rev });
+    await batch.committed;
     return { ok: true, kv, revision: rev };
   }
 
   async delete(key: string, expectedModRevision?: number): Promise<DeleteResult> {
     this.assertOpen();
+    const batch = this.enlist();
     const prev = this.live(key);
-    if (!prev) return { ok: false, reason: 'not-found' };
-    if (expectedModRevision !== undefined && prev.modRevision !== expectedModRevision) {
-      return { ok: false, reason: 'conflict', current: prev };
+    if (!prev || (expectedModRevision !== undefined && prev.modRevision !== expectedModRevision)) {
+      await batch.committed;
+      return prev ? { ok: false, reason: 'conflict', current: prev } : { ok: false, reason: 'not-found' };
     }
     const rev = this.revision + 1;
-    this.q.write({ rev, key, deleted: 1, createRev: prev.createRevision, prevRev: prev.modRevision, value: '' });
+    this.writeRow({ rev, key, deleted: 1, createRev: prev.createRevision, prevRev: prev.modRevision, value: '' });
     this.recent.delete(key);
     this.noteWrite();
     this.revision = rev;
-    this.hub.publish({ type: 'delete', kv: { ...prev, modRevision: rev }, prev, revision: rev });
+    batch.events.push({ type: 'delete', kv: { ...prev, modRevision: rev }, prev, revision: rev });
+    await batch.committed;
     return { ok: true, prev, revision: rev };
   }
 
@@ -180,6 +220,7 @@ export class SqliteStore implements Store {
   }
 
   async compact(revision: number): Promise<void> {
+    await this.settled();
     this.assertOpen();
     if (!Number.isInteger(revision) || revision > this.revision) {
       throw new RangeError(`cannot compact to revision ${revision}: current revision is ${this.revision}`);
@@ -196,6 +237,7 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    this.commitBatch();
     this.closed = true;
     this.hub.closeAll();
     this.recent.clear();
@@ -219,6 +261,66 @@ export class SqliteStore implements Store {
       // Let writers and readers in between chunks.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** The open batch, begun now if there is none; it commits at the end of this turn of the event loop. */
+  private enlist(): Batch {
+    if (this.batch) return this.batch;
+    let resolve!: () => void;
+    let reject!: (err: unknown) => void;
+    const committed = new Promise<void>((ok, fail) => { resolve = ok; reject = fail; });
+    // Rejections reach the writers through their own await; this keeps an unawaited one quiet.
+    committed.catch(() => undefined);
+    this.begin.run();
+    const batch: Batch = { startRevision: this.revision, events: [], committed, resolve, reject };
+    this.batch = batch;
+    setImmediate(() => this.commitBatch());
+    return batch;
+  }
+
+  /** Commits the open batch, then publishes its events and resolves its writers. */
+  private commitBatch(): void {
+    const batch = this.batch;
+    if (!batch) return;
+    this.batch = undefined;
+    try {
+      this.commit.run();
+    } catch (err: unknown) {
+      this.failBatch(batch, err);
+      return;
+    }
+    this.committedRevision = this.revision;
+    for (const event of batch.events) this.hub.publish(event);
+    batch.resolve();
+  }
+
+  /** Nothing of the batch happened: its revisions are reused, its values forgotten, its writers told. */
+  private failBatch(batch: Batch, err: unknown): void {
+    if (this.batch === batch) this.batch = undefined;
+    try {
+      if (this.db.inTransaction) this.rollback.run();
+    } catch { /* the connection rolled back already */ }
+    this.revision = batch.startRevision;
+    this.recent.clear();
+    batch.reject(err);
+  }
+
+  /**
+   * One row in its own savepoint of the open batch. A failure undoes that write alone,
+   * unless SQLite gave up the whole transaction (I/O error, full disk): then the batch fails.
+   */
+  private writeRow(row: NewRow): void {
+    try {
+      this.q.write(row);
+    } catch (err: unknown) {
+      if (this.batch && !this.db.inTransaction) this.failBatch(this.batch, err);
+      throw err;
+    }
+  }
+
+  /** Waits for the open batch, if any, so reads see committed state only. */
+  private async settled(): Promise<void> {
+    if (this.batch) await this.batch.committed.catch(() => undefined);
   }
 
   /** The live value of `key`: from the recent writes, else from SQL. */
