@@ -89,8 +89,8 @@ export async function main(argv: string[]): Promise<number> {
     components.push(await startScheduling({ kubeconfigPath: server.kubeconfigPath, transport: server.inProcessTransport(), simulateNodes: opts.simulateNodes, ...(opts.schedulerConfig ? { schedulerConfigPath: opts.schedulerConfig } : {}) }));
     // controller manager: in-process, leader-elected, a client of the API like any other
     if (opts.controllers && !stopping) {
-      const [{ connect }, { startControllerManager }] = await Promise.all([import('../client/typed/index.js'), import('../controllers/index.js')]);
-      components.push(startControllerManager({ rest: connect(server.kubeconfigPath, 'skiff-controller-manager') }));
+      const [{ restClientOver }, { startControllerManager }] = await Promise.all([import('../client/transport-client.js'), import('../controllers/index.js')]);
+      components.push(startControllerManager({ rest: restClientOver(server.inProcessTransport(), 'skiff-controller-manager') }));
     }
     // node agent in-process unless --no-agent (owned by src/kubelet)
     if (opts.agent && !stopping) {

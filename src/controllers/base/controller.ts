@@ -31,6 +31,8 @@ export interface Controller {
   stop(): void;
 }
 
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 export abstract class QueueController implements Controller {
   abstract readonly name: string;
   protected readonly queue = new WorkQueue({ rateLimiter: new ExponentialRateLimiter(5, 60_000) });
@@ -45,7 +47,10 @@ export abstract class QueueController implements Controller {
   }
 
   async run(): Promise<void> {
-    await runWorkers(this.queue, this.workers, (key) => this.sync(key), (key, err) => {
+    // Each sync starts on a fresh turn of the event loop. Over the in-process transport a
+    // request can complete without any I/O, so a sync that re-adds its own key (a 409 retried
+    // at once) would otherwise spin in microtasks and starve the watch that would end it.
+    await runWorkers(this.queue, this.workers, async (key) => { await yieldToEventLoop(); await this.sync(key); }, (key, err) => {
       this.ctx.log(`${this.name}: sync ${key} failed`, { err: err instanceof Error ? err.message : String(err) });
     });
   }

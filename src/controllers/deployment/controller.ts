@@ -108,7 +108,9 @@ export class DeploymentController extends QueueController {
     const annotations = { [desiredReplicasAnnotation]: String(desiredReplicas(d)), [maxReplicasAnnotation]: String(desiredReplicas(d) + (d.spec.strategy?.type === 'Recreate' ? 0 : surgeAndUnavailable(d).maxSurge)) };
     const same = specReplicas(rs) === replicas && Object.entries(annotations).every(([k, v]) => rs.metadata.annotations?.[k] === v);
     if (same) return rs;
-    const scaled = await this.rsClient.patch(rs.metadata.namespace, rs.metadata.name ?? '', 'merge', { metadata: { annotations }, spec: { replicas } });
+    // The resourceVersion makes a resize computed from a stale cache fail (409, retried)
+    // instead of landing: upstream gets the same from Update.
+    const scaled = await this.rsClient.patch(rs.metadata.namespace, rs.metadata.name ?? '', 'merge', { metadata: { annotations, resourceVersion: rs.metadata.resourceVersion }, spec: { replicas } });
     const from = specReplicas(rs);
     if (from !== replicas) this.ctx.events('deployment-controller', { apiVersion: 'apps/v1', kind: 'Deployment' }).event(d, 'Normal', 'ScalingReplicaSet', `Scaled ${replicas > from ? 'up' : 'down'} replica set ${rs.metadata.name} from ${from} to ${replicas}`);
     return scaled;
