@@ -68,7 +68,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write('skiff agent: give --kubeconfig, or --server and --token\n');
     return 1;
   }
-  const agent = await startAgent({ rest, engineRoot: o.root, mirrorPort: parseMirrorPort(String(o.mirrorPort)), stateDir: o.stateDir ?? o.dataDir, nodeName, onError });
+  let agent: Awaited<ReturnType<typeof startAgent>>;
+  try {
+    agent = await startAgent({ rest, engineRoot: o.root, mirrorPort: parseMirrorPort(String(o.mirrorPort)), stateDir: o.stateDir ?? o.dataDir, nodeName, onError });
+  } catch (err: unknown) {
+    process.stderr.write(`skiff agent: cannot start: ${errorText(err)}\n`);
+    rest.close();
+    return 1;
+  }
   // Service proxy and cluster DNS (src/proxy, src/dns) in this network namespace.
   const nodeServices: NodeServices | undefined = o.serviceProxy !== false
     ? await startNodeServices({ rest, nodeName: agent.nodeName, onError })

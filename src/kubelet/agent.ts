@@ -17,7 +17,7 @@ import type { RestClient } from '../client/rest.js';
 import { ResourceClient, coreResources } from '../client/typed/index.js';
 import { WorkQueue, runWorkers } from '../client/workqueue/index.js';
 import { ContainerRuntime, type ContainerRecord } from '../engine/runtime/index.js';
-import { installUnreachableRoutes } from './cni.js';
+import { ensureBridge, installUnreachableRoutes } from './cni.js';
 import type { EnvSources } from './env.js';
 import { EventRecorder } from './events.js';
 import { ImageManager } from './images.js';
@@ -125,6 +125,7 @@ export class NodeAgent {
     await this.registration.register();
     this.registration.start();
     this.imageMirror = await startAgentImageMirror({ rest: this.o.rest, nodeName: this.nodeName, engineRoot: this.o.engineRoot, host: this.hostIP, port: this.o.mirrorPort, onError: this.onError });
+    await ensureBridge(this.registration.podCidr);
     this.routes = new PodRoutes({ rest: this.o.rest, nodeName: this.nodeName, onError: this.onError });
     await this.routes.start();
     const adoptable = await this.engineContainersByPod();

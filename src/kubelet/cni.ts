@@ -59,11 +59,16 @@ export function invokePlugin(call: CniCall): Promise<Record<string, unknown>> {
   });
 }
 
+/** The cluster and service CIDRs (as k3s): what a pod reaches through its node. */
+const podRoutes = ['10.42.0.0/16', '10.43.0.0/16'];
+
 export function bridgeConfig(podCidr: string, ipamDataDir: string): Record<string, unknown> {
   const gateway = podCidr.replace(/\.0\/24$/, '.1');
   return {
     cniVersion, name: 'skiff', type: 'bridge', bridge: bridgeName, isGateway: false, ipMasq: false, hairpinMode: true,
-    ipam: { type: 'host-local', ranges: [[{ subnet: podCidr, gateway }]], dataDir: ipamDataDir },
+    // Routes to the rest of the pod network (other nodes, via host-gw) and to Service IPs go
+    // through the node; no default route, so a pod never sends off-cluster traffic anywhere.
+    ipam: { type: 'host-local', ranges: [[{ subnet: podCidr, gateway }]], routes: podRoutes.map((dst) => ({ dst, gw: gateway })), dataDir: ipamDataDir },
   };
 }
 
@@ -88,6 +93,19 @@ export function resultAddress(result: Record<string, unknown>): string | undefin
 async function ip(args: string[]): Promise<string> {
   const { stdout } = await run('ip', args);
   return stdout;
+}
+
+/**
+ * Makes cni0 (if missing) with the node's gateway address, up, before any pod: the cluster
+ * DNS serves on that address from the start. The bridge plugin adopts the existing bridge.
+ */
+export async function ensureBridge(podCidr: string): Promise<void> {
+  await ip(['link', 'add', bridgeName, 'type', 'bridge']).catch((err: unknown) => {
+    // There already (an earlier agent, or the bridge plugin for a first pod): fine.
+    if (!/File exists/.test(String((err as Error).message))) throw err;
+  });
+  await ensureBridgeAddress(podCidr);
+  await ip(['link', 'set', bridgeName, 'up']);
 }
 
 /** Gives cni0 the node's gateway address (idempotent). */

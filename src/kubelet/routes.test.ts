@@ -24,3 +24,10 @@ test('reads our routes back from `ip route show proto 77`', () => {
   const table = parseRouteTable('10.42.1.0/24 via 192.168.5.2 dev eth0 \n10.42.2.0/24 via 192.168.5.3 dev eth0 \n\n');
   assert.deepEqual([...table], [['10.42.1.0/24', '192.168.5.2'], ['10.42.2.0/24', '192.168.5.3']]);
 });
+
+test('pods route the cluster and service CIDRs through their node, and have no default route', async () => {
+  const { bridgeConfig } = await import('./cni.js');
+  const c = bridgeConfig('10.42.3.0/24', '/state/ipam') as { ipam: { routes: Array<{ dst: string; gw: string }> } };
+  assert.deepEqual(c.ipam.routes, [{ dst: '10.42.0.0/16', gw: '10.42.3.1' }, { dst: '10.43.0.0/16', gw: '10.42.3.1' }]);
+  assert.ok(!c.ipam.routes.some((r) => r.dst === '0.0.0.0/0'));
+});

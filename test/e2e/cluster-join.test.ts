@@ -1,0 +1,96 @@
+/**
+ * A real multi-node cluster on one machine: `skiff server` and two `skiff agent` processes,
+ * each in its own network namespace joined by a test bridge (no route off the machine), the
+ * agents joined with the server's token. The real kubectl sees two Ready nodes with distinct
+ * pod CIDRs from the node IPAM controller; a pod on node A fetches a page from a pod on node
+ * B by pod IP over the host-gw routes; a token with a wrong CA hash is refused; when node B
+ * goes, node A's route to its pod CIDR goes too.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { JoinCluster, nodeIp, type AgentProcess } from './cluster-join-fixture.js';
+
+let cluster: JoinCluster;
+let a: AgentProcess;
+let b: AgentProcess;
+
+before(async () => {
+  cluster = await JoinCluster.create();
+  a = await cluster.startAgent(0, 'node-a');
+  b = await cluster.startAgent(1, 'node-b');
+});
+after(async () => { await cluster?.dispose(); });
+
+const pod = (name: string, node: string, script: string, restartPolicy = 'Always'): string => JSON.stringify({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name },
+  spec: { nodeName: node, restartPolicy, terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script] }] },
+});
+
+test('two joined nodes are Ready with distinct pod CIDRs; each routes to the other\'s', async () => {
+  const nodes = await cluster.waitFor('two Ready nodes', async () => {
+    const r = await cluster.kubectl(['get', 'nodes', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.spec.podCIDR} {.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']);
+    const lines = r.stdout.trim().split('\n').filter(Boolean).map((l) => l.split(' '));
+    return lines.length === 2 && lines.every((l) => l[2] === 'True' && l[1]) ? lines : undefined;
+  });
+  const cidrs = nodes.map((l) => l[1]);
+  assert.notEqual(cidrs[0], cidrs[1]);
+  for (const c of cidrs) assert.match(c ?? '', /^10\.42\.\d+\.0\/24$/);
+  const wide = await cluster.kubectl(['get', 'nodes']);
+  assert.match(wide.stdout, /node-a\s+Ready/);
+  assert.match(wide.stdout, /node-b\s+Ready/);
+  const cidrOf = new Map(nodes.map((l) => [l[0], l[1]]));
+  // host-gw: node A reaches B's pod CIDR via B's address, and the other way round.
+  await cluster.waitFor('routes on both nodes', async () => {
+    const ra = await cluster.inNs(a.netns, ['ip', '-4', 'route', 'show', 'proto', '77']);
+    const rb = await cluster.inNs(b.netns, ['ip', '-4', 'route', 'show', 'proto', '77']);
+    return ra.stdout.includes(`${cidrOf.get('node-b')} via ${nodeIp(1)}`) && rb.stdout.includes(`${cidrOf.get('node-a')} via ${nodeIp(0)}`) ? true : undefined;
+  });
+});
+
+test('a pod on node A reaches a pod on node B by pod IP', async () => {
+  const web = pod('web-b', 'node-b', 'mkdir -p /www && echo hello-from-node-b > /www/index.html && exec httpd -f -p 8080 -h /www');
+  assert.equal((await cluster.kubectl(['apply', '-f', '-'], { stdin: web })).code, 0);
+  const webIp = await cluster.waitFor('web-b running with an IP', async () => {
+    const r = await cluster.kubectl(['get', 'pod', 'web-b', '-o', 'jsonpath={.status.phase} {.status.podIP}']);
+    const [phase, ip] = r.stdout.trim().split(' ');
+    return phase === 'Running' && ip ? ip : undefined;
+  }, 60_000);
+  const cidrB = (await cluster.kubectl(['get', 'node', 'node-b', '-o', 'jsonpath={.spec.podCIDR}'])).stdout.trim();
+  assert.ok(webIp.startsWith(cidrB.replace(/0\/24$/, '')), `${webIp} is in node-b's ${cidrB}`);
+  // The client exits 0 only once it has read the page from the other node (`timeout 3 wget`:
+  // busybox wget -T crashes in this busybox build).
+  const client = pod('client-a', 'node-a', `for i in $(seq 1 40); do if timeout 3 wget -q -O /tmp/page http://${webIp}:8080/ && grep -q hello-from-node-b /tmp/page; then exit 0; fi; sleep 0.5; done; exit 1`, 'Never');
+  assert.equal((await cluster.kubectl(['apply', '-f', '-'], { stdin: client })).code, 0);
+  const phase = await cluster.waitFor('client-a finished', async () => {
+    const r = await cluster.kubectl(['get', 'pod', 'client-a', '-o', 'jsonpath={.status.phase}']);
+    const p = r.stdout.trim();
+    return p === 'Succeeded' || p === 'Failed' ? p : undefined;
+  }, 90_000);
+  assert.equal(phase, 'Succeeded', 'the pod on node-a fetched the page from the pod on node-b');
+  const clientIp = (await cluster.kubectl(['get', 'pod', 'client-a', '-o', 'jsonpath={.status.podIP}'])).stdout.trim();
+  const cidrA = (await cluster.kubectl(['get', 'node', 'node-a', '-o', 'jsonpath={.spec.podCIDR}'])).stdout.trim();
+  assert.ok(clientIp.startsWith(cidrA.replace(/0\/24$/, '')), `${clientIp} is in node-a's ${cidrA}`);
+  for (const name of ['client-a', 'web-b']) await cluster.kubectl(['delete', 'pod', name, '--wait=true', '--timeout=30s']);
+});
+
+test('an agent whose token names another CA is refused with a clear message', async () => {
+  const good = await cluster.token();
+  const bad = good.replace(/^K10[0-9a-f]{64}/, `K10${'ab'.repeat(32)}`);
+  const r = await cluster.runAgentToExit(2, 'node-c', bad);
+  assert.equal(r.code, 1);
+  assert.match(r.output, /refusing to join https:\/\/[\d.]+:\d+: its CA certificate has sha256 [0-9a-f]{64}, but the token expects (ab){32}/);
+  const nodes = await cluster.kubectl(['get', 'nodes', '-o', 'name']);
+  assert.doesNotMatch(nodes.stdout, /node-c/);
+});
+
+test('when node B goes away, node A drops its route to B\'s pod CIDR', async () => {
+  const cidrB = (await cluster.kubectl(['get', 'node', 'node-b', '-o', 'jsonpath={.spec.podCIDR}'])).stdout.trim();
+  await b.stop();
+  const routesB = await cluster.inNs(b.netns, ['ip', '-4', 'route', 'show', 'proto', '77']);
+  assert.equal(routesB.stdout.trim(), '', 'a stopped agent removes its routes');
+  assert.equal((await cluster.kubectl(['delete', 'node', 'node-b'])).code, 0);
+  await cluster.waitFor('node A without a route to node B', async () => {
+    const r = await cluster.inNs(a.netns, ['ip', '-4', 'route', 'show', 'proto', '77']);
+    return r.stdout.includes(cidrB) ? undefined : true;
+  });
+});
