@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { Expectations } from './expectations.js';
 import { slowStartBatch } from './slow-start.js';
 import { scaledValue } from './int-or-percent.js';
+import { SpamFilter } from './spam-filter.js';
 
 test('slow start doubles batches and stops after the first failing batch', async () => {
   const batches: number[] = [];
@@ -46,4 +47,15 @@ test('intstr values scale percentages with the requested rounding', () => {
   assert.equal(scaledValue('25%', 10, false, 0), 2);
   assert.equal(scaledValue(4, 10, false, 0), 4);
   assert.equal(scaledValue(undefined, 10, false, 7), 7);
+});
+
+test('event spam filter: a burst of 25 per key, then one per 5 minutes; keys are independent', () => {
+  const f = new SpamFilter();
+  const t0 = 1_000_000;
+  const allowed = Array.from({ length: 30 }, () => f.allow('rs-a/SuccessfulCreate', t0)).filter(Boolean).length;
+  assert.equal(allowed, 25);
+  assert.equal(f.allow('rs-b/SuccessfulCreate', t0), true, 'another object has its own bucket');
+  assert.equal(f.allow('rs-a/SuccessfulCreate', t0 + 299_000), false, 'not refilled before 300 s');
+  assert.equal(f.allow('rs-a/SuccessfulCreate', t0 + 301_000), true, 'one more after 300 s');
+  assert.equal(f.allow('rs-a/SuccessfulCreate', t0 + 302_000), false);
 });

@@ -2,7 +2,9 @@
  * Events controllers write for users to read in `kubectl describe` (SuccessfulCreate,
  * ScalingReplicaSet, ...), as core/v1 Events. Recording never blocks or fails a sync: events
  * go through a bounded buffer sent by a couple of workers, and when the API falls behind the
- * oldest unsent ones are dropped (counted), as upstream's broadcaster does.
+ * oldest unsent ones are dropped (counted), as upstream's broadcaster does. As upstream's
+ * spam filter (EventSourceObjectSpamFilter), each (object, type, reason) may burst 25 events,
+ * then one per 5 minutes: a ReplicaSet creating 100 pods records 25 SuccessfulCreate, not 100.
  *
  * Lifecycle: stop() drops what is unsent and ends the workers; it is idempotent.
  */
@@ -11,6 +13,7 @@ import type { KubeObject } from '../../api/types.js';
 import type { RestClient } from '../../client/index.js';
 import { ResourceClient } from '../../client/typed/index.js';
 import { gvr } from './resources.js';
+import { SpamFilter } from './spam-filter.js';
 
 export interface Recorder {
   event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
@@ -23,7 +26,10 @@ export class EventRecorder implements Recorder {
   private readonly buffer: KubeObject[] = [];
   private active = 0;
   private stopped = false;
+  private readonly spam = new SpamFilter();
   dropped = 0;
+  /** Events the spam filter held back. */
+  filtered = 0;
 
   /** `kind` fills involvedObject for objects from lists, which carry no kind of their own. */
   constructor(rest: RestClient, private readonly o: { component: string; kind?: { apiVersion: string; kind: string }; now: () => Date; onError?: (err: unknown) => void; capacity?: number; workers?: number }) {
@@ -34,7 +40,12 @@ export class EventRecorder implements Recorder {
     if (this.stopped) return;
     const meta = obj.metadata ?? {};
     const namespace = meta.namespace ?? 'default';
-    const at = stamp(this.o.now());
+    const now = this.o.now();
+    if (!this.spam.allow(`${meta.namespace ?? ''}/${meta.name ?? ''}/${meta.uid ?? ''}/${type}/${reason}`, now.getTime())) {
+      this.filtered++;
+      return;
+    }
+    const at = stamp(now);
     const ev: KubeObject = {
       apiVersion: 'v1', kind: 'Event',
       metadata: { name: `${meta.name ?? 'object'}.${randomBytes(8).toString('hex')}`, namespace },
