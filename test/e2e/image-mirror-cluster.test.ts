@@ -23,7 +23,7 @@ before(async () => {
 });
 after(async () => { await cluster?.dispose(); });
 
-test('an image built on node A runs on node B, pulled from A\'s mirror', async () => {
+test('an image built on node A runs on node B, pulled from A\'s mirror', { timeout: 240_000 }, async () => {
   const ctx = join(cluster.dir, 'build-ctx');
   await mkdir(ctx);
   await writeFile(join(ctx, 'Dockerfile'), 'FROM busybox\nRUN echo built-on-node-a > /greeting\n');

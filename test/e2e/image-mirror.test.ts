@@ -15,7 +15,7 @@ import type { KubeObject } from '../../src/api/types.js';
 import { ImageManager } from '../../src/kubelet/images.js';
 import { imageMirrorAnnotation, startAgentImageMirror } from '../../src/kubelet/image-mirror.js';
 
-test('an image built on node A is pulled by node B from A\'s mirror and runs there', async (t) => {
+test('an image built on node A is pulled by node B from A\'s mirror and runs there', { timeout: 120_000 }, async (t) => {
   const server = await startServer();
   const fx = await makeEngineFixture('mirror-a');
   const rootB = join(fx.dir, 'engine-b');

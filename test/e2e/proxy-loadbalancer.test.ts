@@ -36,7 +36,7 @@ async function eventually<T>(what: string, fn: () => Promise<T | undefined>, tim
   }
 }
 
-test('a LoadBalancer Service gets the nodes\' InternalIPs and answers on NODE_IP:PORT on every node', async (t) => {
+test('a LoadBalancer Service gets the nodes\' InternalIPs and answers on NODE_IP:PORT on every node', { timeout: 90_000 }, async (t) => {
   const pods = [{ name: 'a1', node: 0, ip: '10.42.0.11' }, { name: 'b1', node: 1, ip: '10.42.1.11' }];
   const server = await startServer();
   const cluster = await TestCluster.create(2, pods);
