@@ -3,8 +3,9 @@
  * each in its own network namespace joined by a test bridge (no route off the machine), the
  * agents joined with the server's token. The real kubectl sees two Ready nodes with distinct
  * pod CIDRs from the node IPAM controller; a pod on node A fetches a page from a pod on node
- * B by pod IP over the host-gw routes; a token with a wrong CA hash is refused; when node B
- * goes, node A's route to its pod CIDR goes too.
+ * B by pod IP over the host-gw routes; a token with a wrong CA hash is refused; when node B's
+ * agent is lost, its Deployment's pods run on node A again within 60 s; when node B is
+ * deleted, node A's route to its pod CIDR goes too.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,11 +84,37 @@ test('an agent whose token names another CA is refused with a clear message', as
   assert.doesNotMatch(nodes.stdout, /node-c/);
 });
 
-test('when node B goes away, node A drops its route to B\'s pod CIDR', async () => {
-  const cidrB = (await cluster.kubectl(['get', 'node', 'node-b', '-o', 'jsonpath={.spec.podCIDR}'])).stdout.trim();
+test('when node B\'s agent is lost, its Deployment pods run again on node A within 60 s', async () => {
+  // Place both replicas on node B: node A is cordoned while they start.
+  assert.equal((await cluster.kubectl(['cordon', 'node-a'])).code, 0);
+  const deploy = JSON.stringify({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'lossy' },
+    spec: {
+      replicas: 2, selector: { matchLabels: { app: 'lossy' } },
+      template: { metadata: { labels: { app: 'lossy' } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sleep', '3600'] }] } },
+    },
+  });
+  assert.equal((await cluster.kubectl(['apply', '-f', '-'], { stdin: deploy })).code, 0);
+  const runningOn = async (node: string): Promise<number> => {
+    const r = await cluster.kubectl(['get', 'pods', '-l', 'app=lossy', '-o', 'jsonpath={range .items[*]}{.spec.nodeName} {.status.phase} {.metadata.deletionTimestamp}{"\\n"}{end}']);
+    return r.stdout.split('\n').map((l) => l.trim().split(' ')).filter((f) => f[0] === node && f[1] === 'Running' && f.length === 2).length;
+  };
+  await cluster.waitFor('both replicas Running on node-b', async () => ((await runningOn('node-b')) === 2 ? true : undefined), 90_000);
+  assert.equal((await cluster.kubectl(['uncordon', 'node-a'])).code, 0);
+  const lost = Date.now();
   await b.stop();
   const routesB = await cluster.inNs(b.netns, ['ip', '-4', 'route', 'show', 'proto', '77']);
   assert.equal(routesB.stdout.trim(), '', 'a stopped agent removes its routes');
+  await cluster.waitFor('both replicas Running on node-a', async () => ((await runningOn('node-a')) === 2 ? true : undefined), 120_000);
+  const took = Date.now() - lost;
+  assert.ok(took < 60_000, `pods back after ${took} ms`);
+  const ready = await cluster.kubectl(['get', 'node', 'node-b', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}']);
+  assert.equal(ready.stdout.trim(), 'Unknown');
+  await cluster.kubectl(['delete', 'deployment', 'lossy']);
+});
+
+test('when node B goes away, node A drops its route to B\'s pod CIDR', async () => {
+  const cidrB = (await cluster.kubectl(['get', 'node', 'node-b', '-o', 'jsonpath={.spec.podCIDR}'])).stdout.trim();
   assert.equal((await cluster.kubectl(['delete', 'node', 'node-b'])).code, 0);
   await cluster.waitFor('node A without a route to node B', async () => {
     const r = await cluster.inNs(a.netns, ['ip', '-4', 'route', 'show', 'proto', '77']);
