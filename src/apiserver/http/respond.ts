@@ -1,9 +1,10 @@
 /** Writing JSON bodies and Status errors; content negotiation for Tables. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError } from '../../machinery/errors.js';
+import { knownJson } from '../storage/objects.js';
 
 export function sendJson(res: ServerResponse, code: number, body: unknown, contentType = 'application/json'): void {
-  const text = JSON.stringify(body);
+  const text = knownJson(body) ?? JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-cache, private' });
   res.end(text);
 }

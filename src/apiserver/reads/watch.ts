@@ -13,7 +13,7 @@ import type { Watch, WatchEvent } from '../../store/types.js';
 import type { ApiContext } from '../context.js';
 import type { TableRequest } from '../http/respond.js';
 import type { ListOptions } from '../list-options.js';
-import { sharedObject } from '../storage/objects.js';
+import { knownJson, sharedObject } from '../storage/objects.js';
 import { toTable } from './table.js';
 
 type EventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -123,7 +123,9 @@ function sharedEventLine(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: KubeObject
   const key = `${type} ${apiVersion} ${kind}`;
   let line = lines.get(key);
   if (line === undefined) {
-    line = `${JSON.stringify({ type, object: { ...obj, apiVersion, kind } })}\n`;
+    // An object this server wrote with the same apiVersion and kind encodes as its known JSON.
+    const known = obj.apiVersion === apiVersion && obj.kind === kind ? knownJson(obj) : undefined;
+    line = known !== undefined ? `{"type":${JSON.stringify(type)},"object":${known}}\n` : `${JSON.stringify({ type, object: { ...obj, apiVersion, kind } })}\n`;
     lines.set(key, line);
   }
   return line;

@@ -52,18 +52,66 @@ function withResourceVersion(obj: KubeObject, modRevision: number): KubeObject {
 }
 
 /**
+ * The JSON of objects this server wrote, exactly as JSON.stringify would give it: responses
+ * and watch event lines reuse it instead of encoding the object again.
+ */
+const writtenJson = new WeakMap<KubeObject, string>();
+
+/** JSON.stringify(obj) if it is already known (a written object), else undefined. */
+export function knownJson(obj: unknown): string | undefined {
+  return typeof obj === 'object' && obj !== null ? writtenJson.get(obj as KubeObject) : undefined;
+}
+
+/**
+ * An object's JSON in pieces: each top-level member but metadata, each metadata member but
+ * resourceVersion. The stored value and the JSON of the written object (the same with the
+ * resourceVersion last in metadata, as withResourceVersion puts it) are joined from them.
+ */
+class EncodedObject {
+  private readonly top: Array<string | undefined> = [];
+  private readonly meta: string[] = [];
+
+  constructor(obj: KubeObject) {
+    for (const [k, v] of Object.entries(obj)) {
+      if (k === 'metadata') {
+        this.top.push(undefined);
+        continue;
+      }
+      const json = JSON.stringify(v);
+      if (json !== undefined) this.top.push(`${JSON.stringify(k)}:${json}`);
+    }
+    if (!('metadata' in obj)) this.top.push(undefined);
+    for (const [k, v] of Object.entries(obj.metadata ?? {})) {
+      if (k === 'resourceVersion') continue;
+      const json = JSON.stringify(v);
+      if (json !== undefined) this.meta.push(`${JSON.stringify(k)}:${json}`);
+    }
+  }
+
+  private join(metadata: string): string {
+    return `{${this.top.map((p) => p ?? `"metadata":${metadata}`).join(',')}}`;
+  }
+
+  /** The stored value: no resourceVersion (it is the key's modRevision). */
+  stored(): string {
+    return this.join(`{${this.meta.join(',')}}`);
+  }
+
+  /** JSON.stringify(withResourceVersion(obj, modRevision)). */
+  written(modRevision: number): string {
+    return this.join(`{${[...this.meta, `"resourceVersion":${JSON.stringify(String(modRevision))}`].join(',')}}`);
+  }
+}
+
+/**
  * Registers the written object as the decoded value of its KeyValue (watches then skip the
  * parse) and returns it. The object is shared from here on: the write paths only read what
  * they return.
  */
-function registered(kv: KeyValue, obj: KubeObject): KubeObject {
+function registered(kv: KeyValue, obj: KubeObject, encoded: EncodedObject): KubeObject {
   sharedObjects.set(kv, obj);
+  writtenJson.set(obj, encoded.written(kv.modRevision));
   return obj;
-}
-
-function encode(obj: KubeObject): string {
-  const { resourceVersion: _rv, ...meta } = obj.metadata ?? {};
-  return JSON.stringify({ ...obj, metadata: meta });
 }
 
 function isReadError(v: unknown): v is ReadAtRevisionError {
@@ -164,16 +212,18 @@ export class ObjectStorage {
   /** Creates the object; 409 AlreadyExists when the name is taken. Returns `obj` with its resourceVersion. */
   async create(rt: ResourceType, obj: KubeObject): Promise<KubeObject> {
     const name = obj.metadata?.name ?? '';
-    const r = await this.store.create(objectKey(rt, obj.metadata?.namespace, name), encode(obj));
+    const encoded = new EncodedObject(obj);
+    const r = await this.store.create(objectKey(rt, obj.metadata?.namespace, name), encoded.stored());
     if (!r.ok) throw errors.alreadyExists(rt.plural, rt.group, name);
-    return registered(r.kv, withResourceVersion(obj, r.kv.modRevision));
+    return registered(r.kv, withResourceVersion(obj, r.kv.modRevision), encoded);
   }
 
   /** Replaces the object if it is still at `modRevision`; undefined on a lost race. */
   async update(rt: ResourceType, obj: KubeObject, modRevision: number): Promise<KubeObject | undefined> {
     const name = obj.metadata?.name ?? '';
-    const r = await this.store.update(objectKey(rt, obj.metadata?.namespace, name), encode(obj), modRevision);
-    if (r.ok) return registered(r.kv, withResourceVersion(obj, r.kv.modRevision));
+    const encoded = new EncodedObject(obj);
+    const r = await this.store.update(objectKey(rt, obj.metadata?.namespace, name), encoded.stored(), modRevision);
+    if (r.ok) return registered(r.kv, withResourceVersion(obj, r.kv.modRevision), encoded);
     if (r.reason === 'not-found') throw errors.notFound(rt.plural, rt.group, name);
     return undefined;
   }

@@ -29,6 +29,11 @@ test('type-shape keys ignore values but not types or field names; create keys ig
   assert.equal(createFieldsKey(pod('a'), 'm', 'v1', 's')?.key, createFieldsKey(pod('b'), 'm', 'v1', 's')?.key);
   assert.notEqual(createFieldsKey(pod('a'), 'm', 'v1', 's')?.key, createFieldsKey(pod('a', 'other'), 'm', 'v1', 's')?.key);
   assert.notEqual(createFieldsKey(pod('a'), 'm', 'v1', 's')?.key, createFieldsKey(pod('a'), 'n', 'v1', 's')?.key);
+  // Values outside lists are leaves (label values, images); inside lists they may be keys.
+  const labelled = (app: string, image: string, port: number): KubeObject => ({ ...pod('a'), metadata: { name: 'a', labels: { app } }, spec: { image, ports: [port] } });
+  assert.equal(createFieldsKey(labelled('x', 'i1', 80), 'm', 'v1', 's')?.key, createFieldsKey(labelled('y', 'i2', 80), 'm', 'v1', 's')?.key);
+  assert.notEqual(createFieldsKey(labelled('x', 'i1', 80), 'm', 'v1', 's')?.key, createFieldsKey(labelled('x', 'i1', 81), 'm', 'v1', 's')?.key);
+  assert.notEqual(createFieldsKey(labelled('x', 'i1', 80), 'm', 'v1', 's')?.key, createFieldsKey({ ...labelled('x', 'i1', 80), metadata: { name: 'a', labels: { other: 'x' } } }, 'm', 'v1', 's')?.key);
   assert.equal(createFieldsKey({ ...pod('a'), metadata: { name: 'a', managedFields: [{ manager: 'x' }] } }, 'm', 'v1', 's'), undefined);
   const withVolume = (suffix: string): KubeObject => ({ ...pod('a'), spec: { volumes: [{ name: `kube-api-access-${suffix}` }] } });
   assert.equal(createFieldsKey(withVolume('abcde'), 'm', 'v1', 's')?.key, createFieldsKey(withVolume('vwxyz'), 'm', 'v1', 's')?.key);
@@ -46,6 +51,7 @@ test('remembered creates answer as computed ones', async (t) => {
   const a = await api.create<KubeObject>(podsPath, pod('a'));
   const b = await api.create<KubeObject>(podsPath, pod('b'));
   const other = await api.create<KubeObject>(podsPath, pod('c', 'sidecar'));
+  const relabelled = await api.create<KubeObject>(podsPath, { ...pod('r'), metadata: { name: 'r', labels: { app: 'other-value', tier: 'web' } } });
   // Each pod gets its own service-account volume (kube-api-access-xxxxx): the same up to that name.
   const fields = (o: KubeObject): unknown => JSON.parse(JSON.stringify(o.metadata?.managedFields?.map((m) => ({ ...m, time: undefined }))).replace(/kube-api-access-[a-z0-9]{5}/g, 'SA'));
   const volume = (o: KubeObject): string | undefined => /kube-api-access-[a-z0-9]{5}/.exec(JSON.stringify(o.spec))?.[0];
@@ -55,6 +61,7 @@ test('remembered creates answer as computed ones', async (t) => {
   assert.match(JSON.stringify(fields(a)), /k:\{\\"name\\":\\"c\\"\}/);
   assert.match(JSON.stringify(fields(other)), /k:\{\\"name\\":\\"sidecar\\"\}/);
   assert.equal(typeof b.metadata?.managedFields?.[0]?.time, 'string');
+  assert.match(JSON.stringify(relabelled.metadata?.managedFields), /f:tier/);
   // Changing a returned object does not change what later creates get.
   (a.metadata?.managedFields?.[0]?.fieldsV1 as Record<string, unknown>)['f:spec'] = {};
   assert.deepEqual(fields(await api.create<KubeObject>(podsPath, pod('d'))), fields(b));

@@ -5,9 +5,8 @@
  * - that objects of a shape have no wrong-typed and no unknown fields (types and field
  *   names are all the walk looks at, so strings, numbers and booleans are blanked in the
  *   key; only clean results are kept, so an error message always names its own object);
- * - the managedFields of a create (fields are only named by their values where a list is
- *   keyed by them, so only the scalar identity fields of metadata are blanked in the key;
- *   the time is set anew on every use).
+ * - the managedFields of a create (fields are only named by their values inside lists, so
+ *   scalars outside lists are blanked in the key; the time is set anew on every use).
  * Custom resources are not memoized: their schemas change with their CRDs.
  */
 import type { KubeObject, ManagedFieldsEntry } from '../../api/types.js';
@@ -51,8 +50,22 @@ export function rememberClean(key: string): void {
   cleanShapes.set(key, true);
 }
 
-/** Metadata values that are scalar leaves of every object: their values never name a field. */
-const identityFields = ['name', 'generateName', 'namespace', 'uid', 'creationTimestamp', 'resourceVersion'] as const;
+/**
+ * A JSON replacer that blanks scalars outside arrays. Only list items can be named by their
+ * values in fieldsV1 (k:{...} and v:... entries); a scalar anywhere else is a leaf whose
+ * value never names a field, so objects that differ only there have the same fields.
+ */
+function blankScalarsOutsideLists(): (this: unknown, key: string, value: unknown) => unknown {
+  const inList = new WeakSet<object>();
+  return function (this: unknown, _key: string, value: unknown): unknown {
+    const holderInList = Array.isArray(this) || (typeof this === 'object' && this !== null && inList.has(this));
+    if (typeof value === 'object' && value !== null) {
+      if (holderInList) inList.add(value);
+      return value;
+    }
+    return holderInList ? value : blankScalars('', value);
+  };
+}
 
 /**
  * The one generated name that keys a list item of many pods: the service-account token
@@ -73,11 +86,9 @@ export interface CreateFieldsKey {
  * of its own (then the full computation runs).
  */
 export function createFieldsKey(obj: KubeObject, manager: string, apiVersion: string, schemaName: string): CreateFieldsKey | undefined {
-  const meta = obj.metadata ?? {};
-  if (Array.isArray(meta.managedFields) && meta.managedFields.length > 0) return undefined;
-  const blanked: Record<string, unknown> = { ...meta };
-  for (const f of identityFields) if (blanked[f] !== undefined) blanked[f] = '';
-  let json = JSON.stringify({ ...obj, metadata: blanked });
+  const sent = obj.metadata?.managedFields;
+  if (Array.isArray(sent) && sent.length > 0) return undefined;
+  let json = JSON.stringify(obj, blankScalarsOutsideLists());
   const generated = generatedVolume.exec(json)?.[0];
   if (generated !== undefined) json = json.replaceAll(generated, volumePlaceholder);
   return { key: `${manager}\u0000${apiVersion}\u0000${schemaName}\u0000${json}`, generated };
