@@ -4,7 +4,7 @@
  * is the process's own (128+N for a signal).
  */
 import { spawn } from 'node:child_process';
-import type { StdioOptions } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { containerPaths } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { ociRuntime } from './oci.js';
@@ -20,6 +20,14 @@ export interface ExecOptions {
   workingDir?: string;
   user?: string;
   stdio?: StdioOptions;
+  /**
+   * Runs the runtime's command line through another program (e.g. `script`, to give
+   * `runc exec --tty` the terminal it needs): gets the runtime path and arguments, returns
+   * what to spawn instead.
+   */
+  wrap?: (file: string, args: string[]) => { file: string; args: string[] };
+  /** Called with the spawned child (its pid, to resize a terminal). */
+  onSpawn?: (child: ChildProcess) => void;
 }
 
 export async function execInContainer(root: string, record: ContainerRecord, options: ExecOptions): Promise<number> {
@@ -36,7 +44,9 @@ export async function execInContainer(root: string, record: ContainerRecord, opt
   for (const e of options.env ?? []) args.push('--env', e);
   args.push(record.id, ...options.args);
   return new Promise<number>((resolve, reject) => {
-    const child = spawn(rt.path, args, { stdio: options.stdio ?? 'inherit' });
+    const command = options.wrap ? options.wrap(rt.path, args) : { file: rt.path, args };
+    const child = spawn(command.file, command.args, { stdio: options.stdio ?? 'inherit' });
+    options.onSpawn?.(child);
     child.on('error', reject);
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 + signalNumber(signal) : 255)));
   });
