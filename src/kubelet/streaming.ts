@@ -13,13 +13,14 @@ import { errors, type ApiError } from '../machinery/errors.js';
 import type { Pod } from './pod-types.js';
 import { socketPairs, type SocketPair } from './socket-pairs.js';
 import type { TrackedPod } from './tracked.js';
+import { parseResize, resizePty, underPty, type TerminalSize } from './attach-tty.js';
 
 export interface StreamingDeps {
   runtime: ContainerRuntime;
   byUid(uid: string): TrackedPod | undefined;
 }
 
-function containerName(pod: Pod, query: URLSearchParams): string {
+export function containerName(pod: Pod, query: URLSearchParams): string {
   const asked = query.get('container');
   if (asked) {
     const all = [...pod.spec.containers, ...(pod.spec.initContainers ?? [])].map((c) => c.name);
@@ -32,7 +33,7 @@ function containerName(pod: Pod, query: URLSearchParams): string {
   return first;
 }
 
-function containerId(deps: StreamingDeps, pod: Pod, name: string, previous: boolean): string {
+export function containerId(deps: StreamingDeps, pod: Pod, name: string, previous: boolean): string {
   const t = deps.byUid(pod.metadata?.uid ?? '')?.containers.get(name);
   const id = previous ? t?.previousId : t?.id;
   if (id) return id;
@@ -93,14 +94,14 @@ export function logHandler(deps: StreamingDeps): SubresourceHandler {
   };
 }
 
-const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
+export const channel = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
-function refuse(socket: Duplex, err: ApiError): void {
+export function refuse(socket: Duplex, err: ApiError): void {
   const body = JSON.stringify(err.toStatus());
   socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
-function exitStatus(code: number): string {
+export function exitStatus(code: number): string {
   if (code === 0) return JSON.stringify({ metadata: {}, status: 'Success' });
   return JSON.stringify({
     metadata: {}, status: 'Failure', message: `command terminated with non-zero exit code: error executing command [...], exit code ${code}`, reason: 'NonZeroExitCode',
@@ -149,17 +150,32 @@ async function runExec(deps: StreamingDeps, ws: WebSocket, pairs: SocketPair[], 
   const errDone = drained(errPair.local);
   outPair.local.on('data', (d: Buffer) => { if (o.stdout) send(channel.stdout, d); });
   errPair.local.on('data', (d: Buffer) => { if (o.stderr) send(channel.stderr, d); });
+  // A tty session: the first size kubectl sends is applied before the process starts,
+  // later ones resize the running terminal (attach-tty.ts).
+  let size: TerminalSize | undefined;
+  let sizeSeen: () => void = () => undefined;
+  const firstSize = new Promise<void>((resolve) => { sizeSeen = resolve; });
+  let ptyPid = 0;
   ws.on('message', (data: Buffer) => {
     const ch = data[0];
     if (ch === channel.stdin && o.stdin) inPair.local.write(data.subarray(1));
     else if (ch === channel.close && data[1] === channel.stdin) inPair.local.end();
+    else if (ch === channel.resize && o.tty) {
+      const next = parseResize(data.subarray(1));
+      if (!next) return;
+      size = next;
+      sizeSeen();
+      if (ptyPid) resizePty(ptyPid, next).catch(() => undefined);
+    }
   });
   ws.on('close', () => inPair.local.destroy());
   let code: number;
   try {
-    // runc's own --tty needs a controlling terminal (or a console socket, which Node cannot
-    // receive fds from), so a tty session runs on plain pipes, stdout and stderr merged.
-    code = await deps.runtime.exec(id, { args: command, ...(o.tty ? { env: ['TERM=xterm'] } : {}), stdio: [o.stdin ? inPair.remote : 'ignore', outPair.remote, o.tty ? outPair.remote : errPair.remote] });
+    if (o.tty) await Promise.race([firstSize, new Promise((r) => setTimeout(r, 300))]);
+    // With a tty, runc runs under `script` (a host pty for it; it makes the container's),
+    // and stdout and stderr are one stream, as on a terminal.
+    const terminal = o.tty ? { tty: true, env: ['TERM=xterm'], wrap: underPty(size), onSpawn: (child: { pid?: number | undefined }) => { ptyPid = child.pid ?? 0; } } : {};
+    code = await deps.runtime.exec(id, { args: command, ...terminal, stdio: [o.stdin || o.tty ? inPair.remote : 'ignore', outPair.remote, o.tty ? outPair.remote : errPair.remote] });
   } finally {
     // Our copies of the child's ends: closing them lets the local ends see end-of-file.
     inPair.remote.destroy();
