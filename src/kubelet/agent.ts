@@ -30,6 +30,7 @@ import { PodWorkers } from './pod-worker.js';
 import { Probes } from './probes.js';
 import { Sandboxes } from './sandbox.js';
 import { execHandler, logHandler } from './streaming.js';
+import { attachHandler } from './attach.js';
 import { portForwardHandler } from './portforward.js';
 import { labelPodUid } from './container-config.js';
 import { tearDownVolumes } from './volumes.js';
@@ -180,6 +181,7 @@ export class NodeAgent {
       subresource: new Map([['/pods/log', logHandler(deps)]]),
       upgrade: new Map([
         ['/pods/exec', execHandler(deps, this.onError)],
+        ['/pods/attach', attachHandler(deps, this.onError)],
         ['/pods/portforward', portForwardHandler((message) => this.onError(new Error(message)))],
       ]),
     };
