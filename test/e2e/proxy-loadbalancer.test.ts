@@ -111,6 +111,24 @@ test('a LoadBalancer Service gets the nodes\' InternalIPs and answers on NODE_IP
   }
   assert.deepEqual([...seen].sort(), ['a1', 'b1'], 'requests spread across the backends on both nodes');
 
+  // externalTrafficPolicy Local: only node 0 hosts an endpoint, so only node 0 is advertised.
+  await services.create('default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb-local' }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 8089, targetPort: 8080 }] } });
+  await new ResourceClient<KubeObject>(rest, endpointSlicesGvr).create('default', {
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'lb-local-1', labels: { 'kubernetes.io/service-name': 'lb-local' } },
+    addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+    endpoints: [{ addresses: ['10.42.0.11'], conditions: { ready: true }, nodeName: 'lb-node-0' }],
+  } as KubeObject);
+  await eventually('lb-local advertised on node 0 only', async () => {
+    const svc = await services.get('default', 'lb-local');
+    const ips = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip);
+    return ips.length === 1 && ips[0] === cluster.nodeIp(0) ? true : undefined;
+  });
+  const local = await eventually('lb-local answering on node 0', async () => {
+    const r = await cluster.run(cluster.outside, ['busybox', 'wget', '-q', '-O', '-', `http://${cluster.nodeIp(0)}:8089/`], 3000);
+    return r.code === 0 ? r.stdout.trim() : undefined;
+  });
+  assert.equal(local, 'a1');
+
   // A node that goes NotReady drops out of the ingress.
   await nodes.patch(undefined, 'lb-node-1', 'merge', { status: { conditions: [{ type: 'Ready', status: 'False', reason: 'Test', message: 'down', lastHeartbeatTime: new Date().toISOString(), lastTransitionTime: new Date().toISOString() }] } }, { subresource: 'status' });
   await eventually('ingress down to node 0', async () => {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/types.js';
-import { desiredIngress, excludeNodeLabel, ingressAddresses, sameIngress, type ServiceView } from './ingress.js';
+import { desiredIngress, excludeNodeLabel, ingressAddresses, nodesWithReadyEndpoints, sameIngress, type ServiceView } from './ingress.js';
 
 const node = (name: string, ip: string, ready: string, labels: Record<string, string> = {}): KubeObject => ({
   apiVersion: 'v1', kind: 'Node', metadata: { name, labels },
@@ -34,4 +34,20 @@ test('sameIngress compares addresses in order, so an unchanged status is not rew
   assert.equal(sameIngress(undefined, wanted), false);
   assert.equal(sameIngress([{ ip: '10.0.0.2' }], wanted), false);
   assert.equal(sameIngress(undefined, []), true);
+});
+
+test('externalTrafficPolicy Local: only nodes with a ready endpoint are advertised', () => {
+  const slices: KubeObject[] = [{
+    apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 's-1' },
+    endpoints: [
+      { addresses: ['10.42.0.5'], nodeName: 'a', conditions: { ready: true } },
+      { addresses: ['10.42.1.5'], nodeName: 'b', conditions: { ready: false } },
+      { addresses: ['10.42.2.5'], nodeName: 'c', conditions: { ready: true, terminating: true } },
+    ],
+  } as KubeObject];
+  const local = nodesWithReadyEndpoints(slices);
+  assert.deepEqual([...local], ['a']);
+  const nodes = [node('a', '192.168.1.1', 'True'), node('b', '192.168.1.2', 'True'), node('c', '192.168.1.3', 'True')];
+  assert.deepEqual(ingressAddresses(nodes, local), ['192.168.1.1']);
+  assert.deepEqual(ingressAddresses(nodes), ['192.168.1.1', '192.168.1.2', '192.168.1.3']);
 });

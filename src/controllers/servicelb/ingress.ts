@@ -9,7 +9,7 @@ import type { KubeObject } from '../../api/types.js';
 export interface LoadBalancerIngress { ip: string; ipMode?: string }
 
 export interface ServiceView extends KubeObject {
-  spec?: { type?: string; loadBalancerClass?: string };
+  spec?: { type?: string; loadBalancerClass?: string; externalTrafficPolicy?: string };
   status?: { loadBalancer?: { ingress?: LoadBalancerIngress[] } };
 }
 
@@ -30,11 +30,16 @@ function isReady(node: NodeView): boolean {
   return (node.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
-/** The InternalIPs (IPv4) of Ready nodes not excluded from load balancers, sorted numerically. */
-export function ingressAddresses(nodes: readonly KubeObject[]): string[] {
+/**
+ * The InternalIPs (IPv4) of Ready nodes not excluded from load balancers, sorted
+ * numerically; with `onlyNodes`, just those nodes (externalTrafficPolicy Local: a node
+ * without a ready endpoint drops the traffic, so it must not be advertised).
+ */
+export function ingressAddresses(nodes: readonly KubeObject[], onlyNodes?: ReadonlySet<string>): string[] {
   const ips = new Set<string>();
   for (const n of nodes as readonly NodeView[]) {
     if (!isReady(n) || n.metadata?.deletionTimestamp) continue;
+    if (onlyNodes && !onlyNodes.has(n.metadata?.name ?? '')) continue;
     if (n.metadata?.labels?.[excludeNodeLabel] !== undefined) continue;
     for (const a of n.status?.addresses ?? []) {
       if (a.type === 'InternalIP' && typeof a.address === 'string' && /^\d+\.\d+\.\d+\.\d+$/.test(a.address)) ips.add(a.address);
@@ -68,4 +73,17 @@ export function desiredIngress(svc: ServiceView, nodeIPs: readonly string[]): Lo
 export function sameIngress(current: readonly LoadBalancerIngress[] | undefined, wanted: readonly LoadBalancerIngress[]): boolean {
   const have = current ?? [];
   return have.length === wanted.length && have.every((c, i) => c.ip === wanted[i]?.ip && (c.ipMode ?? 'VIP') === (wanted[i]?.ipMode ?? 'VIP'));
+}
+
+interface SliceView extends KubeObject { endpoints?: Array<{ nodeName?: string; conditions?: { ready?: boolean; terminating?: boolean } }> | null }
+
+/** Nodes that host a ready endpoint in these EndpointSlices. */
+export function nodesWithReadyEndpoints(slices: readonly KubeObject[]): Set<string> {
+  const nodes = new Set<string>();
+  for (const s of slices as readonly SliceView[]) {
+    for (const ep of s.endpoints ?? []) {
+      if ((ep.conditions?.ready ?? true) && ep.conditions?.terminating !== true && ep.nodeName) nodes.add(ep.nodeName);
+    }
+  }
+  return nodes;
 }
