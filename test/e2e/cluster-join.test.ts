@@ -3,7 +3,8 @@
  * each in its own network namespace joined by a test bridge (no route off the machine), the
  * agents joined with the server's token. The real kubectl sees two Ready nodes with distinct
  * pod CIDRs from the node IPAM controller; a pod on node A fetches a page from a pod on node
- * B by pod IP over the host-gw routes; a token with a wrong CA hash is refused; when node B's
+ * B by pod IP over the host-gw routes, and by its Service's name (cluster DNS at 10.43.0.10,
+ * served by the nodes) and ClusterIP (service proxy); a token with a wrong CA hash is refused; when node B's
  * agent is lost, its Deployment's pods run on node A again within 60 s; when node B is
  * deleted, node A's route to its pod CIDR goes too.
  */
@@ -22,8 +23,8 @@ before(async () => {
 });
 after(async () => { await cluster?.dispose(); });
 
-const pod = (name: string, node: string, script: string, restartPolicy = 'Always'): string => JSON.stringify({
-  apiVersion: 'v1', kind: 'Pod', metadata: { name },
+const pod = (name: string, node: string, script: string, restartPolicy = 'Always', labels: Record<string, string> = {}): string => JSON.stringify({
+  apiVersion: 'v1', kind: 'Pod', metadata: { name, labels },
   spec: { nodeName: node, restartPolicy, terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['sh', '-c', script] }] },
 });
 
@@ -48,29 +49,40 @@ test('two joined nodes are Ready with distinct pod CIDRs; each routes to the oth
   });
 });
 
-test('a pod on node A reaches a pod on node B by pod IP', async () => {
-  const web = pod('web-b', 'node-b', 'mkdir -p /www && echo hello-from-node-b > /www/index.html && exec httpd -f -p 8080 -h /www');
+test('a pod on node A reaches a pod on node B by pod IP, and by Service through every node\'s cluster DNS', async () => {
+  const web = pod('web-b', 'node-b', 'mkdir -p /www && echo hello-from-node-b > /www/index.html && exec httpd -f -p 8080 -h /www', 'Always', { app: 'web' });
   assert.equal((await cluster.kubectl(['apply', '-f', '-'], { stdin: web })).code, 0);
+  const svc = JSON.stringify({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] } });
+  assert.equal((await cluster.kubectl(['apply', '-f', '-'], { stdin: svc })).code, 0);
   const webIp = await cluster.waitFor('web-b running with an IP', async () => {
     const r = await cluster.kubectl(['get', 'pod', 'web-b', '-o', 'jsonpath={.status.phase} {.status.podIP}']);
     const [phase, ip] = r.stdout.trim().split(' ');
     return phase === 'Running' && ip ? ip : undefined;
   }, 60_000);
+  const clusterIp = (await cluster.kubectl(['get', 'service', 'web', '-o', 'jsonpath={.spec.clusterIP}'])).stdout.trim();
+  assert.match(clusterIp, /^10\.43\.\d+\.\d+$/);
   const cidrB = (await cluster.kubectl(['get', 'node', 'node-b', '-o', 'jsonpath={.spec.podCIDR}'])).stdout.trim();
   assert.ok(webIp.startsWith(cidrB.replace(/0\/24$/, '')), `${webIp} is in node-b's ${cidrB}`);
-  // The client exits 0 only once it has read the page from the other node (`timeout 3 wget`:
-  // busybox wget -T crashes in this busybox build).
-  const client = pod('client-a', 'node-a', `for i in $(seq 1 40); do if timeout 3 wget -q -O /tmp/page http://${webIp}:8080/ && grep -q hello-from-node-b /tmp/page; then exit 0; fi; sleep 0.5; done; exit 1`, 'Never');
-  assert.equal((await cluster.kubectl(['apply', '-f', '-'], { stdin: client })).code, 0);
-  const phase = await cluster.waitFor('client-a finished', async () => {
-    const r = await cluster.kubectl(['get', 'pod', 'client-a', '-o', 'jsonpath={.status.phase}']);
-    const p = r.stdout.trim();
-    return p === 'Succeeded' || p === 'Failed' ? p : undefined;
-  }, 90_000);
-  assert.equal(phase, 'Succeeded', 'the pod on node-a fetched the page from the pod on node-b');
+  // The client on node A exits 0 once it has read the page by pod IP (else 11), resolved the
+  // Service through the cluster DNS address (else 12) and read the page by ClusterIP (else 13).
+  // (`timeout 3 wget`: busybox wget -T crashes in this busybox build.)
+  const retry = (cond: string, code: number): string => `ok=; for i in $(seq 1 40); do if ${cond}; then ok=1; break; fi; sleep 0.5; done; [ -n "$ok" ] || exit ${code}`;
+  const script = [
+    retry(`timeout 3 wget -q -O /tmp/p1 http://${webIp}:8080/ && grep -q hello-from-node-b /tmp/p1`, 11),
+    retry(`nslookup web.default.svc.cluster.local 10.43.0.10 > /tmp/ns && grep -q ${clusterIp} /tmp/ns`, 12),
+    retry(`timeout 3 wget -q -O /tmp/p2 http://${clusterIp}/ && grep -q hello-from-node-b /tmp/p2`, 13),
+  ].join('; ');
+  assert.equal((await cluster.kubectl(['apply', '-f', '-'], { stdin: pod('client-a', 'node-a', script, 'Never') })).code, 0);
+  const exit = await cluster.waitFor('client-a finished', async () => {
+    const r = await cluster.kubectl(['get', 'pod', 'client-a', '-o', 'jsonpath={.status.phase} {.status.containerStatuses[0].state.terminated.exitCode}']);
+    const [p, code] = r.stdout.trim().split(' ');
+    return p === 'Succeeded' || p === 'Failed' ? code ?? '?' : undefined;
+  }, 120_000);
+  assert.equal(exit, '0', 'client-a on node-a: 11 = pod IP on node-b unreachable, 12 = no DNS answer, 13 = ClusterIP unreachable');
   const clientIp = (await cluster.kubectl(['get', 'pod', 'client-a', '-o', 'jsonpath={.status.podIP}'])).stdout.trim();
   const cidrA = (await cluster.kubectl(['get', 'node', 'node-a', '-o', 'jsonpath={.spec.podCIDR}'])).stdout.trim();
   assert.ok(clientIp.startsWith(cidrA.replace(/0\/24$/, '')), `${clientIp} is in node-a's ${cidrA}`);
+  await cluster.kubectl(['delete', 'service', 'web']);
   for (const name of ['client-a', 'web-b']) await cluster.kubectl(['delete', 'pod', name, '--wait=true', '--timeout=30s']);
 });
 
