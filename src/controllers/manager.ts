@@ -28,6 +28,12 @@ export interface ControllerManagerOptions {
   readonly now?: () => Date;
   readonly log?: ControllerContext['log'];
   readonly onLostLeadership?: () => void;
+  /**
+   * Informers shared with other components of the process (e.g. the in-process scheduler's,
+   * so pods and nodes are watched and decoded once). The manager starts it (idempotent) but
+   * never stops it: its owner does. Without it the manager makes and owns its own.
+   */
+  readonly informers?: SharedInformerFactory;
   /** How long to wait for informer caches before starting controllers anyway (default 30 s). */
   readonly cacheSyncTimeoutMs?: number;
 }
@@ -48,7 +54,7 @@ function defaultLog(): ControllerContext['log'] {
 export function startControllerManager(o: ControllerManagerOptions): RunningControllerManager {
   const identity = o.identity ?? `${hostname()}_${randomBytes(6).toString('hex')}`;
   const log = o.log ?? defaultLog();
-  const informers = new SharedInformerFactory(o.rest, { onError: (err) => log('informer error', { err: err instanceof Error ? err.message : String(err) }) });
+  const informers = o.informers ?? new SharedInformerFactory(o.rest, { onError: (err) => log('informer error', { err: err instanceof Error ? err.message : String(err) }) });
   const now = o.now ?? ((): Date => new Date());
   const recorders = new Map<string, EventRecorder>();
   const events = (component: string, kind: { apiVersion: string; kind: string }): EventRecorder => {
@@ -65,7 +71,7 @@ export function startControllerManager(o: ControllerManagerOptions): RunningCont
   const stopControllers = async (): Promise<void> => {
     for (const c of controllers) c.stop();
     for (const r of recorders.values()) r.stop();
-    await informers.stop();
+    if (!o.informers) await informers.stop();
     await running;
   };
   const elector = new LeaderElector(ctx, {

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { eventually, kubectlFor, startServer, type Kubectl, type TestServer } from './helpers/server.js';
-import { connect } from '../../src/client/typed/index.js';
+import { connect, coreResources } from '../../src/client/typed/index.js';
+import { SharedInformerFactory } from '../../src/client/informers/index.js';
 import { startControllerManager, type RunningControllerManager } from '../../src/controllers/index.js';
 
 describe('controller manager leader election', { timeout: 120_000 }, () => {
@@ -57,5 +58,28 @@ describe('controller manager leader election', { timeout: 120_000 }, () => {
     assert.equal((await k.run(['create', 'deployment', 'second', '--image=nginx', '--replicas=2'])).code, 0);
     await eventually(async () => (await rsCount()) === 2, 15_000, 200);
     await eventually(async () => (await k.run(['get', 'pods', '-l', 'app=second', '-o', 'name'])).stdout.trim().split('\n').filter(Boolean).length === 2, 15_000, 200);
+  });
+
+  test('a manager on shared informers uses them and leaves them running when it stops', async () => {
+    for (const m of managers) await m.stop(); // releases the Lease
+    const rest = connect(server.kubeconfigPath, 'shared-informers');
+    const shared = new SharedInformerFactory(rest);
+    const pods = shared.forResource(coreResources.pods);
+    shared.start();
+    try {
+      const m = startControllerManager({ rest, identity: 'manager-shared', informers: shared, controllers: ['replicaset', 'deployment'], leaseDurationSeconds: 3, retryPeriodMs: 200, log: () => undefined });
+      managers.push(m);
+      assert.equal(await m.ready, true);
+      assert.equal((await k.run(['create', 'deployment', 'third', '--image=nginx', '--replicas=2'])).code, 0);
+      const mine = (): number => pods.lister.list().filter((p) => p.metadata?.labels?.['app'] === 'third').length;
+      await eventually(() => mine() === 2, 15_000, 100);
+      await m.stop();
+      // The owner's informers still follow the cluster after the manager stopped.
+      assert.equal((await k.run(['delete', 'pod', '-l', 'app=third', '--wait=false'])).code, 0);
+      await eventually(() => mine() === 0, 15_000, 100);
+    } finally {
+      await shared.stop();
+      rest.close();
+    }
   });
 });
