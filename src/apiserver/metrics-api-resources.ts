@@ -16,8 +16,10 @@ const windowColumn = column('Window', 'The time window the usage was measured ov
 
 type Usage = { cpu?: string; memory?: string } | undefined;
 
+/** CPU in millicores (as kubectl top shows it), memory as served (Ki). */
 function usageCells(u: Usage): [string, string] {
-  return [u?.cpu ?? '', u?.memory ?? ''];
+  const nano = /^(\d+)n$/.exec(u?.cpu ?? '');
+  return [nano ? `${Math.round(Number(nano[1]) / 1e6)}m` : u?.cpu ?? '', u?.memory ?? ''];
 }
 
 /** Sum of the containers' usage, in nanocores and Ki as served (the pod's own figure). */

@@ -112,3 +112,20 @@ test('metrics.k8s.io from the agents\' figures: discovery, list/get, selectors, 
   const index = JSON.parse(await kubectl('get', '--raw', '/openapi/v3')) as { paths: Record<string, unknown> };
   assert.ok(index.paths['api/v1']);
 });
+
+test('kubectl get podmetrics/nodemetrics print a Table (CPU in millicores)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'skiff-metrics-table-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const metrics = new MetricsSources();
+  const server = await serve({ dataDir: dir, bindAddress: '127.0.0.1', port: 0, metrics, logger: pino({ level: 'silent' }) });
+  t.after(() => server.close());
+  const kubectl = async (...args: string[]): Promise<string> => (await run('kubectl', ['--kubeconfig', server.kubeconfigPath, ...args], { env: { ...process.env, HOME: dir }, timeout: 30_000 })).stdout;
+  const pod = JSON.parse(await kubectl('run', 'p', '--image=busybox', '-o', 'json')) as { metadata: { uid: string } };
+  const timestamp = new Date().toISOString();
+  metrics.register('n', { summary: () => ({ pods: [{ namespace: 'default', name: 'p', uid: pod.metadata.uid, timestamp, windowSeconds: 5, containers: [{ name: 'p', cpuNanoCores: 3e7, memoryWorkingSetBytes: 5e6 }] }] }) });
+  const out = await kubectl('get', 'podmetrics');
+  assert.match(out, /^NAME\s+CPU\s+MEMORY\s+WINDOW\s*$/m);
+  assert.match(out, /^p\s+30m\s+4883Ki\s+5s\s*$/m);
+  // The core resources keep their short names and plurals.
+  assert.match(await kubectl('get', 'pods'), /^p\s+0\/1\s+Pending/m);
+});
