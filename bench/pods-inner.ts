@@ -3,18 +3,23 @@
  * listens): pod startup latency from create to Running-and-ready as seen through a watch,
  * one pod at a time and for a burst on one node. Prints one JSON line.
  * Usage: node dist/bench/pods-inner.js KUBECONFIG SINGLE_COUNT BURST_COUNT
+ * SKIFF_BENCH_TIMES=FILE also writes each pod's created/scheduled/running times (JSON lines).
  */
+import { writeFileSync } from 'node:fs';
 import { connect, ResourceClient, coreResources } from '../src/client/typed/index.js';
 import type { KubeObject } from '../src/api/types.js';
 import { percentile, round } from './_lib.js';
 
-interface PodLike extends KubeObject { status?: { phase?: string; containerStatuses?: Array<{ ready?: boolean }> } }
+interface PodLike extends KubeObject { spec?: { nodeName?: string; [k: string]: unknown }; status?: { phase?: string; containerStatuses?: Array<{ ready?: boolean }> } }
 
 const [kubeconfig = '', singleText = '20', burstText = '100'] = process.argv.slice(2);
 const rest = connect(kubeconfig, 'bench-pods');
 const pods = new ResourceClient<PodLike>(rest, coreResources.pods);
 const created = new Map<string, number>();
 const running = new Map<string, number>();
+/** When the watch first showed the pod bound to a node, and its uid (for SKIFF_POD_TRACE). */
+const scheduled = new Map<string, number>();
+const uids = new Map<string, string>();
 const deleted = new Set<string>();
 const waiters: Array<() => void> = [];
 
@@ -29,6 +34,8 @@ async function watchLoop(signal: AbortSignal): Promise<void> {
     const name = ev.object.metadata?.name ?? '';
     if (ev.type === 'DELETED') deleted.add(name);
     const p = ev.object as PodLike;
+    if (!scheduled.has(name) && p.spec?.nodeName) scheduled.set(name, Date.now());
+    if (p.metadata?.uid) uids.set(name, p.metadata.uid);
     if (!running.has(name) && p.status?.phase === 'Running' && (p.status.containerStatuses ?? []).every((c) => c.ready)) running.set(name, Date.now());
     waiters.splice(0).forEach((w) => w());
   }
@@ -71,6 +78,11 @@ async function main(): Promise<void> {
   abort.abort();
   await watching;
   rest.close();
+  const timesFile = process.env.SKIFF_BENCH_TIMES;
+  if (timesFile) {
+    const rows = [...singles, ...burst].map((n) => JSON.stringify({ name: n, uid: uids.get(n), created: created.get(n), scheduled: scheduled.get(n), running: running.get(n) }));
+    writeFileSync(timesFile, `${rows.join('\n')}\n`);
+  }
   const s = latencies(singles);
   const b = latencies(burst);
   process.stdout.write(`${JSON.stringify({

@@ -16,7 +16,7 @@ import { SharedInformerFactory, keyOf, type Informer } from '../client/informers
 import type { RestClient } from '../client/rest.js';
 import { ResourceClient, coreResources } from '../client/typed/index.js';
 import { WorkQueue, runWorkers } from '../client/workqueue/index.js';
-import { ContainerRuntime, type ContainerRecord } from '../engine/runtime/index.js';
+import { ContainerRuntime, useToolHelper, type ContainerRecord } from '../engine/runtime/index.js';
 import { ensureBridge, installUnreachableRoutes } from './cni.js';
 import type { EnvSources } from './env.js';
 import { EventRecorder } from './events.js';
@@ -29,13 +29,14 @@ import type { Pod } from './pod-types.js';
 import { PodWorkers } from './pod-worker.js';
 import { Probes } from './probes.js';
 import { Sandboxes } from './sandbox.js';
+import { markPhase } from './phase-trace.js';
 import { execHandler, logHandler } from './streaming.js';
 import { attachHandler } from './attach.js';
 import { portForwardHandler } from './portforward.js';
 import { labelPodUid } from './container-config.js';
 import { tearDownVolumes } from './volumes.js';
-import { apiTokenSource } from './tokens.js';
 import { StatsCollector, engineContainers, startStatsPush } from './stats/index.js';
+import { apiTokenSource } from './tokens.js';
 
 export interface AgentOptions {
   rest: RestClient;
@@ -122,6 +123,8 @@ export class NodeAgent {
 
   async start(): Promise<void> {
     await mkdir(this.o.stateDir, { recursive: true });
+    // runc, ip and the CNI plugins start from a busybox shell, not a fork of this big process.
+    useToolHelper(this.o.stateDir);
     await installUnreachableRoutes();
     await this.registration.register();
     this.registration.start();
@@ -139,7 +142,7 @@ export class NodeAgent {
       sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP), probes: this.probes, adoptable, onError: this.onError,
     });
     this.informer.addEventHandler({
-      onAdd: (p) => this.queue.add(keyOf(p)),
+      onAdd: (p) => { markPhase(p.metadata?.uid ?? '', 'seen'); this.queue.add(keyOf(p)); },
       onUpdate: (_old, p) => this.queue.add(keyOf(p)),
       onDelete: (p) => this.queue.add(keyOf(p)),
     });

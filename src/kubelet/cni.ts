@@ -1,18 +1,16 @@
 /**
  * Pod networking through the CNI plugins of Debian's containernetworking-plugins, invoked
  * as the CNI spec says (network config on stdin, CNI_* in the environment, result JSON on
- * stdout): loopback for lo, bridge (cni0) with host-local IPAM from the node's /24 for
- * eth0, portmap only for pods with hostPorts.
+ * stdout): bridge (cni0) with host-local IPAM from the node's /24 for
+ * eth0, portmap only for pods with hostPorts. lo is brought up when the namespace is made
+ * (netns.ts), which saves the loopback plugin's process.
  *
  * Safety (HOST-NOTES): the bridge runs with isGateway false, so the plugin never turns on
  * ip_forward; the agent gives cni0 the gateway address itself. No masquerade either. The
  * agent also installs unreachable routes for the cluster and service CIDRs, so a packet
  * for an unknown pod or service IP is refused here instead of following the default route.
  */
-import { execFile, spawn } from 'node:child_process';
-import { promisify } from 'node:util';
-
-const run = promisify(execFile);
+import { runTool, runToolOutcome } from '../engine/runtime/index.js';
 
 export const cniBinDir = '/usr/lib/cni';
 export const bridgeName = 'cni0';
@@ -28,35 +26,22 @@ export interface CniCall {
   config: Record<string, unknown>;
 }
 
-export function invokePlugin(call: CniCall): Promise<Record<string, unknown>> {
+export async function invokePlugin(call: CniCall): Promise<Record<string, unknown>> {
   const type = String(call.config.type);
-  return new Promise((resolve, reject) => {
-    const child = spawn(`${cniBinDir}/${type}`, [], {
-      env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', CNI_COMMAND: call.command, CNI_CONTAINERID: call.containerId, CNI_NETNS: call.netnsPath, CNI_IFNAME: call.ifName, CNI_PATH: cniBinDir },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { err += d.toString(); });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code === 0) {
-        resolve(out.trim() === '' ? {} : (JSON.parse(out) as Record<string, unknown>));
-        return;
-      }
-      // A failing plugin writes an error object ({code, msg, details}) on stdout.
-      let message = err.trim() || out.trim();
-      try {
-        const parsed = JSON.parse(out) as { msg?: string; details?: string };
-        if (parsed.msg) message = parsed.details ? `${parsed.msg}: ${parsed.details}` : parsed.msg;
-      } catch {
-        // Not JSON: keep the raw text.
-      }
-      reject(new Error(`CNI plugin ${type} ${call.command} failed: ${message}`));
-    });
-    child.stdin.end(JSON.stringify(call.config));
+  const out = await runToolOutcome({
+    file: `${cniBinDir}/${type}`, args: [], stdin: JSON.stringify(call.config),
+    env: { CNI_COMMAND: call.command, CNI_CONTAINERID: call.containerId, CNI_NETNS: call.netnsPath, CNI_IFNAME: call.ifName, CNI_PATH: cniBinDir },
   });
+  if (out.code === 0) return out.stdout.trim() === '' ? {} : (JSON.parse(out.stdout) as Record<string, unknown>);
+  // A failing plugin writes an error object ({code, msg, details}) on stdout.
+  let message = out.stderr.trim() || out.stdout.trim();
+  try {
+    const parsed = JSON.parse(out.stdout) as { msg?: string; details?: string };
+    if (parsed.msg) message = parsed.details ? `${parsed.msg}: ${parsed.details}` : parsed.msg;
+  } catch {
+    // Not JSON: keep the raw text.
+  }
+  throw new Error(`CNI plugin ${type} ${call.command} failed: ${message}`);
 }
 
 /** The cluster and service CIDRs (as k3s): what a pod reaches through its node. */
@@ -70,10 +55,6 @@ export function bridgeConfig(podCidr: string, ipamDataDir: string): Record<strin
     // through the node; no default route, so a pod never sends off-cluster traffic anywhere.
     ipam: { type: 'host-local', ranges: [[{ subnet: podCidr, gateway }]], routes: podRoutes.map((dst) => ({ dst, gw: gateway })), dataDir: ipamDataDir },
   };
-}
-
-export function loopbackConfig(): Record<string, unknown> {
-  return { cniVersion, name: 'skiff-lo', type: 'loopback' };
 }
 
 export function portmapConfig(mappings: readonly PortMapping[], prevResult: Record<string, unknown>): Record<string, unknown> {
@@ -91,7 +72,7 @@ export function resultAddress(result: Record<string, unknown>): string | undefin
 }
 
 async function ip(args: string[]): Promise<string> {
-  const { stdout } = await run('ip', args);
+  const { stdout } = await runTool('ip', args);
   return stdout;
 }
 
@@ -118,18 +99,4 @@ export async function ensureBridgeAddress(podCidr: string): Promise<void> {
 /** Unreachable routes for the cluster and service CIDRs in the agent's namespace. */
 export async function installUnreachableRoutes(): Promise<void> {
   for (const cidr of ['10.42.0.0/16', '10.43.0.0/16']) await ip(['route', 'replace', 'unreachable', cidr]);
-}
-
-export async function createNetns(name: string): Promise<string> {
-  await ip(['netns', 'add', name]);
-  return `/run/netns/${name}`;
-}
-
-export async function deleteNetns(name: string): Promise<void> {
-  try {
-    await ip(['netns', 'delete', name]);
-  } catch (err: unknown) {
-    // Already gone is what we wanted.
-    if (!/No such file|Cannot remove/.test(String((err as Error).message))) throw err;
-  }
 }

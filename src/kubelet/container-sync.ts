@@ -13,6 +13,7 @@ import { containerEnv, EnvConfigError, type EnvSources } from './env.js';
 import type { EventRecorder } from './events.js';
 import { ImagePullError, type ImageManager } from './images.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
+import { markPhase } from './phase-trace.js';
 import { nextBackoffSeconds, shouldRestart } from './pod-status.js';
 import { runHook } from './probes.js';
 import { runAsNonRootRefusal } from './security.js';
@@ -117,6 +118,7 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
   if (image.warning) ctx.events.record(pod, 'Warning', 'Failed', image.warning, fp);
   if (image.pulled) ctx.events.record(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.image ?? ''}" in ${(image.pullMs / 1000).toFixed(3)}s`, fp);
   else if (t.attempt === 0 && !t.imageID) ctx.events.record(pod, 'Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`, fp);
+  markPhase(tracked.uid, 'image');
   t.image = image.reference;
   t.imageID = image.imageID;
   let env: string[];
@@ -144,9 +146,11 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
     return fail('CreateContainerConfigError', refusal);
   }
   t.id = created.id;
+  markPhase(tracked.uid, 'created');
   ctx.events.record(pod, 'Normal', 'Created', `Created container ${c.name}`, fp);
   try {
     const started = await ctx.runtime.start(created.id);
+    markPhase(tracked.uid, 'started');
     t.waiting = undefined;
     t.retrySeconds = 0;
     t.ready = undefined;

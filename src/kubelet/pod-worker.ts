@@ -15,6 +15,7 @@ import type { PortMapping } from './cni.js';
 import { syncContainer, type ContainerSyncContext } from './container-sync.js';
 import { computePodStatus, type ObservedContainer } from './pod-status.js';
 import { kubeTime, type ContainerSpec, type ContainerStateView, type Pod } from './pod-types.js';
+import { markPhase } from './phase-trace.js';
 import { runHook, type Probes } from './probes.js';
 import { containerSpecNamed, initContainerRestartPolicy, initStepDone, stopSidecarsWhenAppsFinished, terminationGroups } from './sidecars.js';
 import type { Sandboxes } from './sandbox.js';
@@ -75,11 +76,14 @@ export class PodWorkers {
     const requeueAfter = (ms: number): void => { nextCheckMs = Math.min(nextCheckMs, Math.max(10, ms)); };
     const ctx: ContainerSyncContext = { ...this.d, requeueAfter };
     let podWaiting: { reason: string; message: string } | undefined;
+    if (!tracked.sandbox) markPhase(tracked.uid, 'sync');
     try {
       tracked.sandbox ??= await this.d.sandboxes.setUp(tracked.uid, pod.spec.hostNetwork === true, hostPorts(pod));
       if (!tracked.volumes) {
+        markPhase(tracked.uid, 'sandbox');
         tracked.volumes = await setUpVolumes(this.d.stateDir, pod, this.d.sources);
         tracked.volumesRefreshedAt = Date.now();
+        markPhase(tracked.uid, 'volumes');
       } else if (Date.now() - (tracked.volumesRefreshedAt ?? 0) > volumeRefreshMs) {
         // Updated ConfigMaps and Secrets reach mounted files (the kubelet's periodic sync).
         tracked.volumesRefreshedAt = Date.now();
@@ -121,6 +125,7 @@ export class PodWorkers {
     if (text !== tracked.lastStatus) {
       await this.d.pods.patch(tracked.namespace, tracked.name, 'merge', { status }, { subresource: 'status' });
       tracked.lastStatus = text;
+      markPhase(tracked.uid, `status:${status.phase ?? ''}`);
     }
     if (status.phase === 'Succeeded' || status.phase === 'Failed') {
       // A finished pod keeps its containers (for logs) but gives back its namespace and IP.

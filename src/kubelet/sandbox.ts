@@ -5,7 +5,9 @@
  */
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { bridgeConfig, createNetns, deleteNetns, ensureBridgeAddress, invokePlugin, loopbackConfig, portmapConfig, resultAddress, type PortMapping } from './cni.js';
+import { markPhase } from './phase-trace.js';
+import { bridgeConfig, ensureBridgeAddress, invokePlugin, portmapConfig, resultAddress, type PortMapping } from './cni.js';
+import { createNetns, deleteNetns } from './netns.js';
 
 export interface SandboxRecord {
   podUid: string;
@@ -46,15 +48,13 @@ export class Sandboxes {
     }
     const netnsName = `skiff-${uid.replace(/-/g, '').slice(0, 16)}`;
     const netnsPath = await createNetns(netnsName);
+    markPhase(uid, 'netns');
     const record: SandboxRecord = { podUid: uid, hostNetwork: false, netnsName, netnsPath, ip: '', portMappings };
     // Saved before the plugins run: a half-made sandbox is still torn down later.
     await writeFile(this.file(uid), JSON.stringify(record));
     try {
-      // lo and eth0 are independent: set them up at once.
-      const [, result] = await Promise.all([
-        invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'lo', config: loopbackConfig() }),
-        invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) }),
-      ]);
+      // lo is already up (createNetns).
+      const result = await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) });
       if (!this.bridgeAddressed) {
         await ensureBridgeAddress(this.podCidr());
         this.bridgeAddressed = true;

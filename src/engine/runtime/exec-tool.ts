@@ -1,7 +1,8 @@
 /**
  * Runs a helper program (mount, umount, runc, ip, CNI plugins) and fails with its stderr.
  * A long-running process that starts many of them (the node agent) calls useToolHelper() so
- * they are started by a busybox shell instead of a fork of this process (tool-helper.ts).
+ * they are started by a busybox shell instead of a fork of this process (tool-helper.ts);
+ * SKIFF_TOOL_HELPER=off keeps Node's own spawn.
  */
 import { execFile } from 'node:child_process';
 import { findOnPath } from './oci.js';
@@ -12,11 +13,25 @@ export type { ToolOutcome, ToolRequest };
 
 let helper: ToolHelper | undefined;
 
-/** From now on, tools run through one busybox shell (when busybox is installed). */
-export function useToolHelper(): boolean {
-  if (helper) return true;
+function absolutePath(file: string): string {
+  if (file.includes('/')) return file;
   try {
-    helper = new ToolHelper(findOnPath('busybox'));
+    return findOnPath(file);
+  } catch {
+    return file; // not found: Node's spawn reports it
+  }
+}
+
+/**
+ * From now on, tools run through one busybox shell (when busybox is installed); their input
+ * and output files go in a folder made under `filesDir` (default: the temp dir).
+ */
+export function useToolHelper(filesDir?: string): boolean {
+  if (helper) return true;
+  // For comparing with and without it (bench:pods).
+  if (process.env.SKIFF_TOOL_HELPER === 'off') return false;
+  try {
+    helper = new ToolHelper(findOnPath('busybox'), filesDir);
     return true;
   } catch {
     return false; // no busybox: Node starts them itself
@@ -25,12 +40,17 @@ export function useToolHelper(): boolean {
 
 /** Runs the program to its end; the outcome whatever its exit code. */
 export function runToolOutcome(req: ToolRequest): Promise<ToolOutcome> {
-  if (helper && ToolHelper.fits(req)) return helper.run(req);
+  if (helper) {
+    const absolute = { ...req, file: absolutePath(req.file) };
+    if (ToolHelper.fits(absolute)) return helper.run(absolute);
+  }
   return new Promise((resolve, reject) => {
     const child = execFile(req.file, [...req.args], { cwd: req.cwd, encoding: 'utf8', maxBuffer: 16 << 20, ...(req.env ? { env: { ...process.env, ...req.env } } : {}) }, (err, stdout, stderr) => {
       if (err && typeof err.code !== 'number') reject(err);
       else resolve({ code: err ? Number(err.code) : 0, stdout, stderr });
     });
+    // A program that exits without reading its input must not fail the call (EPIPE).
+    child.stdin?.on('error', () => undefined);
     child.stdin?.end(req.stdin ?? '');
   });
 }

@@ -6,17 +6,19 @@
  * many at once.
  *
  * Protocol: one line per request on the shell's stdin, `ID COMMAND-LINE`, where every word
- * of the command line is single-quoted by us; the shell runs each in a background subshell
+ * of the command line is single-quoted by us and the program is an absolute path (busybox
+ * would otherwise run its own applet of that name, e.g. its `ip`); the shell runs each in a background subshell
  * with stdin, stdout and stderr on files of ours and answers `ID EXIT-CODE`. A request whose
  * words hold a newline, or a process without busybox, is run by Node itself.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface ToolRequest {
+  /** The program; the helper is given absolute paths only. */
   file: string;
   args: readonly string[];
   /** Added to (not replacing) the environment. */
@@ -41,17 +43,25 @@ export class ToolHelper {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private buffered = '';
-  private readonly dir: string;
+  private filesDir: string | undefined;
 
-  constructor(private readonly busybox: string) {
-    this.dir = mkdtempSync(join(tmpdir(), 'skiff-tools-'));
-    process.once('exit', () => rmSync(this.dir, { recursive: true, force: true }));
+  /** `baseDir`: where the folder for the programs' input and output files is made. */
+  constructor(private readonly busybox: string, private readonly baseDir = tmpdir()) {}
+
+  private dir(): string {
+    if (!this.filesDir) {
+      mkdirSync(this.baseDir, { recursive: true });
+      const made = mkdtempSync(join(this.baseDir, 'skiff-tools-'));
+      process.once('exit', () => rmSync(made, { recursive: true, force: true }));
+      this.filesDir = made;
+    }
+    return this.filesDir;
   }
 
   /** True when the request can go through the shell (no newline in any word). */
   static fits(req: ToolRequest): boolean {
     const words = [req.file, ...req.args, ...Object.entries(req.env ?? {}).flat(), req.cwd ?? ''];
-    return words.every((w) => !w.includes('\n') && !w.includes('\0')) && Object.keys(req.env ?? {}).every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
+    return req.file.startsWith('/') && words.every((w) => !w.includes('\n') && !w.includes('\0')) && Object.keys(req.env ?? {}).every((k) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k));
   }
 
   private shell(): ChildProcessWithoutNullStreams {
@@ -109,7 +119,7 @@ export class ToolHelper {
 
   async run(req: ToolRequest): Promise<ToolOutcome> {
     const id = this.nextId++;
-    const base = join(this.dir, String(id));
+    const base = join(this.dir(), String(id));
     const hasInput = req.stdin !== undefined;
     if (hasInput) await writeFile(`${base}.in`, req.stdin ?? '');
     const words = [
