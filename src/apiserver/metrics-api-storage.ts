@@ -91,10 +91,11 @@ export function withMetricsStorage(store: Store, sources: MetricsSources, now: (
   };
   // Everything else (and whatever the Store interface gains later) goes to the real store.
   return new Proxy(store, {
-    get(target, prop, receiver) {
+    get(target, prop) {
       const own = (overrides as Record<string | symbol, unknown>)[prop];
       if (own !== undefined) return own;
-      const v: unknown = Reflect.get(target, prop, receiver);
+      // Read on the target itself, so getters and private fields of a store class work.
+      const v: unknown = Reflect.get(target, prop);
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   });
