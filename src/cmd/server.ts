@@ -47,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--node-name <name>', 'name of this process\'s node agent (default: the hostname)') // node agent
     // --- joining nodes, pod network, node services (src/join, nodeipam, kubelet routes, dns) ---
     .option('--cluster-cidr <cidr>', 'pod CIDR of the cluster; each node gets a /24 of it', '10.42.0.0/16')
-    .option('--flannel-backend <backend>', 'how pods reach pods on other nodes: host-gw (routes via node addresses)', (v: string) => { if (v !== 'host-gw') throw new InvalidArgumentError(v === 'vxlan' ? 'vxlan is not implemented yet; use host-gw' : 'must be host-gw'); return v; }, 'host-gw')
+    .option('--flannel-backend <backend>', 'how pods reach pods on other nodes: host-gw (routes via node addresses on one L2 segment) or vxlan (an overlay)', (v: string) => { if (v !== 'host-gw' && v !== 'vxlan') throw new InvalidArgumentError('must be host-gw or vxlan'); return v; }, 'host-gw')
     .option('--service-proxy', 'run the service proxy and cluster DNS with the in-process agent (the default)')
     .option('--no-service-proxy', 'do not run the service proxy and cluster DNS with the in-process agent')
     .exitOverride();
@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = (err as { exitCode?: number }).exitCode;
     return typeof code === 'number' ? code : 1;
   }
-  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string; clusterCidr: string; serviceProxy?: boolean }>();
+  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string; clusterCidr: string; flannelBackend: 'host-gw' | 'vxlan'; serviceProxy?: boolean }>();
   const started = Date.now();
   // node agent: its streaming handlers (logs, exec, port-forward) are filled once it runs
   const streaming: AgentHandlerMaps = { subresource: new Map(), upgrade: new Map() };
@@ -80,7 +80,7 @@ export async function main(argv: string[]): Promise<number> {
       const [{ connect }, { startJoinService }] = await Promise.all([import('../client/typed/index.js'), import('../join/index.js')]);
       const rest = connect(server.kubeconfigPath, 'skiff-join');
       components.push({ stop: () => rest.close() });
-      joinService = await startJoinService({ dataDir: opts.dataDir, rest, onError: (err) => process.stderr.write(`skiff server: join: ${err instanceof Error ? err.message : String(err)}\n`) });
+      joinService = await startJoinService({ dataDir: opts.dataDir, rest, network: { backend: opts.flannelBackend, clusterCIDR: opts.clusterCidr }, onError: (err) => process.stderr.write(`skiff server: join: ${err instanceof Error ? err.message : String(err)}\n`) });
       process.stdout.write(`skiff server: node join token in ${join(opts.dataDir, 'token')}\n`);
     }
     // --- scheduler and simulated nodes (S-scheduler) ---

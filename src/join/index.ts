@@ -3,3 +3,4 @@ export { formatJoinToken, parseJoinToken, looksLikeJoinToken, caCertHash, type J
 export { startJoinService, caCertsPath, joinPath, type JoinService } from './service.js';
 export { joinCluster, JoinError, type JoinOptions, type Joined } from './client.js';
 export { ensureJoinTokenFile } from './token-file.js';
+export { publishClusterNetwork, readClusterNetwork, isBackend, defaultClusterNetwork, type ClusterNetwork, type PodNetworkBackend } from './network-config.js';

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import type { RestClient } from '../client/index.js';
 import { checkBootstrapToken, ensureBootstrapSecret } from './bootstrap-secret.js';
 import { signNodeCertificate } from './signer.js';
+import { publishClusterNetwork, type ClusterNetwork } from './network-config.js';
 import { ensureJoinTokenFile } from './token-file.js';
 import { parseBootstrapToken, type JoinToken } from './token.js';
 
@@ -48,12 +49,16 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Reads the CA from DATA_DIR/pki, makes (or reuses) DATA_DIR/token and its bootstrap Secret. */
-export async function startJoinService(o: { dataDir: string; rest: RestClient; onError?: (err: unknown) => void }): Promise<JoinService> {
+/**
+ * Reads the CA from DATA_DIR/pki, makes (or reuses) DATA_DIR/token and its bootstrap Secret,
+ * and publishes the pod network settings joining agents follow (kube-system/skiff-network).
+ */
+export async function startJoinService(o: { dataDir: string; rest: RestClient; network?: ClusterNetwork; onError?: (err: unknown) => void }): Promise<JoinService> {
   const caCertPem = readFileSync(join(o.dataDir, 'pki', 'ca.crt'), 'utf8');
   const caKeyPem = readFileSync(join(o.dataDir, 'pki', 'ca.key'), 'utf8');
   const token = ensureJoinTokenFile(join(o.dataDir, 'token'), caCertPem);
   await ensureBootstrapSecret(o.rest, token.id, token.secret);
+  if (o.network) await publishClusterNetwork(o.rest, o.network);
 
   const join_ = async (req: IncomingMessage): Promise<{ certificate: string; ca: string }> => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';

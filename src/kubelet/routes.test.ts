@@ -31,3 +31,15 @@ test('pods route the cluster and service CIDRs through their node, and have no d
   assert.deepEqual(c.ipam.routes, [{ dst: '10.42.0.0/16', gw: '10.42.3.1' }, { dst: '10.43.0.0/16', gw: '10.42.3.1' }]);
   assert.ok(!c.ipam.routes.some((r) => r.dst === '0.0.0.0/0'));
 });
+
+test('VXLAN peers: other nodes with a pod CIDR, an address and a well-formed VTEP MAC', async () => {
+  const { desiredPeers } = await import('./routes.js');
+  const withMac = (n: ReturnType<typeof node>, mac: string) => ({ ...n, metadata: { ...n.metadata, annotations: { 'skiff.io/vtep-mac': mac } } });
+  const peers = desiredPeers([
+    withMac(node('a', '10.42.0.0/24', '192.168.5.1'), 'aa:bb:cc:dd:ee:01'),
+    withMac(node('b', '10.42.1.0/24', '192.168.5.2'), 'aa:bb:cc:dd:ee:02'),
+    node('c', '10.42.2.0/24', '192.168.5.3'),
+    withMac(node('d', '10.42.3.0/24', '192.168.5.4'), 'not-a-mac'),
+  ], 'a');
+  assert.deepEqual([...peers.values()], [{ cidr: '10.42.1.0/24', nodeIP: '192.168.5.2', mac: 'aa:bb:cc:dd:ee:02' }]);
+});

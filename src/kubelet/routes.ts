@@ -1,9 +1,10 @@
 /**
- * Cross-node pod traffic, host-gw style (as flannel's host-gw backend): for every other Node
- * with a podCIDR and an InternalIP, a route `podCIDR via InternalIP` in the agent's network
- * namespace. The routes carry their own protocol number, so the agent finds its routes again
+ * Cross-node pod traffic, by the cluster's backend (ConfigMap kube-system/skiff-network,
+ * src/join/network-config.ts). host-gw (as flannel's host-gw backend; the default): for every
+ * other Node with a podCIDR and an InternalIP, a route `podCIDR via InternalIP` in the agent's
+ * network namespace (nodes share an L2 segment). vxlan: the same routes through an overlay
+ * device (routes-vxlan.ts), peers known by their Nodes' VTEP MAC annotation. The routes carry their own protocol number, so the agent finds its routes again
  * after a restart and removes the ones of nodes that went away; stop() removes them all.
- * Nodes must share an L2 segment (their InternalIPs on a common subnet).
  *
  * Forwarding between cni0 and the node's uplink needs net.ipv4.ip_forward=1 in this
  * namespace; the agent never turns it on itself (see HOST-NOTES: never in a test's root
@@ -15,7 +16,9 @@ import { promisify } from 'node:util';
 import type { KubeObject } from '../api/types.js';
 import { SharedInformerFactory, type Informer } from '../client/informers/index.js';
 import type { RestClient } from '../client/rest.js';
-import { coreResources } from '../client/typed/index.js';
+import { coreResources, ResourceClient } from '../client/typed/index.js';
+import { readClusterNetwork, type PodNetworkBackend } from '../join/network-config.js';
+import { deleteVxlanDevice, ensureVxlanDevice, programVxlanPeer, removeVxlanPeer, vtepMacAnnotation, type VxlanPeer } from './routes-vxlan.js';
 
 const run = promisify(execFile);
 
@@ -27,6 +30,8 @@ interface NodeObj extends KubeObject {
   status?: { addresses?: Array<{ type?: string; address?: string }> };
 }
 
+const internalIP = (n: NodeObj): string | undefined => n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+
 /** podCIDR -> gateway (the node's InternalIP) for every node but `self`. */
 export function desiredRoutes(nodes: readonly NodeObj[], self: string): Map<string, string> {
   const out = new Map<string, string>();
@@ -34,9 +39,22 @@ export function desiredRoutes(nodes: readonly NodeObj[], self: string): Map<stri
     // Simulated (hollow) nodes run no pods anyone could reach.
     if (n.metadata?.name === self || n.metadata?.deletionTimestamp || n.metadata?.labels?.['node.skiff.io/simulated'] === 'true') continue;
     const cidr = n.spec?.podCIDR;
-    const via = n.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+    const via = internalIP(n);
     if (!cidr || !via || !/^\d+\.\d+\.\d+\.\d+$/.test(via) || via.startsWith('127.')) continue;
     out.set(cidr, via);
+  }
+  return out;
+}
+
+/** VXLAN peers: the host-gw routes' nodes that published a VTEP MAC. */
+export function desiredPeers(nodes: readonly NodeObj[], self: string): Map<string, VxlanPeer> {
+  const hostGw = desiredRoutes(nodes, self);
+  const out = new Map<string, VxlanPeer>();
+  for (const n of nodes) {
+    const cidr = n.spec?.podCIDR;
+    const nodeIP = cidr ? hostGw.get(cidr) : undefined;
+    const mac = n.metadata?.annotations?.[vtepMacAnnotation];
+    if (cidr && nodeIP && mac && /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac)) out.set(cidr, { cidr, nodeIP, mac });
   }
   return out;
 }
@@ -65,6 +83,9 @@ export class PodRoutes {
   private dirty = false;
   private stopped: Promise<void> | undefined;
   private warnedForwarding = false;
+  private backend: PodNetworkBackend = 'host-gw';
+  /** VXLAN peers programmed, by pod CIDR. */
+  private readonly peers = new Map<string, VxlanPeer>();
 
   constructor(private readonly o: PodRoutesOptions) {
     this.onError = o.onError ?? (() => undefined);
@@ -75,8 +96,10 @@ export class PodRoutes {
   }
 
   async start(): Promise<void> {
+    this.backend = (await readClusterNetwork(this.o.rest)).backend;
     this.factory.start();
     await this.informer.waitForSync();
+    if (this.backend === 'vxlan') await this.setUpVxlan();
     this.schedule();
     await this.pending;
   }
@@ -98,7 +121,42 @@ export class PodRoutes {
     return parseRouteTable(stdout);
   }
 
+  /** The device on this node's address, its MAC published on this Node for the others. */
+  private async setUpVxlan(): Promise<void> {
+    const self = this.informer.lister.get(undefined, this.o.nodeName) ?? await new ResourceClient<NodeObj>(this.o.rest, coreResources.nodes).get(undefined, this.o.nodeName);
+    const ip = internalIP(self);
+    const cidr = self.spec?.podCIDR;
+    if (!ip || !cidr) throw new Error(`node ${this.o.nodeName} has no InternalIP or podCIDR yet: cannot set up VXLAN`);
+    const mac = await ensureVxlanDevice(ip, cidr);
+    if (self.metadata?.annotations?.[vtepMacAnnotation] !== mac) {
+      await new ResourceClient<NodeObj>(this.o.rest, coreResources.nodes).patch(undefined, this.o.nodeName, 'merge', { metadata: { annotations: { [vtepMacAnnotation]: mac } } });
+    }
+  }
+
+  private async reconcileVxlan(): Promise<void> {
+    const want = desiredPeers(this.informer.lister.list(), this.o.nodeName);
+    for (const [cidr, peer] of want) {
+      const had = this.peers.get(cidr);
+      if (had && had.mac === peer.mac && had.nodeIP === peer.nodeIP) continue;
+      if (had) await removeVxlanPeer(had, routeProtocol);
+      await programVxlanPeer(peer, routeProtocol);
+      this.peers.set(cidr, peer);
+    }
+    for (const [cidr, had] of [...this.peers]) {
+      if (want.has(cidr)) continue;
+      await removeVxlanPeer(had, routeProtocol);
+      this.peers.delete(cidr);
+    }
+    // Routes of ours the table still has but no peer explains (an earlier run): gone.
+    for (const cidr of (await this.current()).keys()) if (!want.has(cidr)) await run('ip', ['route', 'del', cidr, 'proto', String(routeProtocol)]);
+  }
+
   private async reconcile(): Promise<void> {
+    if (this.backend === 'vxlan') {
+      await this.reconcileVxlan();
+      await this.checkForwarding(this.peers.size);
+      return;
+    }
     const want = desiredRoutes(this.informer.lister.list(), this.o.nodeName);
     const have = await this.current();
     for (const [cidr, via] of want) {
@@ -106,7 +164,11 @@ export class PodRoutes {
       await run('ip', ['route', 'replace', cidr, 'via', via, 'proto', String(routeProtocol)]);
     }
     for (const cidr of have.keys()) if (!want.has(cidr)) await run('ip', ['route', 'del', cidr, 'proto', String(routeProtocol)]);
-    if (want.size > 0 && !this.warnedForwarding) {
+    await this.checkForwarding(want.size);
+  }
+
+  private async checkForwarding(peers: number): Promise<void> {
+    if (peers > 0 && !this.warnedForwarding) {
       const forwarding = (await readFile('/proc/sys/net/ipv4/ip_forward', 'utf8').catch(() => '0')).trim();
       if (forwarding !== '1') {
         this.warnedForwarding = true;
@@ -122,6 +184,7 @@ export class PodRoutes {
       await this.factory.stop();
       const have = await this.current().catch(() => new Map<string, string>());
       for (const cidr of have.keys()) await run('ip', ['route', 'del', cidr, 'proto', String(routeProtocol)]).catch(this.onError);
+      if (this.backend === 'vxlan') await deleteVxlanDevice().catch(this.onError);
     })();
     return this.stopped;
   }

@@ -77,10 +77,11 @@ export class JoinCluster {
 
   private constructor(readonly dir: string) {}
 
-  static async create(): Promise<JoinCluster> {
+  /** serverArgs: extra `skiff server` flags (e.g. --flannel-backend vxlan). */
+  static async create(opts: { serverArgs?: readonly string[] } = {}): Promise<JoinCluster> {
     const c = new JoinCluster(await mkdtemp(join(tmpdir(), 'skiff-join-e2e-')));
     try {
-      await c.startServer();
+      await c.startServer(opts.serverArgs ?? []);
     } catch (err: unknown) {
       await c.dispose();
       throw err;
@@ -105,7 +106,7 @@ export class JoinCluster {
     await this.sh(['ip', '-n', ns, 'link', 'set', 'eth0', 'up']);
   }
 
-  private async startServer(): Promise<void> {
+  private async startServer(extraArgs: readonly string[]): Promise<void> {
     this.home = join(this.dir, 'home');
     await mkdir(this.home);
     await this.sh(['ip', 'netns', 'add', this.lan]);
@@ -114,7 +115,7 @@ export class JoinCluster {
     await this.sh(['ip', '-n', this.lan, 'link', 'set', 'br0', 'up']);
     await this.addNs(this.serverNs, serverIp, 'vsrv');
     this.dataDir = join(this.dir, 'server');
-    const p = launch(this.serverNs, ['server', '--data-dir', this.dataDir, '--bind-address', serverIp, '--port', '0', '--no-agent'], {});
+    const p = launch(this.serverNs, ['server', '--data-dir', this.dataDir, '--bind-address', serverIp, '--port', '0', '--no-agent', ...extraArgs], {});
     this.server = p;
     this.procs.push(p);
     const m = await waitForOutput(p, /ready at (https:\/\/\S+) /, 'server', 30_000);
