@@ -37,6 +37,9 @@ test('two joined nodes are Ready with distinct pod CIDRs; each routes to the oth
   const cidrs = nodes.map((l) => l[1]);
   assert.notEqual(cidrs[0], cidrs[1]);
   for (const c of cidrs) assert.match(c ?? '', /^10\.42\.\d+\.0\/24$/);
+  // The node IPAM controller handed them out (not the agents' fallback).
+  const events = await cluster.kubectl(['get', 'events', '-A', '--field-selector', 'reason=CIDRAssignmentSucceeded', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+  for (const [name, cidr] of nodes.map((l) => [l[0], l[1]])) assert.match(events.stdout, new RegExp(`Node ${name} was assigned pod CIDR ${(cidr ?? '').replace(/\./g, '\\.')}`));
   const wide = await cluster.kubectl(['get', 'nodes']);
   assert.match(wide.stdout, /node-a\s+Ready/);
   assert.match(wide.stdout, /node-b\s+Ready/);
