@@ -36,7 +36,8 @@ function table(header: string[], rows: string[][], noHeaders: boolean): string {
 const cpuText = (milli: number): string => `${milli}m`;
 const memText = (b: number): string => `${Math.floor(b / (1024 * 1024))}Mi`;
 
-async function fetchMetrics<T>(f: Factory, path: string, query: Record<string, string>): Promise<T> {
+/** A list from the metrics API; a 404/503 there means the group is not served. */
+async function listMetrics<T>(f: Factory, path: string, query: Record<string, string>): Promise<T> {
   try {
     return await f.client().get<T>(path, query);
   } catch (err: unknown) {
@@ -57,13 +58,8 @@ async function topPods(f: Factory, name: string | undefined): Promise<number> {
   const namespace = f.namespace();
   const selector = flagString(f.args, 'selector');
   const path = all ? `${base}/pods` : `${base}/namespaces/${encodeURIComponent(namespace)}/pods${name ? `/${encodeURIComponent(name)}` : ''}`;
-  let items: PodMetrics[];
-  try {
-    items = name && !all ? [await fetchMetrics<PodMetrics>(f, path, {})] : (await fetchMetrics<{ items: PodMetrics[] }>(f, path, selector ? { labelSelector: selector } : {})).items;
-  } catch (err: unknown) {
-    if (err instanceof PlainMessageError && name) throw new PlainMessageError(`error: Metrics not available for pod ${namespace}/${name}`);
-    throw err;
-  }
+  // One pod: the server's NotFound is printed as is (as with metrics-server).
+  const items = name && !all ? [await f.client().get<PodMetrics>(path)] : (await listMetrics<{ items: PodMetrics[] }>(f, path, selector ? { labelSelector: selector } : {})).items;
   if (items.length === 0) {
     f.io.err(all ? 'No resources found\n' : `No resources found in ${namespace} namespace.\n`);
     return 0;
@@ -88,7 +84,7 @@ async function topPods(f: Factory, name: string | undefined): Promise<number> {
 async function topNodes(f: Factory, name: string | undefined): Promise<number> {
   const selector = flagString(f.args, 'selector');
   const query: Record<string, string> = selector ? { labelSelector: selector } : {};
-  const metrics = name ? [await fetchMetrics<NodeMetrics>(f, `${base}/nodes/${encodeURIComponent(name)}`, {})] : (await fetchMetrics<{ items: NodeMetrics[] }>(f, `${base}/nodes`, query)).items;
+  const metrics = name ? [await f.client().get<NodeMetrics>(`${base}/nodes/${encodeURIComponent(name)}`)] : (await listMetrics<{ items: NodeMetrics[] }>(f, `${base}/nodes`, query)).items;
   const nodes = name ? [await f.client().get<NodeObject>(`/api/v1/nodes/${encodeURIComponent(name)}`)] : (await f.client().get<{ items: NodeObject[] }>('/api/v1/nodes', query)).items;
   const allocatable = new Map(nodes.map((n) => [n.metadata.name, n.status?.allocatable ?? {}]));
   const percent = (used: number, total: number): string => (total > 0 ? `${Math.floor((used * 100) / total)}%` : '<unknown>');
