@@ -149,6 +149,17 @@ export class JoinCluster {
     return agent;
   }
 
+  /** Starts a stopped agent again in its namespace, on its data dir and engine root; resolves when ready. */
+  async restartAgent(agent: AgentProcess): Promise<AgentProcess> {
+    await agent.stop();
+    const p = launch(agent.netns, ['agent', '--server', this.url, '--token', await this.token(), '--data-dir', agent.dataDir, '--node-name', agent.name, '--root', agent.engineRoot], { SKIFF_ROOT: agent.engineRoot });
+    this.procs.push(p);
+    const again: AgentProcess = { ...agent, output: () => p.out, stop: () => terminate(p) };
+    this.agents.push(again);
+    await waitForOutput(p, /skiff agent ready: node /, `agent ${agent.name} (restarted)`, 120_000);
+    return again;
+  }
+
   /** Runs `skiff agent` to its exit (e.g. a refused join) in a namespace of its own. */
   async runAgentToExit(i: number, name: string, token: string): Promise<{ code: number | null; output: string }> {
     const { netns, engineRoot, dataDir } = await this.addNode(i);
@@ -184,7 +195,8 @@ export class JoinCluster {
   dispose(): Promise<void> {
     this.disposed ??= (async () => {
       for (const p of [...this.procs].reverse()) await terminate(p).catch(() => undefined);
-      for (const a of this.agents) {
+      // A restarted agent appears twice, with one engine root.
+      for (const a of new Map(this.agents.map((x) => [x.engineRoot, x])).values()) {
         const ps = await runSkiff(a.engineRoot, ['ps', '-aq']).catch(() => undefined);
         for (const id of (ps?.stdout ?? '').split('\n').filter(Boolean)) await runSkiff(a.engineRoot, ['rm', '-f', id]);
         const sandboxDir = join(a.dataDir, 'sandboxes');

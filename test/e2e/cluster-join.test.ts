@@ -99,6 +99,16 @@ test('an agent whose token names another CA is refused with a clear message', as
   assert.doesNotMatch(nodes.stdout, /node-c/);
 });
 
+test('a restarted agent reuses its credentials and programs its routes again', async () => {
+  a = await cluster.restartAgent(a);
+  assert.match(a.output(), /reusing the credentials of an earlier join to https:\/\/[\d.]+:\d+ as system:node:node-a/);
+  const cidrB = (await cluster.kubectl(['get', 'node', 'node-b', '-o', 'jsonpath={.spec.podCIDR}'])).stdout.trim();
+  await cluster.waitFor('node A routes to node B again', async () => {
+    const r = await cluster.inNs(a.netns, ['ip', '-4', 'route', 'show', 'proto', '77']);
+    return r.stdout.includes(`${cidrB} via ${nodeIp(1)}`) ? true : undefined;
+  });
+});
+
 test('when node B\'s agent is lost, its Deployment pods run again on node A within 60 s', async () => {
   // Place both replicas on node B: node A is cordoned while they start.
   assert.equal((await cluster.kubectl(['cordon', 'node-a'])).code, 0);
