@@ -10,6 +10,7 @@ import { Histogram, type Registry } from 'prom-client';
 import { servicePortEntries } from './model.js';
 import { applyRuleset, type NftTarget } from './nft.js';
 import { deleteTableText, renderRuleset, type RenderState, type RulesetOptions } from './ruleset.js';
+import { podGatewayAddress } from './pod-gateway.js';
 import type { ServiceSource } from './source.js';
 
 export interface ServiceProxyOptions extends RulesetOptions {
@@ -20,12 +21,18 @@ export interface ServiceProxyOptions extends RulesetOptions {
   registry?: Registry;
   /** Told of failed syncs (which are retried); must not throw. */
   onError?: (err: unknown) => void;
+  /**
+   * The pod bridge whose address masqueraded pod traffic is SNAT'ed to (default cni0, looked
+   * up in the target namespace on every sync until found); `false` keeps plain masquerade.
+   */
+  podBridge?: string | false;
   /** Called after every applied sync, with the latency from the oldest change it covers. */
   onSynced?: (info: { latencyMs: number; rules: number; durationMs: number }) => void;
 }
 
 export class ServiceProxy {
   private previous: RenderState | undefined;
+  private gateway: string | undefined;
   private dirtySince: number | undefined;
   private lastSyncEnd = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -82,8 +89,9 @@ export class ServiceProxy {
     this.dirtySince = undefined;
     const begin = Date.now();
     try {
+      await this.findGateway();
       const entries = servicePortEntries(this.opts.source.services(), this.opts.source.slices());
-      const rendered = renderRuleset(entries, this.opts, this.previous);
+      const rendered = renderRuleset(entries, { ...this.opts, ...(this.gateway ? { podGatewayAddress: this.gateway } : {}) }, this.previous);
       await applyRuleset(this.opts.target ?? {}, rendered.text);
       this.previous = rendered.state;
       const end = Date.now();
@@ -96,6 +104,17 @@ export class ServiceProxy {
       this.dirtySince ??= since;
       this.opts.onError?.(err);
       await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+
+  /** A newly found (or changed) pod gateway changes the base chains: the next render is a full one. */
+  private async findGateway(): Promise<void> {
+    if (this.opts.podBridge === false || !this.opts.clusterCIDR || this.opts.podGatewayAddress) return;
+    if (this.gateway !== undefined) return;
+    const found = await podGatewayAddress(this.opts.target ?? {}, this.opts.clusterCIDR, this.opts.podBridge ?? 'cni0');
+    if (found !== undefined) {
+      this.gateway = found;
+      this.previous = undefined;
     }
   }
 

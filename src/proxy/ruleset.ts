@@ -25,6 +25,11 @@ export interface RulesetOptions {
   clusterCIDR?: string;
   /** Addresses NodePorts answer on; default every local address but loopback. */
   nodePortAddresses?: string[];
+  /**
+   * This node's address on the pod network (pod-gateway.ts): masqueraded traffic to a pod
+   * (the cluster CIDR) is SNAT'ed to it, since pods route only the cluster CIDR back.
+   */
+  podGatewayAddress?: string;
 }
 
 /** What one Service port contributes: its chains and sets (in order) and its map elements. */
@@ -149,7 +154,11 @@ function baseChains(opts: RulesetOptions): string[] {
   const chain = (name: string, body: string[], hook?: string): string[] => [`\tchain ${name} {`, ...(hook ? [`\t\t${hook}`] : []), ...body.map((r) => `\t\t${r}`), '\t}'];
   return [
     ...chain('mark-for-masquerade', [`meta mark set meta mark | ${masqMark}`]),
-    ...chain('masquerading', [`meta mark & ${masqMark} == 0 return`, `meta mark set meta mark ^ ${masqMark}`, 'masquerade fully-random']),
+    ...chain('masquerading', [
+      `meta mark & ${masqMark} == 0 return`, `meta mark set meta mark ^ ${masqMark}`,
+      ...(opts.podGatewayAddress && opts.clusterCIDR ? [`ip daddr ${opts.clusterCIDR} snat to ${opts.podGatewayAddress} fully-random`] : []),
+      'masquerade fully-random',
+    ]),
     ...chain('services', [`ip daddr . meta l4proto . th dport vmap @${maps.serviceIps}`, `${localDst} meta l4proto . th dport vmap @${maps.serviceNodePorts}`]),
     ...chain('service-endpoints-check', [`ip daddr . meta l4proto . th dport vmap @${maps.noEndpointServices}`]),
     ...chain('nodeport-endpoints-check', [`${localDst} meta l4proto . th dport vmap @${maps.noEndpointNodePorts}`]),
