@@ -13,7 +13,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -113,7 +113,8 @@ export class ToolHelper {
     } catch (err: unknown) {
       p.reject(err);
     } finally {
-      await Promise.all(['out', 'err', ...(p.hasInput ? ['in'] : [])].map((x) => rm(`${p.base}.${x}`, { force: true })));
+      // unlink, not rm: rm's recursive walk costs an lstat more each.
+      await Promise.all(['out', 'err', ...(p.hasInput ? ['in'] : [])].map((x) => unlink(`${p.base}.${x}`).catch(() => undefined)));
     }
   }
 
