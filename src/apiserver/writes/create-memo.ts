@@ -51,20 +51,23 @@ export function rememberClean(key: string): void {
 }
 
 /**
- * A JSON replacer that blanks scalars outside arrays. Only list items can be named by their
- * values in fieldsV1 (k:{...} and v:... entries); a scalar anywhere else is a leaf whose
- * value never names a field, so objects that differ only there have the same fields.
+ * The object's JSON with every scalar outside lists blanked. Only list items can be named by
+ * their values in fieldsV1 (k:{...} and v:... entries); a scalar anywhere else is a leaf
+ * whose value never names a field, so objects that differ only there have the same fields.
+ * Lists are encoded whole by JSON.stringify, so only the few objects outside lists are walked.
  */
-function blankScalarsOutsideLists(): (this: unknown, key: string, value: unknown) => unknown {
-  const inList = new WeakSet<object>();
-  return function (this: unknown, _key: string, value: unknown): unknown {
-    const holderInList = Array.isArray(this) || (typeof this === 'object' && this !== null && inList.has(this));
-    if (typeof value === 'object' && value !== null) {
-      if (holderInList) inList.add(value);
-      return value;
+function fieldsShape(value: unknown): string {
+  if (Array.isArray(value)) return JSON.stringify(value);
+  if (value === null) return 'null';
+  if (typeof value === 'object') {
+    const parts: string[] = [];
+    for (const [k, v] of Object.entries(value)) {
+      if (v === undefined || typeof v === 'function') continue;
+      parts.push(`${JSON.stringify(k)}:${fieldsShape(v)}`);
     }
-    return holderInList ? value : blankScalars('', value);
-  };
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(blankScalars('', value)) ?? 'null';
 }
 
 /**
@@ -88,7 +91,7 @@ export interface CreateFieldsKey {
 export function createFieldsKey(obj: KubeObject, manager: string, apiVersion: string, schemaName: string): CreateFieldsKey | undefined {
   const sent = obj.metadata?.managedFields;
   if (Array.isArray(sent) && sent.length > 0) return undefined;
-  let json = JSON.stringify(obj, blankScalarsOutsideLists());
+  let json = fieldsShape(obj);
   const generated = generatedVolume.exec(json)?.[0];
   if (generated !== undefined) json = json.replaceAll(generated, volumePlaceholder);
   return { key: `${manager}\u0000${apiVersion}\u0000${schemaName}\u0000${json}`, generated };

@@ -28,7 +28,7 @@ const writesBeforeCheckpointer = 256;
  * (a binding after a create, a status update after a binding) and the reads between them
  * are served without SQL. This process is the one writer, so the cache cannot go stale.
  */
-const recentLiveEntries = 8192;
+const recentLiveEntries = 2048;
 
 /** Rows examined per compaction transaction, so writers are not blocked for long. */
 const compactionChunk = 20_000;
