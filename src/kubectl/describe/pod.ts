@@ -138,6 +138,16 @@ function describeVolumes(w: DescribeWriter, volumes: Obj[], space: string): void
     } else if (v['persistentVolumeClaim']) {
       const p = obj(v['persistentVolumeClaim']);
       w.write(2, `Type:\tPersistentVolumeClaim (a reference to a PersistentVolumeClaim in the same namespace)\n    ClaimName:\t${str(p['claimName'])}\n    ReadOnly:\t${p['readOnly'] === true}\n`);
+    } else if (v['projected']) {
+      // As kubectl's printProjectedVolumeSource (pods have one since the service-account token volume).
+      w.write(2, 'Type:\tProjected (a volume that contains injected data from multiple sources)\n');
+      const optional = (o: Obj): string => (o['optional'] === undefined ? '<nil>' : String(o['optional'] === true));
+      for (const source of (Array.isArray(obj(v['projected'])['sources']) ? obj(v['projected'])['sources'] as unknown[] : []).map(obj)) {
+        if (source['secret']) w.write(2, `SecretName:\t${str(obj(source['secret'])['name'])}\n    SecretOptionalName:\t${optional(obj(source['secret']))}\n`);
+        else if (source['downwardAPI']) w.write(2, 'DownwardAPI:\ttrue\n');
+        else if (source['configMap']) w.write(2, `ConfigMapName:\t${str(obj(source['configMap'])['name'])}\n    ConfigMapOptional:\t${optional(obj(source['configMap']))}\n`);
+        else if (source['serviceAccountToken']) w.write(2, `TokenExpirationSeconds:\t${String(obj(source['serviceAccountToken'])['expirationSeconds'] ?? 0)}\n`);
+      }
     } else {
       w.write(1, '<unknown>\n');
     }
