@@ -3,8 +3,9 @@
  * itself but wants a terminal on its own stdin (or a console socket, whose fd Node cannot
  * receive). So runc runs under util-linux `script`, which gives it a host pty; runc puts
  * that in raw mode and copies between it and the container's pty. The first size is set
- * on that pty before runc starts (runc sizes the container's pty from it); later resizes
- * set it again with `stty -F`, and the kernel's SIGWINCH makes runc pass them on.
+ * on that pty before runc starts (runc sizes the container's pty from it, just after the
+ * process started: a command that asks at once may still see 0x0); later resizes set it
+ * again with `stty -F`, and the kernel's SIGWINCH makes runc pass them on.
  */
 import { execFile } from 'node:child_process';
 import { readFile, readlink } from 'node:fs/promises';

@@ -171,7 +171,8 @@ async function runExec(deps: StreamingDeps, ws: WebSocket, pairs: SocketPair[], 
   ws.on('close', () => inPair.local.destroy());
   let code: number;
   try {
-    if (o.tty) await Promise.race([firstSize, new Promise((r) => setTimeout(r, 300))]);
+    // kubectl sends the size first thing; the wait only matters for clients that never do.
+    if (o.tty) await Promise.race([firstSize, new Promise((r) => setTimeout(r, 1000))]);
     // With a tty, runc runs under `script` (a host pty for it; it makes the container's),
     // and stdout and stderr are one stream, as on a terminal.
     const terminal = o.tty ? { tty: true, env: ['TERM=xterm'], wrap: underPty(size), onSpawn: (child: { pid?: number | undefined }) => { ptyPid = child.pid ?? 0; } } : {};

@@ -33,7 +33,7 @@ metadata: {name: brief}
 spec:
   restartPolicy: Never
   containers:
-  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'sleep 2; echo bye; echo oops >&2; exit 3']}
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'sleep 5; echo bye; echo oops >&2; exit 3']}
 `;
 
 /**
@@ -66,9 +66,11 @@ test('exec -it with a real terminal, and attach', async (t) => {
   });
 
   await t.test('the terminal size is kubectl\'s', async () => {
-    const r = await underTerminal(s, 'stty rows 33 cols 111; kubectl exec -it term -- stty size');
+    // runc sizes the container's terminal just after the process starts (its foreground tty
+    // mode), so the check waits a moment.
+    const r = await underTerminal(s, 'stty rows 33 cols 111; kubectl exec -it term -- sh -c "sleep 0.5; stty size"');
     assert.equal(r.code, 0, r.stdout + r.stderr);
-    assert.match(r.stdout, /^33 111$/m);
+    assert.match(r.stdout, /^33 111$/m, JSON.stringify(r.stdout));
   });
 
   await t.test('keystrokes reach an interactive shell; its exit code comes back', async () => {
@@ -96,7 +98,7 @@ test('exec -it with a real terminal, and attach', async (t) => {
     await s.waitFor('brief Running', async () => ((await s.kubectl(['get', 'pod', 'brief', '-o', 'jsonpath={.status.phase}'])).stdout === 'Running' ? true : undefined));
     const r = await s.kubectl(['attach', 'brief'], { timeoutMs: 15_000 });
     assert.notEqual(r.code, -1, 'kubectl attach returned by itself');
-    assert.match(r.stdout, /^bye$/m);
+    assert.match(r.stdout, /^bye$/m, r.stderr);
     assert.match(r.stderr, /oops/);
   });
 });
