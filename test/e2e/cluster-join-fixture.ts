@@ -128,13 +128,15 @@ export class JoinCluster {
   }
 
   /** A node namespace with the busybox image in its own engine root; the agent is not started. */
-  async addNode(i: number): Promise<{ netns: string; engineRoot: string; dataDir: string }> {
+  async addNode(i: number, opts: { image?: boolean } = {}): Promise<{ netns: string; engineRoot: string; dataDir: string }> {
     const netns = this.nodeNs(i);
     await this.addNs(netns, nodeIp(i), `vn${i}`);
     await this.sh(['nsenter', `--net=/run/netns/${netns}`, 'sysctl', '-q', '-w', 'net.ipv4.ip_forward=1']);
     const engineRoot = join(this.dir, `engine-${i}`);
-    const made = await run('bash', [join(repoRoot, 'scripts/make-busybox-image.sh'), '--root', engineRoot], { timeoutMs: 60_000 });
-    if (made.code !== 0) throw new Error(`busybox image: ${made.stderr}`);
+    if (opts.image !== false) {
+      const made = await run('bash', [join(repoRoot, 'scripts/make-busybox-image.sh'), '--root', engineRoot], { timeoutMs: 60_000 });
+      if (made.code !== 0) throw new Error(`busybox image: ${made.stderr}`);
+    }
     return { netns, engineRoot, dataDir: join(this.dir, `agent-${i}`) };
   }
 
@@ -162,7 +164,7 @@ export class JoinCluster {
 
   /** Runs `skiff agent` to its exit (e.g. a refused join) in a namespace of its own. */
   async runAgentToExit(i: number, name: string, token: string): Promise<{ code: number | null; output: string }> {
-    const { netns, engineRoot, dataDir } = await this.addNode(i);
+    const { netns, engineRoot, dataDir } = await this.addNode(i, { image: false });
     const p = launch(netns, ['agent', '--server', this.url, '--token', token, '--data-dir', dataDir, '--node-name', name, '--root', engineRoot], { SKIFF_ROOT: engineRoot });
     this.procs.push(p);
     const code = await new Promise<number | null>((r) => { if (p.child.exitCode !== null) r(p.child.exitCode); else p.child.once('exit', (c) => r(c)); });
