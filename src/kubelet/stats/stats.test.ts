@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdir, rmdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, rmdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { cgroupRoot, parseProcCgroup, sampleProcess, statValue, workingSet } from './cgroup.js';
+import { cgroupRoot, parseProcCgroup, readV2, sampleProcess, statValue, workingSet } from './cgroup.js';
 import { parseMeminfo, parseProcStat, sampleNode } from './node.js';
 import { RateTracker, rateBetween } from './rates.js';
 import { StatsCollector, podUsages, type PodContainer } from './collector.js';
@@ -85,4 +86,16 @@ test('real cgroup v1: a busy process in its own cpuacct+memory cgroup shows its 
   const direct = await sampleProcess(pid);
   assert.ok(direct && direct.cpuUsageNanos > 0);
   assert.ok((await sampleNode()).cpuUsageNanos > 0);
+});
+
+test('cgroup v2 files: cpu.stat usage_usec in ns, memory.current minus inactive_file', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'skiff-cgroup-v2-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'cpu.stat'), 'usage_usec 1500\nuser_usec 1000\nsystem_usec 500\n');
+  await writeFile(join(dir, 'memory.current'), '1048576\n');
+  await writeFile(join(dir, 'memory.stat'), 'anon 4096\nfile 8192\ninactive_file 65536\nactive_file 100\n');
+  assert.deepEqual(await readV2(dir), { cpuUsageNanos: 1_500_000, memoryWorkingSetBytes: 1048576 - 65536 });
+  // Without the memory controller (this host's v2 mount has only hugetlb) there is no figure.
+  await rm(join(dir, 'memory.current'));
+  assert.equal(await readV2(dir), undefined);
 });
