@@ -7,7 +7,7 @@ import { generateKeyPair, randomBytes, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { apiServerClientName } from '../kubelet/server/index.js';
+import { apiServerClientName, signWithNodeCrypto } from '../kubelet/server/index.js';
 
 export interface ClientCert { readonly certPem: string; readonly keyPem: string }
 
@@ -32,7 +32,7 @@ export async function ensureKubeletClientCert(pkiDir: string): Promise<ClientCer
     if (usable(certPem, caPem)) return { certPem, keyPem: readFileSync(keyPath, 'utf8') };
   }
   const forge = (await import('node-forge')).default;
-  const caKey = forge.pki.privateKeyFromPem(readFileSync(join(pkiDir, 'ca.key'), 'utf8'));
+  const caKeyPem = readFileSync(join(pkiDir, 'ca.key'), 'utf8');
   const caCert = forge.pki.certificateFromPem(caPem);
   const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
@@ -51,7 +51,7 @@ export async function ensureKubeletClientCert(pkiDir: string): Promise<ClientCer
     { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
     { name: 'extKeyUsage', clientAuth: true },
   ]);
-  cert.sign(caKey, forge.md.sha256.create());
+  signWithNodeCrypto(forge, cert, caKeyPem);
   const certPem = forge.pki.certificateToPem(cert);
   writeFileSync(keyPath, keyPem, { mode: 0o600 });
   writeFileSync(certPath, certPem, { mode: 0o600 });

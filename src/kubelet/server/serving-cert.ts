@@ -3,7 +3,8 @@
  * (nothing to keep: the API server pins it by the SHA-256 fingerprint the agent advertises
  * on its Node, so a new one per start is fine), and the rule for who may call in.
  */
-import { generateKeyPair, randomBytes } from 'node:crypto';
+import { generateKeyPair, randomBytes, sign } from 'node:crypto';
+import type forgeModule from 'node-forge';
 import { isIP } from 'node:net';
 import type { PeerCertificate } from 'node:tls';
 import { promisify } from 'node:util';
@@ -34,8 +35,22 @@ export async function selfSignedServingCert(names: readonly string[]): Promise<S
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames: names.map((n) => (isIP(n) ? { type: 7, ip: n } : { type: 2, value: n })) },
   ]);
-  cert.sign(key, forge.md.sha256.create());
+  signWithNodeCrypto(forge, cert, keyPem);
   return { certPem: forge.pki.certificateToPem(cert), keyPem };
+}
+
+/**
+ * Signs with SHA-256/RSA through Node's crypto: forge builds the to-be-signed structure, but
+ * its JavaScript RSA takes ~150 ms per signature (seconds on a loaded machine).
+ */
+export function signWithNodeCrypto(forge: typeof forgeModule, cert: forgeModule.pki.Certificate, signerKeyPem: string): void {
+  const oid = forge.pki.oids.sha256WithRSAEncryption as string;
+  cert.siginfo.algorithmOid = oid;
+  cert.signatureOid = oid;
+  cert.md = forge.md.sha256.create();
+  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forgeModule.pki.Certificate): forgeModule.asn1.Asn1 }).getTBSCertificate(cert);
+  const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
+  cert.signature = sign('sha256', der, signerKeyPem).toString('binary');
 }
 
 const fieldValues = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
