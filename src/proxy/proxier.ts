@@ -33,6 +33,9 @@ export interface ServiceProxyOptions extends RulesetOptions {
 export class ServiceProxy {
   private previous: RenderState | undefined;
   private gateway: string | undefined;
+  private gatewayTimer: NodeJS.Timeout | undefined;
+  /** Set when the base chains change (gateway found): the next sync replaces the table. */
+  private fullRender = false;
   private dirtySince: number | undefined;
   private lastSyncEnd = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -52,6 +55,7 @@ export class ServiceProxy {
 
   async start(): Promise<void> {
     await this.opts.source.waitForSync();
+    await this.watchGateway();
     this.unsubscribe = this.opts.source.onChange(() => this.markDirty());
     this.markDirty();
     await this.flush();
@@ -89,7 +93,10 @@ export class ServiceProxy {
     this.dirtySince = undefined;
     const begin = Date.now();
     try {
-      await this.findGateway();
+      if (this.fullRender) {
+        this.fullRender = false;
+        this.previous = undefined;
+      }
       const entries = servicePortEntries(this.opts.source.services(), this.opts.source.slices());
       const rendered = renderRuleset(entries, { ...this.opts, ...(this.gateway ? { podGatewayAddress: this.gateway } : {}) }, this.previous);
       await applyRuleset(this.opts.target ?? {}, rendered.text);
@@ -107,15 +114,28 @@ export class ServiceProxy {
     }
   }
 
-  /** A newly found (or changed) pod gateway changes the base chains: the next render is a full one. */
-  private async findGateway(): Promise<void> {
-    if (this.opts.podBridge === false || !this.opts.clusterCIDR || this.opts.podGatewayAddress) return;
-    if (this.gateway !== undefined) return;
-    const found = await podGatewayAddress(this.opts.target ?? {}, this.opts.clusterCIDR, this.opts.podBridge ?? 'cni0');
-    if (found !== undefined) {
+  /**
+   * Looks for the pod bridge's address once now and then every second in the background
+   * until it appears (the bridge comes with the node's first pod), so syncs never wait for
+   * the lookup; finding it changes the base chains, so the next sync renders the whole table.
+   */
+  private async watchGateway(): Promise<void> {
+    const bridge = this.opts.podBridge ?? 'cni0';
+    const cidr = this.opts.clusterCIDR;
+    if (bridge === false || !cidr || this.opts.podGatewayAddress) return;
+    const look = async (): Promise<boolean> => {
+      const found = await podGatewayAddress(this.opts.target ?? {}, cidr, bridge);
+      if (found === undefined || this.stopped) return false;
       this.gateway = found;
-      this.previous = undefined;
-    }
+      this.fullRender = true;
+      this.markDirty();
+      return true;
+    };
+    if (await look().catch((err: unknown) => { this.opts.onError?.(err); return false; })) return;
+    this.gatewayTimer = setInterval(() => {
+      look().then((done) => { if (done) clearInterval(this.gatewayTimer); }, (err: unknown) => this.opts.onError?.(err));
+    }, 1000);
+    this.gatewayTimer.unref();
   }
 
   async stop(opts: { removeRules?: boolean } = {}): Promise<void> {
@@ -123,6 +143,7 @@ export class ServiceProxy {
     this.stopped = true;
     this.unsubscribe?.();
     if (this.timer) clearTimeout(this.timer);
+    clearInterval(this.gatewayTimer);
     if (this.running) await this.running;
     if (opts.removeRules) await applyRuleset(this.opts.target ?? {}, deleteTableText());
   }

@@ -16,7 +16,7 @@ import { startServer } from './helpers/server.js';
 import { connect, coreResources, ResourceClient } from '../../src/client/typed/index.js';
 import { SharedInformerFactory } from '../../src/client/informers/index.js';
 import type { KubeObject } from '../../src/api/types.js';
-import { ServiceProxy, endpointSlicesGvr, informerSource, servicesGvr, type ServiceObject } from '../../src/proxy/index.js';
+import { ServiceProxy, endpointSlicesGvr, informerSource, listTable, servicesGvr, type ServiceObject } from '../../src/proxy/index.js';
 import { TestCluster } from '../../src/proxy/testing/index.js';
 
 const exec = promisify(execFile);
@@ -110,6 +110,8 @@ test('a LoadBalancer Service gets the nodes\' InternalIPs and answers on NODE_IP
     }
   }
   assert.deepEqual([...seen].sort(), ['a1', 'b1'], 'requests spread across the backends on both nodes');
+  // Traffic masqueraded towards pods leaves with the node's pod-bridge address (pods may route only the cluster CIDR back).
+  for (let i = 0; i < 2; i++) assert.match(await listTable({ netns: cluster.nodes[i] ?? '' }, 'skiff'), new RegExp(`ip daddr 10\\.42\\.0\\.0/16 snat to 10\\.42\\.${i}\\.1 fully-random`));
 
   // externalTrafficPolicy Local: only node 0 hosts an endpoint, so only node 0 is advertised.
   await services.create('default', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'lb-local' }, spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', ports: [{ name: 'http', port: 8089, targetPort: 8080 }] } });
