@@ -33,7 +33,7 @@ export interface NodeLifecycleOptions {
   readonly monitorPeriodMs?: number;
 }
 
-/** Lease renewals come every 10 s (src/kubelet/node-status.ts): two missed ones make a node Unknown. */
+/** Lease renewals come every 5 s (src/kubelet/node-status.ts): a node is Unknown after about four missed ones. */
 const defaultGraceSeconds = 20;
 
 const stamp = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
