@@ -7,6 +7,8 @@
 import type { CreateOptions } from '../engine/runtime/index.js';
 import type { VolumeMount } from '../engine/runtime/index.js';
 import { Quantity } from '../machinery/quantity.js';
+import { readFileSync } from 'node:fs';
+import { podDnsOptions, resolvSearches } from '../dns/pod-dns.js';
 import { expandVars } from './env.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
 import { containerSecurity, runAsIds } from './security.js';
@@ -20,6 +22,15 @@ export const labelRestartCount = 'io.kubernetes.container.restartCount';
 export function engineContainerName(pod: Pod, c: ContainerSpec, attempt: number): string {
   const m = pod.metadata ?? {};
   return `k8s_${c.name}_${m.name ?? ''}_${m.namespace ?? 'default'}_${(m.uid ?? '').slice(0, 8)}_${attempt}`;
+}
+
+let hostSearches: string[] | undefined;
+/** The node's own search domains, which ClusterFirst pods inherit after the cluster's (read once). */
+function nodeSearches(): string[] {
+  if (!hostSearches) {
+    try { hostSearches = resolvSearches(readFileSync('/etc/resolv.conf', 'utf8')); } catch { hostSearches = []; }
+  }
+  return hostSearches;
 }
 
 export function limitsFor(c: ContainerSpec): { memory: number; cpus: number } {
@@ -43,6 +54,8 @@ export function containerCreateOptions(o: {
     name: engineContainerName(pod, c, o.attempt),
     env: o.env,
     hostname: pod.spec.hostname ?? pod.metadata?.name ?? '',
+    // /etc/resolv.conf by dnsPolicy: ClusterFirst pods ask the cluster DNS with the search path
+    dns: podDnsOptions(pod, { hostSearches: nodeSearches() }),
     network: o.netnsPath ? { kind: 'path', path: o.netnsPath } : { kind: 'host' },
     volumes: o.mounts,
     ...limitsFor(c),
