@@ -3,7 +3,8 @@
  * IfNotPresent pulls when missing, Always pulls first. On a machine that cannot reach the
  * registry, Always falls back to a local copy (with a Warning event) rather than fail a pod
  * whose image was built here: these machines cannot pull from public registries.
- * A pull first asks the other nodes' image mirrors (image-mirror.ts), then the registry.
+ * A pull of an image the node lacks first asks the other nodes' image mirrors
+ * (image-mirror.ts), then the registry.
  */
 import { openImageStore, type ImageStore } from '../engine/image/index.js';
 import { pullImage } from '../engine/registry/index.js';
@@ -68,7 +69,10 @@ export class ImageManager {
     }
     const started = Date.now();
     onPulling();
-    const fromPeer = await this.options.peerPull?.(image).catch((err: unknown) => {
+    // Other nodes only fill a gap: an image this node has (policy Always) is never replaced
+    // by a peer's copy of the same tag, which may be older than the one built here.
+    const presentHere = policy === 'Always' && this.options.peerPull ? await this.local(image) : undefined;
+    const fromPeer = presentHere ? undefined : await this.options.peerPull?.(image).catch((err: unknown) => {
       // A peer that fails mid-pull is no reason to fail the pod: the registry is next.
       this.options.onError?.(new Error(`pulling ${image} from another node: ${err instanceof Error ? err.message : String(err)}`, { cause: err }));
       return undefined;

@@ -67,6 +67,15 @@ test('an image built on node A is pulled by node B from A\'s mirror and runs the
   assert.equal(run.code, 0, run.stderr);
   assert.equal(run.stdout.trim(), 'built on node-a');
 
+  // A rebuilt tag on node A does not replace node B's copy behind its back (policy Always:
+  // the registry is asked, then B's own copy is used).
+  writeFileSync(join(ctx, 'Dockerfile'), 'FROM busybox\nRUN echo rebuilt > /greeting\nCMD ["cat", "/greeting"]\n');
+  assert.equal((await fx.skiff(['build', '-t', 'mirrored-app:v1', ctx])).code, 0);
+  const always = await images.ensure({ name: 'app', image: 'mirrored-app:v1', imagePullPolicy: 'Always' });
+  assert.equal(always.source, undefined);
+  assert.match(always.warning ?? '', /using the image present on the node/);
+  assert.equal(always.imageID, resolved.imageID);
+
   // An image no node has falls through to the registry (none reachable here), and says so.
   await assert.rejects(images.ensure({ name: 'x', image: 'no-such-image:v9' }), /Failed to pull image "no-such-image:v9"/);
 
