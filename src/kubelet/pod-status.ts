@@ -92,7 +92,8 @@ export function computePodStatus(pod: Pod, o: ObservedPod): PodStatusView {
   if (phase === 'Succeeded' && inits.some((c) => sidecar(c.name) && c.state.running)) phase = 'Running';
   if (phase === 'Failed' && !initFailed && inits.some((c) => sidecar(c.name) && c.state.running)) phase = 'Running';
   const done = phase === 'Succeeded' || phase === 'Failed';
-  const notReady = o.containers.filter((c) => !c.ready).map((c) => c.name);
+  // Sidecars count for readiness too, as upstream's ContainersReady (listed first).
+  const notReady = [...inits.filter((c) => sidecar(c.name)), ...o.containers].filter((c) => !c.ready).map((c) => c.name);
   const allReady = notReady.length === 0 && o.containers.length > 0;
   const notReadyMessage = `containers with unready status: [${notReady.join(' ')}]`;
   const conditions = [

@@ -31,6 +31,9 @@ test('a started sidecar completes initialization; a pod whose apps finished stay
   const runningApps = computePodStatus(pod, { ...base, initContainers: inits, containers: [observed('app', running, true), observed('worker', running, true)] });
   assert.equal(runningApps.phase, 'Running');
   assert.equal(runningApps.conditions.find((c) => c.type === 'Initialized')?.status, 'True');
+  assert.equal(runningApps.conditions.find((c) => c.type === 'ContainersReady')?.status, 'True');
+  const sidecarUnready = computePodStatus(pod, { ...base, initContainers: [inits[0]!, { ...observed('log', running, true), ready: false }, inits[2]!], containers: [observed('app', running, true), observed('worker', running, true)] });
+  assert.equal(sidecarUnready.conditions.find((c) => c.type === 'Ready')?.message, 'containers with unready status: [log]');
   const notStarted = computePodStatus(pod, { ...base, initContainers: [inits[0]!, observed('log', running, false), observed('proxy', { waiting: { reason: 'PodInitializing' } })], containers: [observed('app', { waiting: { reason: 'PodInitializing' } }), observed('worker', { waiting: { reason: 'PodInitializing' } })] });
   assert.equal(notStarted.phase, 'Pending');
   const appsDone = [observed('app', exited(0)), observed('worker', exited(0))];
