@@ -16,7 +16,7 @@ import type { RestClient } from '../client/index.js';
 import { checkBootstrapToken, ensureBootstrapSecret } from './bootstrap-secret.js';
 import { signNodeCertificate } from './signer.js';
 import { publishClusterNetwork, type ClusterNetwork } from './network-config.js';
-import { ensureJoinTokenFile } from './token-file.js';
+import { joinTokenFor, writeJoinTokenFile } from './token-file.js';
 import { parseBootstrapToken, type JoinToken } from './token.js';
 
 export const caCertsPath = '/cacerts';
@@ -56,9 +56,13 @@ async function readBody(req: IncomingMessage): Promise<string> {
 export async function startJoinService(o: { dataDir: string; rest: RestClient; network?: ClusterNetwork; onError?: (err: unknown) => void }): Promise<JoinService> {
   const caCertPem = readFileSync(join(o.dataDir, 'pki', 'ca.crt'), 'utf8');
   const caKeyPem = readFileSync(join(o.dataDir, 'pki', 'ca.key'), 'utf8');
-  const token = ensureJoinTokenFile(join(o.dataDir, 'token'), caCertPem);
+  const tokenPath = join(o.dataDir, 'token');
+  const token = joinTokenFor(tokenPath, caCertPem);
   await ensureBootstrapSecret(o.rest, token.id, token.secret);
   if (o.network) await publishClusterNetwork(o.rest, o.network);
+  // Written last: once the file is there, the token works (the caller serves the endpoints
+  // as soon as this returns, in the same tick).
+  writeJoinTokenFile(tokenPath, token);
 
   const join_ = async (req: IncomingMessage): Promise<{ certificate: string; ca: string }> => {
     const bearer = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
