@@ -33,6 +33,14 @@ const proxiedPlain = ['/pods/log'];
 const proxiedUpgrades = ['/pods/exec', '/pods/attach', '/pods/portforward'];
 /** Request headers that are ours to set (or the caller's credentials for us, not for the node). */
 const droppedHeaders = new Set(['host', 'authorization', 'content-length', 'transfer-encoding']);
+/** How long reaching an agent may take; after that the client hears why instead of waiting. */
+const DIAL_TIMEOUT_MS = 10_000;
+
+/** Gives up on a TLS connection that is not up in time; once it is, it may idle (log follows, shells). */
+function dialDeadline(s: TLSSocket): void {
+  s.setTimeout(DIAL_TIMEOUT_MS, () => s.destroy(new Error(`no TLS connection after ${DIAL_TIMEOUT_MS / 1000} s`)));
+  s.once('secureConnect', () => s.setTimeout(0));
+}
 
 interface Endpoint { readonly url: URL; readonly fingerprint: string | undefined }
 
@@ -99,6 +107,7 @@ export function withNodeProxy(o: NodeProxyOptions): { subresource: ReadonlyMap<s
         host: endpoint.url.hostname, port: endpoint.url.port, method: req.method ?? 'GET', path: req.url ?? '/',
         headers: Object.fromEntries(forwardedHeaders(req, endpoint.url.host)), cert: certPem, key: keyPem, rejectUnauthorized: false, agent: false,
       }, resolve);
+      out.on('socket', (s) => dialDeadline(s as TLSSocket));
       out.on('error', (err: Error) => reject(unreachable(nodeName, err.message)));
       req.pipe(out);
     });
@@ -133,6 +142,7 @@ export function withNodeProxy(o: NodeProxyOptions): { subresource: ReadonlyMap<s
         s.once('secureConnect', () => { s.off('error', onError); resolve(s); });
         const onError = (err: Error): void => reject(unreachable(nodeName, err.message));
         s.once('error', onError);
+        dialDeadline(s);
       });
       try {
         checkPeer(upstream, nodeName, endpoint);

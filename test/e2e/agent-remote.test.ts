@@ -1,7 +1,7 @@
 /**
  * Streaming to pods on a REMOTE node agent: `skiff server --no-agent` in one network
  * namespace, `skiff agent` (joined with the server's token) in another, and the real kubectl
- * next to the server. kubectl logs, exec and port-forward (WebSocket and plain SPDY) reach
+ * next to the server. kubectl logs, exec, attach and port-forward (WebSocket and plain SPDY) reach
  * the pod through the API server, which proxies them to the agent's streaming endpoint
  * (skiff.dev/streaming-endpoint on the Node) with its kubelet-client certificate. The
  * endpoint itself refuses a caller without a certificate and a node's own certificate.
@@ -25,6 +25,15 @@ spec:
     image: busybox
     imagePullPolicy: Never
     command: [sh, -c, 'echo started-on-remote; mkdir -p /www && echo hello-from-remote-pod > /www/index.html && exec httpd -f -p 80 -h /www']
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: ticker}
+spec:
+  nodeName: ${nodeName}
+  terminationGracePeriodSeconds: 1
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.2; done']}
 `;
 
 /** An HTTPS GET run inside a namespace; prints "STATUS BODY" or "ERROR message". */
@@ -62,7 +71,7 @@ async function portForwardGet(c: JoinCluster, env: Record<string, string>): Prom
   }
 }
 
-test('kubectl logs, exec and port-forward reach a pod on a remote skiff agent through the API server', async (t) => {
+test('kubectl logs, exec, attach and port-forward reach a pod on a remote skiff agent through the API server', async (t) => {
   const c = await JoinCluster.create();
   t.after(() => c.dispose());
   const agent = await c.startAgent(0, nodeName);
@@ -73,9 +82,9 @@ test('kubectl logs, exec and port-forward reach a pod on a remote skiff agent th
 
   const applied = await c.kubectl(['apply', '-f', '-'], { stdin: podManifest });
   assert.equal(applied.code, 0, applied.stderr);
-  await c.waitFor('pod web to run', async () => {
-    const r = await c.kubectl(['get', 'pod', 'web', '-o', 'jsonpath={.status.phase}']);
-    return r.stdout === 'Running' ? true : undefined;
+  await c.waitFor('pods web and ticker to run', async () => {
+    const r = await c.kubectl(['get', 'pod', 'web', 'ticker', '-o', 'jsonpath={.items[*].status.phase}']);
+    return r.stdout === 'Running Running' ? true : undefined;
   }, 60_000);
 
   await t.test('kubectl logs', async () => {
@@ -99,6 +108,13 @@ test('kubectl logs, exec and port-forward reach a pod on a remote skiff agent th
   await t.test('kubectl port-forward over WebSocket and plain SPDY', async () => {
     assert.equal(await portForwardGet(c, {}), 'hello-from-remote-pod\n');
     assert.equal(await portForwardGet(c, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }), 'hello-from-remote-pod\n');
+  });
+
+  await t.test('kubectl attach streams the running container\'s output', async () => {
+    const r = await c.kubectl(['attach', 'ticker'], { timeoutMs: 4000 });
+    const ticks = [...r.stdout.matchAll(/^tick-(\d+)$/gm)].map((m) => Number(m[1]));
+    assert.ok(ticks.length >= 3, r.stdout + r.stderr);
+    ticks.forEach((n, i) => { if (i > 0) assert.equal(n, (ticks[i - 1] ?? 0) + 1); });
   });
 
   await t.test('the agent endpoint refuses callers other than the API server', async () => {
