@@ -38,6 +38,11 @@ export function useToolHelper(filesDir?: string): boolean {
   }
 }
 
+/** True once useToolHelper() found busybox. */
+export function toolHelperActive(): boolean {
+  return helper !== undefined;
+}
+
 /** Runs the program to its end; the outcome whatever its exit code. */
 export function runToolOutcome(req: ToolRequest): Promise<ToolOutcome> {
   if (helper) {

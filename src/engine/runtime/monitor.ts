@@ -11,6 +11,7 @@ import { findOnPath } from './oci.js';
 import type { OciRuntime } from './oci.js';
 import type { ContainerPaths } from './paths.js';
 import { RuntimeError } from './errors.js';
+import { runToolOutcome, toolHelperActive } from './exec-tool.js';
 
 export interface MonitorOptions {
   id: string;
@@ -21,6 +22,8 @@ export interface MonitorOptions {
   logPath: string;
   /** Run when the container exits (e.g. `skiff rm` for --rm), with its arguments. */
   exitCommand?: { path: string; args: string[] };
+  /** Keep a stdin pipe for the container, fed through conmon's attach socket (-i). */
+  stdin?: boolean;
 }
 
 interface SyncMessage { data?: number; pid?: number; message?: string }
@@ -44,6 +47,8 @@ export async function createUnderConmon(options: MonitorOptions): Promise<number
   if (options.exitCommand) {
     args.push('--exit-command', options.exitCommand.path, ...options.exitCommand.args.flatMap((a) => ['--exit-command-arg', a]));
   }
+  if (options.stdin) args.push('--stdin');
+  if (toolHelperActive()) return createThroughHelper(options, args);
   const child = spawn(findOnPath('conmon'), args, {
     cwd: paths.persistDir,
     stdio: ['ignore', 'ignore', 'pipe', 'pipe'],
@@ -83,4 +88,27 @@ export async function createUnderConmon(options: MonitorOptions): Promise<number
     sync.on('end', () => done(new RuntimeError('RUNTIME_FAILED', `conmon exited before the container was created: ${errText.trim() || 'no message'}`)));
     sync.on('error', (err) => done(new Error('conmon sync pipe', { cause: err })));
   });
+}
+
+/** The pid from conmon's sync message, or the error it (or its stderr) reports. */
+function pidFromSync(line: string | undefined, stderr: string, runtimeName: string): number {
+  if (!line) throw new RuntimeError('RUNTIME_FAILED', `conmon exited before the container was created: ${stderr.trim() || 'no message'}`);
+  let msg: SyncMessage;
+  try {
+    msg = JSON.parse(line) as SyncMessage;
+  } catch (err: unknown) {
+    throw new Error(`conmon: unreadable sync message ${JSON.stringify(line)}`, { cause: err });
+  }
+  const pid = msg.data ?? msg.pid ?? -1;
+  if (pid > 0) return pid;
+  throw new RuntimeError('RUNTIME_FAILED', runtimeMessage(msg.message ?? stderr) || `${runtimeName} create failed`);
+}
+
+/**
+ * conmon started by the tool helper's shell (useToolHelper): no fork of this process. conmon
+ * makes its own session; its sync pipe (fd 3) is a pipe to a reader in that shell.
+ */
+async function createThroughHelper(options: MonitorOptions, args: string[]): Promise<number> {
+  const out = await runToolOutcome({ file: findOnPath('conmon'), args, env: { _OCI_SYNCPIPE: '3' }, cwd: options.paths.persistDir, syncPipe: true });
+  return pidFromSync(out.sync, out.stderr, options.runtime.name);
 }

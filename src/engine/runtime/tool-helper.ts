@@ -25,9 +25,14 @@ export interface ToolRequest {
   env?: Readonly<Record<string, string>>;
   stdin?: string;
   cwd?: string;
+  /**
+   * The program reports on fd 3 with one line (conmon's sync pipe): the outcome's `sync`.
+   * Through the helper, fd 3 is a pipe to a reader that answers `SID LINE`.
+   */
+  syncPipe?: boolean;
 }
 
-export interface ToolOutcome { code: number; stdout: string; stderr: string }
+export interface ToolOutcome { code: number; stdout: string; stderr: string; sync?: string }
 
 const loop = 'while IFS= read -r line; do ( eval "${line#* }"; echo "${line%% *} $?" ) & done; wait';
 
@@ -36,7 +41,7 @@ export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-interface Pending { resolve: (o: ToolOutcome) => void; reject: (err: unknown) => void; base: string; hasInput: boolean }
+interface Pending { resolve: (o: ToolOutcome) => void; reject: (err: unknown) => void; base: string; hasInput: boolean; sync?: string }
 
 export class ToolHelper {
   private child: ChildProcessWithoutNullStreams | undefined;
@@ -95,8 +100,16 @@ export class ToolHelper {
   private onAnswer(text: string): void {
     this.buffered += text;
     for (let nl = this.buffered.indexOf('\n'); nl >= 0; nl = this.buffered.indexOf('\n')) {
-      const [idText = '', codeText = ''] = this.buffered.slice(0, nl).split(' ');
+      const line = this.buffered.slice(0, nl);
       this.buffered = this.buffered.slice(nl + 1);
+      if (line.startsWith('S')) {
+        // `SID LINE`: what the program wrote on fd 3; its exit answer follows.
+        const space = line.indexOf(' ');
+        const waiting = this.pending.get(Number(line.slice(1, space)));
+        if (waiting && space > 0) waiting.sync = line.slice(space + 1);
+        continue;
+      }
+      const [idText = '', codeText = ''] = line.split(' ');
       const id = Number(idText);
       const p = this.pending.get(id);
       if (!p) continue;
@@ -109,7 +122,7 @@ export class ToolHelper {
   private async collect(p: Pending, code: number): Promise<void> {
     try {
       const [stdout, stderr] = await Promise.all([readFile(`${p.base}.out`, 'utf8'), readFile(`${p.base}.err`, 'utf8')]);
-      p.resolve({ code: Number.isFinite(code) ? code : 255, stdout, stderr });
+      p.resolve({ code: Number.isFinite(code) ? code : 255, stdout, stderr, ...(p.sync !== undefined ? { sync: p.sync } : {}) });
     } catch (err: unknown) {
       p.reject(err);
     } finally {
@@ -127,7 +140,11 @@ export class ToolHelper {
       ...(req.cwd ? [`cd ${shellQuote(req.cwd)} &&`] : []),
       ...Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`),
       shellQuote(req.file), ...req.args.map(shellQuote),
+      // fd 3 first, while fd 1 is still the pipe to the reader below.
+      ...(req.syncPipe ? ['3>&1'] : []),
       `<${hasInput ? shellQuote(`${base}.in`) : '/dev/null'}`, `>${shellQuote(`${base}.out`)}`, `2>${shellQuote(`${base}.err`)}`,
+      // The reader takes the one line (an empty one if the program closed fd 3 without it).
+      ...(req.syncPipe ? [`| { IFS= read -r l; echo "S${id} $l"; }`] : []),
     ];
     return new Promise<ToolOutcome>((resolve, reject) => {
       const child = this.shell();
