@@ -61,6 +61,12 @@ test('volumes: read-write and read-only binds', async () => {
   const ro = await fx.skiff(['run', '--rm', '-v', `${host}:/data:ro`, 'busybox', 'sh', '-c', 'echo x > /data/x']);
   assert.notEqual(ro.code, 0);
   assert.match(ro.stderr, /Read-only file system/);
+  // A single file, as `docker run -v /etc/x.conf:/etc/x.conf:ro` mounts one.
+  const file = join(fx.dir, 'one.conf');
+  await writeFile(file, 'one file\n');
+  const single = await fx.skiff(['run', '--rm', '-v', `${file}:/etc/one.conf:ro`, 'busybox', 'sh', '-c', 'cat /etc/one.conf; test -f /etc/one.conf && echo is-a-file']);
+  assert.equal(single.code, 0, single.stderr);
+  assert.equal(single.stdout, 'one file\nis-a-file\n');
 });
 
 test('confinement: Docker capabilities, no new privileges, seccomp, only loopback, capped nofile', async () => {

@@ -20,8 +20,11 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
   const [{ user, rootMount }, nofile] = await Promise.all([prepareRootfs(record, paths.rootfs), nofileHardLimit(), reserveCgroup(cgroupsPathOf(record))]);
   const env = record.config.env.some((e) => e.startsWith('HOME=')) ? record.config.env : [...record.config.env, `HOME=${user.home}`];
   for (const volume of record.hostConfig.mounts) {
-    // Docker creates a missing host path for a bind volume as a directory.
-    await mkdir(volume.source, { recursive: true });
+    // Docker creates a missing host path for a bind volume as a directory; an existing file is
+    // bind-mounted as a file (runc makes the file to mount over inside the rootfs).
+    await mkdir(volume.source, { recursive: true }).catch((err: unknown) => {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    });
   }
   const spec = buildSpec({
     rootfsPath: paths.rootfs,
