@@ -50,6 +50,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--flannel-backend <backend>', 'how pods reach pods on other nodes: host-gw (routes via node addresses on one L2 segment) or vxlan (an overlay)', (v: string) => { if (v !== 'host-gw' && v !== 'vxlan') throw new InvalidArgumentError('must be host-gw or vxlan'); return v; }, 'host-gw')
     .option('--service-proxy', 'run the service proxy and cluster DNS with the in-process agent (the default)')
     .option('--no-service-proxy', 'do not run the service proxy and cluster DNS with the in-process agent')
+    .option('--mirror-port <port>', 'port on which the in-process agent serves its images to other nodes (0 picks a free one, -1 serves none)', '5001')
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
@@ -57,7 +58,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = (err as { exitCode?: number }).exitCode;
     return typeof code === 'number' ? code : 1;
   }
-  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string; clusterCidr: string; flannelBackend: 'host-gw' | 'vxlan'; serviceProxy?: boolean }>();
+  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string; clusterCidr: string; flannelBackend: 'host-gw' | 'vxlan'; serviceProxy?: boolean; mirrorPort: string }>();
   const started = Date.now();
   // node agent: its streaming handlers (logs, exec, port-forward) are filled once it runs
   const streaming: AgentHandlerMaps = { subresource: new Map(), upgrade: new Map() };
@@ -95,7 +96,8 @@ export async function main(argv: string[]): Promise<number> {
     // node agent in-process unless --no-agent (owned by src/kubelet)
     if (opts.agent && !stopping) {
       const { startAgentInServer } = await import('../kubelet/in-server.js');
-      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming, metrics }));
+      const { parseMirrorPort } = await import('../kubelet/image-mirror.js');
+      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming, metrics, mirrorPort: parseMirrorPort(opts.mirrorPort) }));
       // service proxy and cluster DNS beside it, unless --no-service-proxy
       if (opts.serviceProxy !== false && !stopping) {
         const [{ connect }, { startNodeServices }, { defaultNodeName }] = await Promise.all([import('../client/typed/index.js'), import('../dns/index.js'), import('../kubelet/machine.js')]);

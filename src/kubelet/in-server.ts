@@ -17,7 +17,7 @@ export function agentHandlers(): AgentHandlerMaps {
   return { subresource: new Map(), upgrade: new Map() };
 }
 
-export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'> }): Promise<{ stop(): Promise<void> }> {
+export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'>; mirrorPort?: number | undefined }): Promise<{ stop(): Promise<void> }> {
   // TokenRequest (serviceaccounts/token) is served from here for now: pods' token volumes need it.
   await useServiceAccountKeyFile(join(o.dataDir, 'pki'));
   o.handlers.subresource.set('/serviceaccounts/token', tokenRequestHandler());
@@ -25,6 +25,8 @@ export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: s
   const agent = await startAgent({
     rest, engineRoot: defaultEngineRoot(), stateDir: defaultAgentStateDir(o.dataDir), ...(o.nodeName ? { nodeName: o.nodeName } : {}),
     statsReporting: o.metrics ? 'in-process' : 'push',
+    // Images built on the server's own node reach joined agents through this mirror.
+    ...(o.mirrorPort !== undefined ? { mirrorPort: o.mirrorPort } : {}),
     onError: (err) => process.stderr.write(`skiff agent: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`),
   });
   const h = agent.handlers();
