@@ -1,7 +1,7 @@
 /**
  * Streaming to pods on a REMOTE node agent: `skiff server --no-agent` in one network
  * namespace, `skiff agent` (joined with the server's token) in another, and the real kubectl
- * next to the server. kubectl logs, exec, attach and port-forward (WebSocket and plain SPDY) reach
+ * next to the server. kubectl logs (-f too), exec, attach and port-forward (WebSocket and plain SPDY) reach
  * the pod through the API server, which proxies them to the agent's streaming endpoint
  * (skiff.dev/streaming-endpoint on the Node) with its kubelet-client certificate. The
  * endpoint itself refuses a caller without a certificate and a node's own certificate.
@@ -115,6 +115,16 @@ test('kubectl logs, exec, attach and port-forward reach a pod on a remote skiff 
     const ticks = [...r.stdout.matchAll(/^tick-(\d+)$/gm)].map((m) => Number(m[1]));
     assert.ok(ticks.length >= 3, r.stdout + r.stderr);
     ticks.forEach((n, i) => { if (i > 0) assert.equal(n, (ticks[i - 1] ?? 0) + 1); });
+  });
+
+  await t.test('kubectl logs -f follows until kubectl leaves', async () => {
+    const r = await c.kubectl(['logs', '-f', 'ticker'], { timeoutMs: 4000 });
+    const ticks = [...r.stdout.matchAll(/^tick-(\d+)$/gm)].map((m) => Number(m[1]));
+    assert.equal(ticks[0], 1, 'the log from its start');
+    assert.equal(r.code, -1, 'still following when stopped');
+    // More lines than were written when kubectl started: they came in while it followed.
+    assert.ok(ticks.length >= 10, r.stdout + r.stderr);
+    ticks.forEach((n, i) => assert.equal(n, i + 1));
   });
 
   await t.test('the agent endpoint refuses callers other than the API server', async () => {
