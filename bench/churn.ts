@@ -5,10 +5,12 @@
  * create the ReplicaSets and 30000 pods, the scheduler binds them and the hollow nodes move
  * them to Running. Reported: the time from the first Deployment create until every pod is
  * Running (seen on a watch from this process), pods/s over that time, and the server's
- * peak RSS (VmHWM; the hollow nodes run inside the server, as with --simulate-nodes).
+ * peak RSS (VmHWM; the hollow nodes run inside the server, as with --simulate-nodes), and
+ * the server's CPU time per pod (user + system, so a busy shared machine can still be
+ * compared: pods per server CPU second is what one dedicated core would sustain).
  *
  * Knobs: BENCH_NODES (1000), BENCH_DEPLOYMENTS (300), BENCH_REPLICAS (100),
- * BENCH_CREATE_CONCURRENCY (16), BENCH_TIMEOUT_S (900), BENCH_PROFILE=DIR (server CPU
+ * BENCH_CREATE_CONCURRENCY (16), BENCH_TIMEOUT_S (1800), BENCH_PROFILE=DIR (server CPU
  * profile via --cpu-prof). The last line is one JSON object with units in the names.
  */
 import { spawn } from 'node:child_process';
@@ -24,7 +26,7 @@ const NODES = Number(process.env.BENCH_NODES ?? 1000);
 const DEPLOYMENTS = Number(process.env.BENCH_DEPLOYMENTS ?? 300);
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 100);
 const CONCURRENCY = Number(process.env.BENCH_CREATE_CONCURRENCY ?? 16);
-const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 900);
+const TIMEOUT_S = Number(process.env.BENCH_TIMEOUT_S ?? 1800);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 const PODS = DEPLOYMENTS * REPLICAS;
 
@@ -39,13 +41,19 @@ function deployment(i: number): KubeObject {
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name, bench: 'churn' } },
-        spec: { containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }] },
+        spec: {
+          containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
+          // What upstream's DefaultTolerationSeconds admission gives every pod (skiff's API
+          // server does not add them yet): a node whose heartbeats lag under this load is
+          // tainted, and without these its pods would be evicted and re-created at once.
+          tolerations: ['not-ready', 'unreachable'].map((t) => ({ key: `node.kubernetes.io/${t}`, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 })),
+        },
       },
     },
   };
 }
 
-interface Server { pid: number; kubeconfigPath: string; stop(): Promise<void> }
+interface Server { pid: number; kubeconfigPath: string; exited(): boolean; stop(): Promise<void> }
 
 /** bin/skiff server with hollow nodes and controllers, no node agent (through node itself when profiling). */
 async function startServer(dataDir: string): Promise<Server> {
@@ -73,6 +81,7 @@ async function startServer(dataDir: string): Promise<Server> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
     pid: child.pid as number, kubeconfigPath,
+    exited: () => child.exitCode !== null || child.signalCode !== null,
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       const t = setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, 15000);
@@ -99,11 +108,22 @@ async function requestCounts(rest: ReturnType<typeof connect>): Promise<string> 
   return [...counts].sort((a, b) => b[1] - a[1]).slice(0, 12).map(([k, v]) => `${k}: ${v}`).join(', ');
 }
 
+/** CPU seconds (user + system) the process has used so far, from /proc/PID/stat (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-churn-'));
   const server = await startServer(dir);
+  // Interrupted: stop the server (and its hollow nodes) and remove its data before leaving.
+  const interrupt = (): void => { void server.stop().finally(() => { rmSync(dir, { recursive: true, force: true }); process.exit(130); }); };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   const rest = connect(server.kubeconfigPath, 'bench-churn');
   const podsClient = new ResourceClient(rest, coreResources.pods);
   const nodesClient = new ResourceClient(rest, coreResources.nodes);
@@ -136,6 +156,7 @@ async function main(): Promise<void> {
     await watcher.waitForSync();
 
     const t0 = performance.now();
+    const cpu0 = cpuSeconds(server.pid);
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < DEPLOYMENTS) await deployments.create('default', deployment(next++));
@@ -147,6 +168,7 @@ async function main(): Promise<void> {
     let lastReport = performance.now();
     while (running.size < PODS) {
       const elapsed = (performance.now() - t0) / 1000;
+      if (server.exited()) throw new Error(`the server exited with ${running.size}/${PODS} pods Running`);
       if (elapsed > TIMEOUT_S) throw new Error(`only ${running.size}/${PODS} pods Running (${seen.size} exist) after ${TIMEOUT_S} s`);
       if (performance.now() - lastReport > 10_000) {
         lastReport = performance.now();
@@ -155,14 +177,17 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const allRunningS = (performance.now() - t0) / 1000;
+    const serverCpuS = cpuSeconds(server.pid) - cpu0;
     const rss = status(server.pid, 'VmHWM');
     const load = loadAverage();
     console.log(`${PODS} pods Running ${round(allRunningS, 1)} s after the first create (first Running at ${round((firstRunningAt - t0) / 1000, 2)} s): ${round(PODS / allRunningS, 0)} pods/s; server peak RSS ${round(rss, 0)} MiB; load ${load}`);
+    console.log(`server CPU ${round(serverCpuS, 1)} s over the run (${round(serverCpuS / allRunningS * 100, 0)}% of one core): ${round(serverCpuS * 1000 / PODS, 2)} ms per pod, i.e. ${round(PODS / serverCpuS, 0)} pods per server CPU second`);
     console.log(`API requests during the run (verb resource: count): ${await requestCounts(rest)}`);
     console.log(JSON.stringify({
       bench: 'churn', nodes: NODES, deployments: DEPLOYMENTS, replicas: REPLICAS, pods: PODS,
       all_running_s: round(allRunningS, 2), pods_per_s: round(PODS / allRunningS, 1),
       deployments_created_s: round(createdS, 2), first_running_s: round((firstRunningAt - t0) / 1000, 2),
+      server_cpu_s: round(serverCpuS, 1), server_cpu_ms_per_pod: round(serverCpuS * 1000 / PODS, 2), pods_per_server_cpu_s: round(PODS / serverCpuS, 1),
       node_registration_s: round(nodesReadyS, 1), server_peak_rss_mib: round(rss, 0), load_average: load,
     }));
   } finally {
