@@ -62,7 +62,7 @@ export async function startWithConmon(root: string, record: ContainerRecord, opt
   let proxyPid = 0;
   try {
     const { createUnderConmon } = await import('./monitor.js');
-    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), logPath: record.logPath ?? paths.log, ...(exitCommand ? { exitCommand } : {}) });
+    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), logPath: record.logPath ?? paths.log, ...(exitCommand ? { exitCommand } : {}), ...(record.config.openStdin ? { stdin: true } : {}) });
     // Ports are served before the process runs (its namespace exists once created), so even
     // a short-lived container is reachable from its first instruction, as with Docker.
     if (record.hostConfig.ports.length > 0 && record.hostConfig.network.kind !== 'host') proxyPid = await publishPorts(root, record, pid);
