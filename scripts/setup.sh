@@ -15,6 +15,7 @@ DEB_PACKAGES=(
   etcd-server etcd-client       # the etcd store backend
   podman buildah hyperfine      # benchmark peers
   attr                          # setfattr/getfattr: overlayfs opaque-dir xattrs in image layers
+  socat                         # the node agent's attach: stdin into conmon's SOCK_SEQPACKET attach socket
 )
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

@@ -2,15 +2,17 @@
  * pods/attach over WebSocket v5.channel.k8s.io, as kubectl 1.32 uses it: the running
  * container's output from now on, stdout and stderr on their channels, until the container
  * exits (its exit status on channel 3) or the client leaves. The output is read from the
- * container's log as conmon writes it. Input is not passed on yet: conmon takes a
- * container's stdin only through its SOCK_SEQPACKET attach socket, which Node cannot open;
- * a session that asks for stdin is told so on stderr and gets the output all the same.
+ * container's log as conmon writes it. Input goes to a container made with `stdin: true`
+ * through conmon's attach socket: it is SOCK_SEQPACKET, which Node cannot open, so `socat`
+ * carries it; the client's end of stdin closes the container's stdin.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { UpgradeHandler } from '../apiserver/index.js';
-import { readLog } from '../engine/runtime/index.js';
+import { readLog, socketDir } from '../engine/runtime/index.js';
 import { errors, type ApiError } from '../machinery/errors.js';
 import type { Pod } from './pod-types.js';
 import { channel, containerId, containerName, exitStatus, refuse, type StreamingDeps } from './streaming.js';
@@ -45,14 +47,28 @@ async function runAttach(deps: StreamingDeps, ws: WebSocket, id: string, o: { st
     if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), data]));
   };
   let closed = false;
-  ws.on('close', () => { closed = true; });
-  // kubectl sends stdin and resizes; there is nowhere to deliver them yet (see above).
-  ws.on('message', () => undefined);
-  if (o.stdin && o.stderr) send(channel.stderr, Buffer.from('skiff: attaching to stdin is not supported yet; showing output only\n'));
+  // Listen at once (input may come first), deliver once the bridge is there.
+  const early: Buffer[] = [];
+  let input: { write(data: Buffer): void; end(): void } | undefined;
+  const deliver = (data: Buffer): void => {
+    if (data[0] === channel.stdin) input?.write(data.subarray(1));
+    else if (data[0] === channel.close && data[1] === channel.stdin) input?.end();
+  };
+  let ready = false;
+  // Resizes (channel 4) have nowhere to go: attach to a tty container is not supported.
+  ws.on('message', (data: Buffer) => { if (ready) deliver(data); else early.push(data); });
+  ws.on('close', () => { closed = true; input?.end(); });
+  const rec = await deps.runtime.inspect(id);
   const path = await deps.runtime.logPath(id);
-  // Only what the container writes from now on: skip the entries already in the log.
+  // Only what the container writes from now on (counted before any input reaches it): skip
+  // the entries already in the log.
   let existing = 0;
   await readLog(path, { onEntry: () => { existing++; } });
+  if (o.stdin && rec.config.openStdin) input = stdinBridge(deps.runtime.root, id, (message) => send(channel.stderr, Buffer.from(`skiff: ${message}\n`)));
+  if (o.stdin && !rec.config.openStdin && o.stderr) send(channel.stderr, Buffer.from('skiff: the container was not made with stdin: true; showing output only\n'));
+  ready = true;
+  early.splice(0).forEach(deliver);
+  if (closed) input?.end();
   let seen = 0;
   await readLog(path, {
     follow: true,
@@ -64,8 +80,27 @@ async function runAttach(deps: StreamingDeps, ws: WebSocket, id: string, o: { st
       else if (e.stream === 'stderr' && o.stderr) send(channel.stderr, Buffer.from(e.text));
     },
   });
+  input?.end();
   if (closed) return;
-  const rec = await deps.runtime.inspect(id).catch(() => undefined);
-  send(channel.error, Buffer.from(exitStatus(rec?.state.exitCode ?? 0)));
+  const last = await deps.runtime.inspect(id).catch(() => undefined);
+  send(channel.error, Buffer.from(exitStatus(last?.state.exitCode ?? 0)));
   ws.close(1000);
+}
+
+/** Writes to the container's stdin through conmon's attach socket (relative path: sun_path is short). */
+function stdinBridge(engineRoot: string, id: string, warn: (message: string) => void): { write(data: Buffer): void; end(): void } {
+  let child: ChildProcess | undefined = spawn('socat', ['-', 'UNIX-CONNECT:attach,type=5'], { cwd: join(socketDir(engineRoot), id), stdio: ['pipe', 'ignore', 'pipe'] });
+  let errText = '';
+  child.stderr?.on('data', (d: Buffer) => { errText += d.toString(); });
+  child.stdin?.on('error', () => undefined);
+  child.on('error', (err) => { warn(`cannot pass stdin on (${err.message}; is socat installed?)`); child = undefined; });
+  child.on('exit', (code) => { if (code && errText) warn(`stdin: ${errText.trim()}`); child = undefined; });
+  const end = (): void => {
+    const c = child;
+    if (!c) return;
+    c.stdin?.end();
+    // socat leaves by itself once conmon closes the other direction; make sure it does.
+    setTimeout(() => { if (c.exitCode === null && c.signalCode === null && c.pid) process.kill(c.pid, 'SIGTERM'); }, 2000).unref();
+  };
+  return { write: (data) => { child?.stdin?.write(data); }, end };
 }

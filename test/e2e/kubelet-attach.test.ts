@@ -2,7 +2,7 @@
  * Terminals and attach with the real kubectl: `kubectl exec -it` gets a real pty in the
  * container (`tty` names /dev/pts/N, the terminal's size follows kubectl's, keystrokes reach
  * an interactive shell and its exit code comes back), and `kubectl attach` streams a running
- * container's output. kubectl itself runs under `script` so that its stdin is a terminal,
+ * container's output and, with -i, feeds a `stdin: true` container's input. kubectl itself runs under `script` so that its stdin is a terminal,
  * as it requires for -t.
  */
 import { test } from 'node:test';
@@ -25,6 +25,14 @@ spec:
   terminationGracePeriodSeconds: 1
   containers:
   - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.2; done']}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: reader}
+spec:
+  restartPolicy: Never
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, stdin: true, command: [sh, -c, 'echo ready; while read l; do echo got-$l; done; echo stdin-closed']}
 `;
 
 const brief = `apiVersion: v1
@@ -52,7 +60,7 @@ test('exec -it with a real terminal, and attach', async (t) => {
   t.after(() => s.stop());
   const applied = await s.kubectl(['apply', '-f', '-'], { stdin: manifests });
   assert.equal(applied.code, 0, applied.stderr);
-  for (const name of ['term', 'ticker']) {
+  for (const name of ['term', 'ticker', 'reader']) {
     await s.waitFor(`${name} Running`, async () => ((await s.kubectl(['get', 'pod', name, '-o', 'jsonpath={.status.phase}'])).stdout === 'Running' ? true : undefined));
   }
 
@@ -100,5 +108,12 @@ test('exec -it with a real terminal, and attach', async (t) => {
     assert.notEqual(r.code, -1, 'kubectl attach returned by itself');
     assert.match(r.stdout, /^bye$/m, r.stderr);
     assert.match(r.stderr, /oops/);
+  });
+
+  await t.test('attach -i passes input to a container made with stdin: true, and its end closes the container\'s stdin', async () => {
+    const r = await s.kubectl(['attach', '-i', 'reader'], { stdin: 'hello\nworld\n', timeoutMs: 20_000 });
+    assert.notEqual(r.code, -1, 'kubectl attach returned by itself');
+    assert.match(r.stdout, /^got-hello\ngot-world\nstdin-closed$/m, r.stdout + r.stderr);
+    assert.doesNotMatch(r.stdout, /ready/, 'output from before the attach is not replayed');
   });
 });
