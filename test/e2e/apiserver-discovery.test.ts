@@ -62,7 +62,7 @@ describe('apiserver: discovery, OpenAPI, health, metrics, CRDs', () => {
     assert.equal((await api.request('GET', '/apis/nope.example/v1')).status, 404);
   });
 
-  test('OpenAPI v3: root index, hashed documents with ETag and immutable caching; v2 is 404', async () => {
+  test('OpenAPI v3: root index, hashed documents with ETag and immutable caching; v2 without definitions', async () => {
     const root = (await api.request('GET', '/openapi/v3')).json<{ paths: Record<string, { serverRelativeURL: string }> }>();
     const url = root.paths['api/v1']?.serverRelativeURL;
     assert.match(String(url), /^\/openapi\/v3\/api\/v1\?hash=\w+$/);
@@ -77,7 +77,12 @@ describe('apiserver: discovery, OpenAPI, health, metrics, CRDs', () => {
     const again = await api.request('GET', String(url), { headers: { 'If-None-Match': etag } });
     assert.equal(again.status, 304);
     const v2 = await api.request('GET', '/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' });
-    assert.equal(v2.status, 404);
+    // A Swagger 2.0 document without definitions (kubectl reads it only to validate a kind: List).
+    assert.equal(v2.status, 200);
+    assert.match(String(v2.headers['content-type']), /proto-openapi\.spec\.v2/);
+    assert.ok(v2.text.startsWith('\n\u00032.0'), 'protobuf Document.swagger = "2.0"');
+    const v2json = await api.request('GET', '/openapi/v2');
+    assert.equal(v2json.json<{ swagger: string }>().swagger, '2.0');
   });
 
   test('health endpoints and metrics by verb, resource and code', async () => {

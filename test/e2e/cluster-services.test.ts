@@ -30,7 +30,6 @@ const webContainer = (readinessProbe: object): object => ({
   ports: [{ name: 'http', containerPort: 8080 }], readinessProbe,
 });
 
-// Separate documents, not a v1 List: kubectl validates a List against /openapi/v2, which skiff does not serve.
 const manifests = [
   {
     apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' },

@@ -85,6 +85,19 @@ describe('real kubectl: workflows', () => {
     assert.equal(out, 'nginx:1.28 2');
   });
 
+  test('apply -f of a v1 List creates each item; a bad field in an item is refused by the server', async () => {
+    const list = (items: object[]): string => JSON.stringify({ apiVersion: 'v1', kind: 'List', items });
+    const cm = (name: string, extra: object = {}): object => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, data: { k: 'v' }, ...extra });
+    const f = file('list.json', list([cm('list-a'), cm('list-b')]));
+    assert.equal((await ok(['apply', '-f', f])).trim(), 'configmap/list-a created\nconfigmap/list-b created');
+    assert.equal((await ok(['apply', '-f', f])).trim(), 'configmap/list-a unchanged\nconfigmap/list-b unchanged');
+    const bad = await k.run(['apply', '-f', file('bad-list.json', list([cm('list-c', { bogus: 1 })]))]);
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.stderr, /unknown field "bogus"/);
+    assert.equal((await k.run(['get', 'configmap', 'list-c'])).code, 1, 'nothing of the refused item was written');
+    await ok(['delete', 'configmap', 'list-a', 'list-b']);
+  });
+
   test('get deploy prints the deployment table', async () => {
     const out = await ok(['get', 'deployments']);
     assert.match(out, /^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE$/m);
