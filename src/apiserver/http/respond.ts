@@ -25,6 +25,8 @@ export interface TableRequest {
 /** Whether the Accept header asks for a meta.k8s.io Table (first acceptable entry wins). */
 export function wantsTable(req: IncomingMessage, query: URLSearchParams): TableRequest | undefined {
   const accept = req.headers.accept ?? '';
+  // Nearly every request asks for plain JSON: skip the parse then.
+  if (!accept.includes('Table')) return undefined;
   for (const entry of accept.split(',')) {
     const params = new Map(entry.split(';').slice(1).map((p) => p.trim().split('=') as [string, string]));
     if (params.get('as') === 'Table' && params.get('g') === 'meta.k8s.io' && (params.get('v') === 'v1' || params.get('v') === 'v1beta1')) {
