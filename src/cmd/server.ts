@@ -76,6 +76,13 @@ export async function main(argv: string[]): Promise<number> {
   // A stop during start-up lets the component being started finish, starts no more, then stops them all.
   let stopping = false;
   const startComponents = async (): Promise<void> => {
+    // --- service-account tokens: TokenRequest (serviceaccounts/token) and their verification,
+    // with DATA_DIR/pki/sa.key, for pods on any node (the in-process agent or joined ones) ---
+    {
+      const { tokenRequestHandler, useServiceAccountKeyFile } = await import('../apiserver/auth/sa-token.js');
+      await useServiceAccountKeyFile(join(opts.dataDir, 'pki'));
+      streaming.subresource.set('/serviceaccounts/token', tokenRequestHandler());
+    }
     // --- node join token (DATA_DIR/token) and endpoints ---
     {
       const [{ connect }, { startJoinService }] = await Promise.all([import('../client/typed/index.js'), import('../join/index.js')]);

@@ -1,12 +1,10 @@
 /**
  * The agent inside `skiff server`: handler maps handed to the API server before it starts
  * (empty until the agent runs, then filled, so pods/log and pods/exec reach it in-process),
- * and the agent itself on the admin kubeconfig, its state under DATA_DIR/agent. It also
- * serves TokenRequest (serviceaccounts/token) with DATA_DIR/pki/sa.key.
+ * and the agent itself on the admin kubeconfig, its state under DATA_DIR/agent. (TokenRequest
+ * is served by skiff server itself, for every node.)
  */
-import { join } from 'node:path';
 import type { MetricsSources, SubresourceHandler, UpgradeHandler } from '../apiserver/index.js';
-import { tokenRequestHandler, useServiceAccountKeyFile } from '../apiserver/auth/sa-token.js';
 import { connect } from '../client/typed/index.js';
 import { defaultEngineRoot } from '../engine/types.js';
 import { defaultAgentStateDir, startAgent } from './agent.js';
@@ -18,9 +16,6 @@ export function agentHandlers(): AgentHandlerMaps {
 }
 
 export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'>; mirrorPort?: number | undefined }): Promise<{ stop(): Promise<void> }> {
-  // TokenRequest (serviceaccounts/token) is served from here for now: pods' token volumes need it.
-  await useServiceAccountKeyFile(join(o.dataDir, 'pki'));
-  o.handlers.subresource.set('/serviceaccounts/token', tokenRequestHandler());
   const rest = connect(o.kubeconfigPath, 'skiff-agent');
   const agent = await startAgent({
     rest, engineRoot: defaultEngineRoot(), stateDir: defaultAgentStateDir(o.dataDir), ...(o.nodeName ? { nodeName: o.nodeName } : {}),

@@ -88,6 +88,8 @@ test('a Deployment behind a ClusterIP Service is reached by name from a pod on a
   const clientNode = perNode.sort((x, y) => x.count - y.count)[0]?.n ?? 'node-a';
   assert.ok(replicas.some((p) => p.node !== clientNode), 'some replica runs on another node than the client');
   const script = [
+    // Pods on joined nodes get their service-account token too (TokenRequest served by the server).
+    'test -s /var/run/secrets/kubernetes.io/serviceaccount/token || { echo NO-TOKEN; exit 1; }',
     // Wait until DNS and the service rules answer, then count 60 requests by name.
     'ok=0; for i in $(seq 1 120); do if timeout 3 wget -q -O /dev/null http://web/; then ok=1; break; fi; sleep 0.5; done',
     '[ $ok = 1 ] || { echo NEVER-ANSWERED; exit 1; }',
