@@ -124,7 +124,11 @@ export function withNodeProxy(o: NodeProxyOptions): { subresource: ReadonlyMap<s
     // A follow (logs -f) lasts until either side leaves.
     res.on('close', () => upstream.destroy());
     upstream.pipe(res);
-    await new Promise<void>((resolve) => { upstream.on('end', resolve); upstream.on('close', resolve); });
+    await new Promise<void>((resolve) => {
+      upstream.on('end', resolve);
+      // An agent that goes away mid-answer: the client must not wait for the rest.
+      upstream.on('close', () => { if (!res.writableEnded) res.destroy(); resolve(); });
+    });
   };
 
   const upgrade = (key: string): UpgradeHandler => (req, socket, head, target) => {
