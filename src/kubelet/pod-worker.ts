@@ -65,7 +65,12 @@ export class PodWorkers {
     if (!pod) return;
     tracked ??= this.track(key, pod);
     if (pod.metadata?.deletionTimestamp) {
-      tracked.terminating ??= this.terminate(pod, tracked);
+      // A failed termination is tried again by a later sync (the queue's retry), not kept.
+      tracked.terminating ??= this.terminate(pod, tracked).catch((err: unknown) => {
+        tracked.terminating = undefined;
+        markPhase(tracked.uid, `terminate failed: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      });
       await tracked.terminating;
       return;
     }
@@ -224,7 +229,12 @@ export class PodWorkers {
     this.d.probes.stopPod(`${tracked.namespace}/${tracked.name}`);
     for (const t of tracked.containers.values()) {
       for (const id of [t.id, t.previousId]) {
-        if (id) await this.d.runtime.remove(id, { force: true }).catch((err: unknown) => this.d.onError(err));
+        if (id) {
+          await this.d.runtime.remove(id, { force: true }).catch((err: unknown) => {
+            markPhase(tracked.uid, `remove failed: ${err instanceof Error ? err.message : String(err)}`);
+            this.d.onError(err);
+          });
+        }
       }
     }
     await tearDownVolumes(this.d.stateDir, tracked.uid);

@@ -186,7 +186,9 @@ export class ContainerRuntime {
     await removeCgroup(cgroupsPathOf(record));
     // The last container gone takes the shared parent with it (a concurrent create keeps it).
     await removeParentIfEmpty(record.cgroupParent);
-    await rm(paths.dir, { recursive: true, force: true });
+    // Retried: another observer finalizing the run may write its record (temp file + rename)
+    // into the folder while it is being removed (ENOTEMPTY).
+    await rm(paths.dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
     await releaseName(this.root, record.name, record.id);
     return record.id;
   }
