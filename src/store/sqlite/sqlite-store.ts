@@ -28,7 +28,7 @@ const writesBeforeCheckpointer = 256;
  * (a binding after a create, a status update after a binding) and the reads between them
  * are served without SQL. This process is the one writer, so the cache cannot go stale.
  */
-const recentLiveEntries = 2048;
+const recentLiveEntries = 1024;
 
 /** Rows examined per compaction transaction, so writers are not blocked for long. */
 const compactionChunk = 20_000;
@@ -330,7 +330,9 @@ export class SqliteStore implements Store {
 
   private remember(kv: KeyValue): void {
     this.recent.delete(kv.key);
-    this.recent.set(kv.key, kv);
+    // A copy: what callers hang on the published KeyValue (its decoded object, encoded
+    // lines) then lives only as long as they hold it, not as long as this cache does.
+    this.recent.set(kv.key, { ...kv });
     if (this.recent.size > recentLiveEntries) {
       const oldest = this.recent.keys().next();
       if (!oldest.done) this.recent.delete(oldest.value);
