@@ -131,6 +131,18 @@ export class ToolHelper {
     }
   }
 
+  /** Ends the shell (it finishes what it runs, then exits); a later run starts another. */
+  close(): Promise<void> {
+    const c = this.child;
+    this.child = undefined;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return Promise.resolve();
+    return new Promise((resolve) => {
+      c.once('exit', () => resolve());
+      c.ref(); // held until it has exited
+      c.stdin.end();
+    });
+  }
+
   async run(req: ToolRequest): Promise<ToolOutcome> {
     const id = this.nextId++;
     const base = join(this.dir(), String(id));
