@@ -24,9 +24,9 @@ const checkpointIntervalMs = 1000;
 const writesBeforeCheckpointer = 256;
 
 /**
- * Live values kept in memory after a write, newest last: the writes that follow a write
- * (a binding after a create, a status update after a binding) and the reads between them
- * are served without SQL. This process is the one writer, so the cache cannot go stale.
+ * Live values kept in memory after a write or a read, newest last: the writes that follow
+ * (a binding after a create, the update after a get) and the reads between them are served
+ * without SQL. This process is the one writer, so the cache cannot go stale.
  */
 const recentLiveEntries = 1024;
 
@@ -123,7 +123,12 @@ export class SqliteStore implements Store {
     await this.settled();
     this.assertOpen();
     const revision = options?.revision ?? 0;
-    if (revision === 0) return this.live(key);
+    if (revision === 0) {
+      // Read-through: a write usually follows a read of the same key (get, then update).
+      const kv = this.live(key);
+      if (kv) this.remember(kv);
+      return kv;
+    }
     const error = this.checkReadRevision(revision);
     if (error) return error;
     return toKeyValue(this.q.getAt(key, revision));
