@@ -43,18 +43,28 @@ export class NodeResourcesFit implements FilterPlugin, ScorePlugin {
   events(): readonly ClusterEvent[] { return resourceEvents; }
 
   filter(_s: CycleState, pod: PodInfo, node: NodeInfo): Result {
-    const reasons: string[] = [];
     const alloc = node.allocatable;
     const used = node.requested;
     const req = pod.requests;
-    if (used.allowedPodNumber + 1 > alloc.allowedPodNumber) reasons.push('Too many pods');
-    if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) reasons.push('Insufficient cpu');
-    if (req.memory > 0 && req.memory > alloc.memory - used.memory) reasons.push('Insufficient memory');
-    if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) reasons.push('Insufficient ephemeral-storage');
-    for (const [name, amount] of req.scalar) {
-      if (amount > 0 && amount > (alloc.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) reasons.push(`Insufficient ${name}`);
+    // Runs for every sampled node of every pod: the common case (it fits) allocates nothing.
+    const tooManyPods = used.allowedPodNumber + 1 > alloc.allowedPodNumber;
+    const noCpu = req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU;
+    const noMemory = req.memory > 0 && req.memory > alloc.memory - used.memory;
+    const noStorage = req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage;
+    let scalarShort: string[] | undefined;
+    if (req.scalar.size > 0) {
+      for (const [name, amount] of req.scalar) {
+        if (amount > 0 && amount > (alloc.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) (scalarShort ??= []).push(`Insufficient ${name}`);
+      }
     }
-    return reasons.length ? unschedulable(...reasons) : undefined;
+    if (!tooManyPods && !noCpu && !noMemory && !noStorage && !scalarShort) return undefined;
+    const reasons: string[] = [];
+    if (tooManyPods) reasons.push('Too many pods');
+    if (noCpu) reasons.push('Insufficient cpu');
+    if (noMemory) reasons.push('Insufficient memory');
+    if (noStorage) reasons.push('Insufficient ephemeral-storage');
+    if (scalarShort) reasons.push(...scalarShort);
+    return unschedulable(...reasons);
   }
 
   score(_s: CycleState, pod: PodInfo, node: NodeInfo): number {
