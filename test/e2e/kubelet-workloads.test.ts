@@ -79,7 +79,8 @@ test('a Deployment runs, rolls to a new image and back; readiness; OOMKilled', a
     await s.waitFor('unready running', async () => ((await s.kubectl(['get', 'pod', 'unready'])).stdout.match(/unready\s+0\/1\s+Running/) ? true : undefined));
     const events = await s.waitFor('Unhealthy event', async () => {
       const r = await s.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=unready', '-o', 'jsonpath={range .items[*]}{.reason}:{.message}{"\\n"}{end}']);
-      return r.stdout.includes('Unhealthy') ? r.stdout : undefined;
+      // The first probe may come before httpd listens (connection refused); a 404 follows.
+      return r.stdout.includes('statuscode: 404') ? r.stdout : undefined;
     });
     assert.match(events, /Unhealthy:Readiness probe failed: HTTP probe failed with statuscode: 404/);
     const hog = await s.waitFor('hog terminated', async () => {
