@@ -4,6 +4,7 @@ import { Expectations } from './expectations.js';
 import { slowStartBatch } from './slow-start.js';
 import { scaledValue } from './int-or-percent.js';
 import { SpamFilter } from './spam-filter.js';
+import { QueueController, type ControllerContext } from './controller.js';
 
 test('slow start doubles batches and stops after the first failing batch', async () => {
   const batches: number[] = [];
@@ -58,4 +59,29 @@ test('event spam filter: a burst of 25 per key, then one per 5 minutes; keys are
   assert.equal(f.allow('rs-a/SuccessfulCreate', t0 + 299_000), false, 'not refilled before 300 s');
   assert.equal(f.allow('rs-a/SuccessfulCreate', t0 + 301_000), true, 'one more after 300 s');
   assert.equal(f.allow('rs-a/SuccessfulCreate', t0 + 302_000), false);
+});
+
+test('a controller that re-queues its key at once still lets timers and I/O run between syncs', async () => {
+  // A sync with no I/O (as over the in-process transport) that adds its own key again, as a
+  // 409 retried at once does: without a yield per sync, it would run 10000 times in microtasks
+  // before anything else got a turn.
+  class Spinner extends QueueController {
+    readonly name = 'spinner';
+    syncs = 0;
+    setup(): void {}
+    protected async sync(key: string): Promise<void> {
+      this.syncs++;
+      if (this.syncs < 10_000) this.queue.add(key);
+      else this.stop();
+    }
+  }
+  const c = new Spinner({ log: () => undefined } as unknown as ControllerContext, 1);
+  let syncsWhenTimerRan = -1;
+  const timer = new Promise<void>((resolve) => setTimeout(() => { syncsWhenTimerRan = c.syncs; resolve(); }, 1));
+  c.enqueue({ metadata: { name: 'x', namespace: 'default' } });
+  const running = c.run();
+  await timer;
+  c.stop();
+  await running;
+  assert.ok(syncsWhenTimerRan >= 0 && syncsWhenTimerRan < 10_000, `the timer ran after ${syncsWhenTimerRan} syncs`);
 });
