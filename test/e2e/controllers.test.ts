@@ -33,6 +33,7 @@ describe('controller manager with the real kubectl', { timeout: 240_000 }, () =>
     assert.match(out, /deployment "web" successfully rolled out/);
     const owned = await pods('app=web');
     assert.ok(owned.every((p) => p.spec.nodeName?.startsWith('hollow-node-')), 'scheduled onto simulated nodes');
+    assert.equal(new Set(owned.map((p) => p.spec.nodeName)).size, 3, `3 replicas spread over the 3 nodes: ${owned.map((p) => p.spec.nodeName).join(', ')}`);
     assert.ok(owned.every((p) => p.metadata.ownerReferences?.[0]?.kind === 'ReplicaSet' && p.metadata.ownerReferences[0].controller === true));
     assert.ok(owned.every((p) => /^[a-z0-9]+$/.test(p.metadata.labels?.['pod-template-hash'] ?? '')));
     await ok(['scale', 'deployment/web', '--replicas=10']);

@@ -96,6 +96,29 @@ test('PodTopologySpread: hard constraints by zone, missing label', () => {
   });
 });
 
+test('PodTopologySpread: system defaults spread a controller\'s pods by hostname when nodes have no zone', () => {
+  const nodes = ['h1', 'h2', 'h3'].map((n) => node(n, { labels: { 'kubernetes.io/hostname': n } }));
+  const owned = (n: string, uid: string): Pod => ({ ...pod(n), metadata: { name: n, namespace: 'default', ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid, controller: true }] } });
+  const snap = snapshot(nodes, { h1: [owned('sib', 'rs-1')], h2: [owned('other', 'rs-2'), owned('other2', 'rs-2')] });
+  const plugin = new PodTopologySpread(() => snap);
+  const scores = (p: Pod): Record<string, number> | 'skip' => {
+    const s = new CycleState();
+    const pi = new PodInfo(p);
+    if (plugin.preScore(s, pi)?.code === 'Skip') return 'skip';
+    const list = snap.nodes.map((n) => ({ name: n.name, score: plugin.score(s, pi, n) }));
+    plugin.normalizeScore(s, pi, list);
+    return Object.fromEntries(list.map((x) => [x.name, x.score]));
+  };
+  const got = scores(owned('new', 'rs-1'));
+  assert.notEqual(got, 'skip');
+  if (got === 'skip') return;
+  assert.ok((got['h1'] ?? 0) < (got['h2'] ?? 0), `the node with a sibling scores lower: ${JSON.stringify(got)}`);
+  assert.equal(got['h2'], got['h3'], 'pods of other controllers do not count');
+  assert.equal(scores(pod('bare')), 'skip', 'a pod without a controller gets no default constraints');
+  const listed = new PodTopologySpread(() => snap, { defaultingType: 'List', defaultConstraints: [] });
+  assert.equal(listed.preScore(new CycleState(), new PodInfo(owned('new', 'rs-1')))?.code, 'Skip', 'defaultingType List with no constraints turns the defaults off');
+});
+
 test('InterPodAffinity: affinity, anti-affinity, existing anti-affinity, first pod of a group', () => {
   const nodes = [node('a1', { labels: { zone: 'a' } }), node('b1', { labels: { zone: 'b' } })];
   const db = pod('db', { labels: { app: 'db' } });

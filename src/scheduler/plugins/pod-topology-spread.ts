@@ -3,18 +3,22 @@
  * (DoNotSchedule) filter nodes whose domain would exceed maxSkew over the least-loaded
  * domain; soft ones (ScheduleAnyway) score nodes in emptier domains higher. Domains are
  * counted over nodes that pass the pod's nodeSelector/affinity (nodeAffinityPolicy Honor).
- * Cluster-level default constraints are not applied.
+ * A pod without constraints of its own gets the cluster-level defaults when scoring
+ * (upstream's defaultingType System: maxSkew 3 on hostname, 5 on zone, ScheduleAnyway) over
+ * the pods that share its controller (upstream derives the selector from the Services,
+ * ReplicaSets and StatefulSets selecting the pod); each default counts only the nodes that
+ * carry its own key, so nodes without a zone label still spread by hostname.
  */
-import type { ClusterEvent, CycleState, FilterPlugin, NodeScore, PreFilterPlugin, PreScorePlugin, ScorePlugin, Snapshot } from '../framework/types.js';
+import type { ClusterEvent, CycleState, FilterPlugin, NodeScore, PluginArgs, PreFilterPlugin, PreScorePlugin, ScorePlugin, Snapshot } from '../framework/types.js';
 import type { NodeInfo, PodInfo } from '../framework/node-info.js';
-import type { TopologySpreadConstraint } from '../framework/api.js';
+import type { Pod, TopologySpreadConstraint } from '../framework/api.js';
 import { skip, unresolvable, unschedulable, type Result } from '../framework/status.js';
 import { compileSelector, nodeMatchesPodSelectors } from './helpers.js';
 import type { LabelSelector } from '../../machinery/selectors.js';
 
 interface Counted {
   readonly c: TopologySpreadConstraint;
-  readonly selector: LabelSelector;
+  readonly selector: Pick<LabelSelector, 'matches'>;
   readonly counts: Map<string, number>;
   readonly selfMatch: number;
   minMatch: number;
@@ -23,9 +27,22 @@ interface Counted {
 const stateKey = 'PodTopologySpread/filter';
 const scoreKey = 'PodTopologySpread/score';
 
-function count(pod: PodInfo, constraints: TopologySpreadConstraint[], snap: Snapshot): Counted[] {
+/** Upstream's system default constraints (defaultingType: System). */
+export const systemDefaultConstraints: readonly TopologySpreadConstraint[] = [
+  { maxSkew: 3, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'ScheduleAnyway' },
+  { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
+];
+
+const controllerUid = (pod: Pod): string | undefined => pod.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
+
+/**
+ * `matchesPod`, when given, replaces the constraints' label selectors (default constraints
+ * select by owner); `everyKey` keeps upstream's rule that explicit constraints count only
+ * nodes carrying every constraint's key.
+ */
+function count(pod: PodInfo, constraints: readonly TopologySpreadConstraint[], snap: Snapshot, matchesPod?: (p: Pod) => boolean, everyKey = true): Counted[] {
   const out: Counted[] = constraints.map((c) => {
-    let selector = compileSelector(c.labelSelector);
+    let selector: Pick<LabelSelector, 'matches'> = compileSelector(c.labelSelector);
     if (c.matchLabelKeys?.length) {
       // matchLabelKeys narrows the selector by the incoming pod's own label values.
       const labels = pod.pod.metadata?.labels ?? {};
@@ -33,19 +50,21 @@ function count(pod: PodInfo, constraints: TopologySpreadConstraint[], snap: Snap
       const extra = c.matchLabelKeys.filter((k) => labels[k] !== undefined);
       selector = { ...base, matches: (l) => base.matches(l) && extra.every((k) => l?.[k] === labels[k]) };
     }
-    return { c, selector, counts: new Map(), selfMatch: selector.matches(pod.pod.metadata?.labels) ? 1 : 0, minMatch: Infinity };
+    return { c, selector, counts: new Map(), selfMatch: (matchesPod ? matchesPod(pod.pod) : selector.matches(pod.pod.metadata?.labels)) ? 1 : 0, minMatch: Infinity };
   });
   const ns = pod.pod.metadata?.namespace;
   for (const node of snap.nodes) {
     if (!nodeMatchesPodSelectors(pod.pod, node.node)) continue;
     const labels = node.node.metadata?.labels ?? {};
     // Only nodes carrying every constraint's key count as domains.
-    if (!out.every((x) => labels[x.c.topologyKey] !== undefined)) continue;
+    if (everyKey && !out.every((x) => labels[x.c.topologyKey] !== undefined)) continue;
     for (const x of out) {
-      const value = labels[x.c.topologyKey] as string;
+      const value = labels[x.c.topologyKey];
+      if (value === undefined) continue;
       let n = x.counts.get(value) ?? 0;
       for (const p of node.pods.values()) {
-        if (p.pod.metadata?.namespace === ns && !p.pod.metadata?.deletionTimestamp && x.selector.matches(p.pod.metadata?.labels)) n++;
+        if (p.pod.metadata?.namespace !== ns || p.pod.metadata?.deletionTimestamp) continue;
+        if (matchesPod ? matchesPod(p.pod) : x.selector.matches(p.pod.metadata?.labels)) n++;
       }
       x.counts.set(value, n);
     }
@@ -62,7 +81,13 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   static readonly reason = "node(s) didn't match pod topology spread constraints";
   static readonly missingLabelReason = "node(s) didn't match pod topology spread constraints (missing required label)";
   readonly name = PodTopologySpread.pluginName;
-  constructor(private readonly snapshot: () => Snapshot) {}
+  private readonly defaultConstraints: readonly TopologySpreadConstraint[];
+
+  /** args: upstream's PodTopologySpreadArgs (defaultingType System or List, defaultConstraints). */
+  constructor(private readonly snapshot: () => Snapshot, args?: PluginArgs) {
+    const listed = args?.['defaultingType'] === 'List';
+    this.defaultConstraints = listed ? ((args?.['defaultConstraints'] as TopologySpreadConstraint[] | undefined) ?? []) : systemDefaultConstraints;
+  }
 
   events(): readonly ClusterEvent[] {
     return [{ resource: 'Pod', action: 'Add' }, { resource: 'Pod', action: 'Delete' }, { resource: 'Pod', action: 'Update' }, { resource: 'Node', action: 'Add' }, { resource: 'Node', action: 'Update' }];
@@ -89,7 +114,15 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   }
 
   preScore(state: CycleState, pod: PodInfo): Result {
-    const soft = (pod.pod.spec.topologySpreadConstraints ?? []).filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
+    const own = pod.pod.spec.topologySpreadConstraints ?? [];
+    if (own.length === 0) {
+      const uid = controllerUid(pod.pod);
+      const defaults = this.defaultConstraints.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
+      if (uid === undefined || defaults.length === 0) return skip;
+      state.write(scoreKey, count(pod, defaults, this.snapshot(), (p) => controllerUid(p) === uid, false));
+      return undefined;
+    }
+    const soft = own.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
     if (soft.length === 0) return skip;
     state.write(scoreKey, count(pod, soft, this.snapshot()));
     return undefined;

@@ -19,7 +19,7 @@ export const inTreeRegistry: ReadonlyMap<string, PluginFactory> = new Map<string
   [NodeResourcesFit.pluginName, (args) => new NodeResourcesFit(args)],
   [BalancedAllocation.pluginName, (args) => new BalancedAllocation(args)],
   [ImageLocality.pluginName, (_a, h) => new ImageLocality(() => h.snapshot())],
-  [PodTopologySpread.pluginName, (_a, h) => new PodTopologySpread(() => h.snapshot())],
+  [PodTopologySpread.pluginName, (a, h) => new PodTopologySpread(() => h.snapshot(), a)],
   [InterPodAffinity.pluginName, (_a, h) => new InterPodAffinity(() => h.snapshot())],
   [DefaultPreemption.pluginName, (_a, h) => new DefaultPreemption(h)],
   [DefaultBinder.pluginName, (_a, h) => new DefaultBinder(h)],
