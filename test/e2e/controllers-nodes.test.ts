@@ -17,7 +17,7 @@ ${tolerationSeconds !== undefined ? `  tolerations: [{key: node.kubernetes.io/un
 `;
 
 describe('node lifecycle with the real kubectl', { timeout: 120_000 }, () => {
-  const { ok, run } = controllersCluster({ nodes: 0, env: { SKIFF_NODE_MONITOR_GRACE_SECONDS: '2', SKIFF_NODE_MONITOR_PERIOD_MS: '300', SKIFF_PODGC_PERIOD_MS: '300', SKIFF_TERMINATED_POD_GC_THRESHOLD: '1' } });
+  const { ok, run } = controllersCluster({ nodes: 0, env: { SKIFF_NODE_MONITOR_GRACE_SECONDS: '2', SKIFF_NODE_MONITOR_PERIOD_MS: '300', SKIFF_PODGC_PERIOD_MS: '300', SKIFF_TERMINATED_POD_GC_THRESHOLD: '1', SKIFF_DEFAULT_TOLERATION_SECONDS: '1' } });
   const gone = async (pod: string): Promise<boolean> => {
     const r = await run(['get', 'pod', pod, '-o', 'jsonpath={.metadata.deletionTimestamp}']);
     return r.code !== 0 || r.stdout.trim() !== '';
@@ -28,6 +28,9 @@ describe('node lifecycle with the real kubectl', { timeout: 120_000 }, () => {
     const heartbeat = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
     await ok(['patch', 'node', 'ghost', '--subresource=status', '--type=merge', '-p', JSON.stringify({ status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: heartbeat, lastTransitionTime: heartbeat }] } })]);
     await ok(['apply', '-f', '-'], [podYaml('intolerant'), podYaml('patient', 3), podYaml('loyal', 'forever')].join('---\n'));
+    // DefaultTolerationSeconds admission: bounded tolerations for pods without their own (1 s here).
+    assert.equal(await ok(['get', 'pod', 'intolerant', '-o', 'jsonpath={range .spec.tolerations[*]}{.key}={.tolerationSeconds} {end}']), 'node.kubernetes.io/not-ready=1 node.kubernetes.io/unreachable=1 ');
+    assert.equal(await ok(['get', 'pod', 'patient', '-o', 'jsonpath={range .spec.tolerations[*]}{.key}={.tolerationSeconds} {end}']), 'node.kubernetes.io/unreachable=3 node.kubernetes.io/not-ready=1 ');
     await eventually(async () => (await ok(['get', 'node', 'ghost', '-o', 'jsonpath={.status.conditions[?(@.type=="Ready")].status}'])).trim() === 'Unknown', 20_000, 200);
     const node = JSON.parse(await ok(['get', 'node', 'ghost', '-o', 'json'])) as { spec: { taints?: Array<{ key: string; effect: string }> }; status: { conditions: Array<{ type: string; reason?: string }> } };
     assert.equal(node.status.conditions.find((c) => c.type === 'Ready')?.reason, 'NodeStatusUnknown');

@@ -31,6 +31,11 @@ test('pod defaults and initial status as upstream applies them', () => {
     dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', terminationGracePeriodSeconds: 30, securityContext: {},
     schedulerName: 'default-scheduler', enableServiceLinks: true, priority: 0, preemptionPolicy: 'PreemptLowerPriority',
     automountServiceAccountToken: false, serviceAccountName: 'default', serviceAccount: 'default',
+    // DefaultTolerationSeconds admission
+    tolerations: [
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 20 },
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 20 },
+    ],
   });
   // A client cannot create a pod that claims to be running.
   assert.deepEqual(p['status'], { phase: 'Pending', qosClass: 'Guaranteed' });

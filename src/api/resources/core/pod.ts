@@ -9,6 +9,7 @@ import { parseQuantity } from '../../meta/quantity.js';
 import { defaultPodOnly, defaultPodSpec } from './pod-spec-defaults.js';
 import { validatePodSpec } from './pod-spec-validation.js';
 import { admitServiceAccount } from './pod-sa-admission.js';
+import { admitDefaultTolerations } from './pod-toleration-admission.js';
 import { podColumns, podRow } from './pod-printer.js';
 
 const MUTABLE_SPEC_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
@@ -84,6 +85,8 @@ export const podStrategy = makeStrategy({
   prepareForCreate(obj) {
     // Admission (ServiceAccount plugin): the token volume is added once, at create.
     admitServiceAccount(ensureRecord(obj as JsonRecord, 'spec'));
+    // Admission (DefaultTolerationSeconds): bounded tolerations of not-ready/unreachable.
+    admitDefaultTolerations(ensureRecord(obj as JsonRecord, 'spec'));
   },
   defaults(obj) {
     const spec = ensureRecord(obj as JsonRecord, 'spec');
