@@ -29,6 +29,8 @@ export interface AgentProcess {
   output(): string;
   /** SIGTERM (then SIGKILL after 10 s); resolves when it exited. */
   stop(): Promise<void>;
+  /** SIGKILL at once, as a crash or a lost machine; resolves when it exited. */
+  kill(): Promise<void>;
 }
 
 interface Proc { child: ChildProcess; out: string }
@@ -53,11 +55,11 @@ async function waitForOutput(p: Proc, re: RegExp, what: string, timeoutMs: numbe
   }
 }
 
-async function terminate(p: Proc, graceMs = 10_000): Promise<void> {
+async function terminate(p: Proc, graceMs = 10_000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   const { child } = p;
   if (child.exitCode !== null || child.signalCode !== null || !child.pid) return;
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  process.kill(child.pid, 'SIGTERM');
+  process.kill(child.pid, signal);
   const t = setTimeout(() => { if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL'); }, graceMs);
   await exited;
   clearTimeout(t);
@@ -145,7 +147,7 @@ export class JoinCluster {
     const { netns, engineRoot, dataDir } = await this.addNode(i);
     const p = launch(netns, ['agent', '--server', this.url, '--token', opts.token ?? await this.token(), '--data-dir', dataDir, '--node-name', name, '--root', engineRoot], { SKIFF_ROOT: engineRoot });
     this.procs.push(p);
-    const agent: AgentProcess = { name, netns, dataDir, engineRoot, output: () => p.out, stop: () => terminate(p) };
+    const agent: AgentProcess = { name, netns, dataDir, engineRoot, output: () => p.out, stop: () => terminate(p), kill: () => terminate(p, 0, 'SIGKILL') };
     this.agents.push(agent);
     await waitForOutput(p, /skiff agent ready: node /, `agent ${name}`, 120_000);
     return agent;
