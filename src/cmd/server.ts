@@ -104,7 +104,7 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.agent && !stopping) {
       const { startAgentInServer } = await import('../kubelet/in-server.js');
       const { parseMirrorPort } = await import('../kubelet/image-mirror.js');
-      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming, metrics, mirrorPort: parseMirrorPort(opts.mirrorPort) }));
+      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming, metrics, mirrorPort: parseMirrorPort(opts.mirrorPort), transport: server.inProcessTransport() }));
       // service proxy and cluster DNS beside it, unless --no-service-proxy
       if (opts.serviceProxy !== false && !stopping) {
         const [{ connect }, { startNodeServices }, { defaultNodeName }] = await Promise.all([import('../client/typed/index.js'), import('../dns/index.js'), import('../kubelet/machine.js')]);

@@ -5,6 +5,8 @@
  * is served by skiff server itself, for every node.)
  */
 import type { MetricsSources, SubresourceHandler, UpgradeHandler } from '../apiserver/index.js';
+import { RestClient } from '../client/rest.js';
+import type { Transport } from '../client/transport.js';
 import { connect } from '../client/typed/index.js';
 import { defaultEngineRoot } from '../engine/types.js';
 import { defaultAgentStateDir, startAgent } from './agent.js';
@@ -15,8 +17,23 @@ export function agentHandlers(): AgentHandlerMaps {
   return { subresource: new Map(), upgrade: new Map() };
 }
 
-export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'>; mirrorPort?: number | undefined }): Promise<{ stop(): Promise<void> }> {
-  const rest = connect(o.kubeconfigPath, 'skiff-agent');
+/**
+ * The agent's API client: over the server's in-process transport when given (no TLS, socket
+ * or HTTP framing, which the server's one thread otherwise pays twice: as client and as
+ * server), keeping the kubeconfig's connection for its CA (service-account token volumes'
+ * ca.crt before kube-root-ca.crt exists).
+ */
+function agentRestClient(kubeconfigPath: string, transport: Transport | undefined): RestClient {
+  const overHttps = connect(kubeconfigPath, 'skiff-agent');
+  if (!transport) return overHttps;
+  overHttps.close();
+  const rest = new RestClient(overHttps.connection, { transport });
+  rest.defaultHeaders['User-Agent'] = 'skiff-agent';
+  return rest;
+}
+
+export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'>; mirrorPort?: number | undefined; transport?: Transport | undefined }): Promise<{ stop(): Promise<void> }> {
+  const rest = agentRestClient(o.kubeconfigPath, o.transport);
   const agent = await startAgent({
     rest, engineRoot: defaultEngineRoot(), stateDir: defaultAgentStateDir(o.dataDir), ...(o.nodeName ? { nodeName: o.nodeName } : {}),
     statsReporting: o.metrics ? 'in-process' : 'push',
