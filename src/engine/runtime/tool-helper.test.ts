@@ -10,7 +10,7 @@ test('shellQuote keeps every character literal', () => {
   assert.equal(shellQuote(`it's $HOME "x"`), `'it'\\''s $HOME "x"'`);
 });
 
-test('tool helper: words, env, stdin, exit codes, the fd 3 line, and its files removed', async (t) => {
+test('tool helper: words, env, stdin, exit codes, the fd 3 line, and its files reused or removed', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'skiff-tool-helper-test-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const helper = new ToolHelper(findOnPath('busybox'), dir);
@@ -30,9 +30,18 @@ test('tool helper: words, env, stdin, exit codes, the fd 3 line, and its files r
   const silent = await helper.run({ file: sh, args: ['-c', 'exit 0'], syncPipe: true });
   assert.equal(silent.sync, '', 'fd 3 closed without a line');
 
+  // A silent program answers with no output at all (its empty files are not read).
+  assert.deepEqual(await helper.run({ file: sh, args: ['-c', 'exit 4'] }), { code: 4, stdout: '', stderr: '' });
+  // Output of an earlier request in a reused slot never shows in a later one's answer.
+  assert.deepEqual(await helper.run({ file: sh, args: ['-c', 'printf x'] }), { code: 0, stdout: 'x', stderr: '' });
+
   const [files] = await readdir(dir);
   assert.ok(files);
-  assert.deepEqual(await readdir(join(dir, files)), [], 'every request\'s files are removed');
+  const left = await readdir(join(dir, files));
+  // Requests' files are reused by slot (at most one slot per request in flight: 20 here),
+  // and a sync-pipe request's own files are removed.
+  assert.ok(left.length <= 3 * 20, `files reused: ${left.length}`);
+  assert.ok(!left.some((f) => f.startsWith(`${many.length + 2}.`) || f.startsWith(`${many.length + 3}.`)), `sync-pipe requests' files removed: ${left.join(' ')}`);
   assert.equal(ToolHelper.fits({ file: 'ip', args: [] }), false, 'a bare name would be busybox\'s own applet');
   assert.equal(ToolHelper.fits({ file: sh, args: ['a\nb'] }), false);
 });

@@ -5,10 +5,10 @@
  * behind that one thread; a static busybox forks in well under 1 ms, off our thread, and
  * many at once.
  *
- * Protocol: one line per request on the shell's stdin, `ID COMMAND-LINE`, where every word
+ * Protocol: one line per request on the shell's stdin, `ID SLOT COMMAND-LINE`, where every word
  * of the command line is single-quoted by us and the program is an absolute path (busybox
  * would otherwise run its own applet of that name, e.g. its `ip`); the shell runs each in a background subshell
- * with stdin, stdout and stderr on files of ours and answers `ID EXIT-CODE`. A request whose
+ * with stdin, stdout and stderr on files of ours (the slot's) and answers `ID EXIT-CODE FLAGS`. A request whose
  * words hold a newline, or a process without busybox, is run by Node itself.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -34,14 +34,23 @@ export interface ToolRequest {
 
 export interface ToolOutcome { code: number; stdout: string; stderr: string; sync?: string }
 
-const loop = 'while IFS= read -r line; do ( eval "${line#* }"; echo "${line%% *} $?" ) & done; wait';
+/**
+ * The shell's loop. A request line is `ID SLOT COMMAND-LINE`; the answer `ID CODE FLAGS`
+ * says which of the slot's output files hold anything (o: stdout, e: stderr), so a silent
+ * program (most runc, ip and unshare calls) costs the server no file read at all. `[` and
+ * `echo` are the shell's builtins: no process more.
+ */
+function loopFor(dir: string): string {
+  // Names with a leading underscore: the evaluated command line only sets its programs' env.
+  return `_D=${shellQuote(dir)}; while IFS= read -r _l; do ( _i=\${_l%% *}; _r=\${_l#* }; _s=\${_r%% *}; eval "\${_r#* }"; _c=$?; _f=; [ -s "$_D/$_s.out" ] && _f=o; [ -s "$_D/$_s.err" ] && _f=\${_f}e; echo "$_i $_c $_f" ) & done; wait`;
+}
 
 /** A word for the shell, taken literally. */
 export function shellQuote(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-interface Pending { resolve: (o: ToolOutcome) => void; reject: (err: unknown) => void; base: string; hasInput: boolean; sync?: string }
+interface Pending { resolve: (o: ToolOutcome) => void; reject: (err: unknown) => void; slot: string; reusable: boolean; hasInput: boolean; sync?: string }
 
 export class ToolHelper {
   private child: ChildProcessWithoutNullStreams | undefined;
@@ -49,6 +58,13 @@ export class ToolHelper {
   private nextId = 1;
   private buffered = '';
   private filesDir: string | undefined;
+  /**
+   * Slots whose files (SLOT.in/.out/.err) are free to be used again: `>` truncates them, so
+   * a finished request's files need no unlink and the next one no create. A request with a
+   * sync pipe (conmon) gets a slot of its own that is then removed: a daemon it leaves may
+   * still hold its output files open.
+   */
+  private readonly freeSlots: string[] = [];
 
   /** `baseDir`: where the folder for the programs' input and output files is made. */
   constructor(private readonly busybox: string, private readonly baseDir = tmpdir()) {}
@@ -71,7 +87,7 @@ export class ToolHelper {
 
   private shell(): ChildProcessWithoutNullStreams {
     if (this.child && this.child.exitCode === null && this.child.signalCode === null) return this.child;
-    const child = spawn(this.busybox, ['sh', '-c', loop], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(this.busybox, ['sh', '-c', loopFor(this.dir())], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (text: string) => this.onAnswer(text));
     child.stderr.resume();
@@ -109,25 +125,30 @@ export class ToolHelper {
         if (waiting && space > 0) waiting.sync = line.slice(space + 1);
         continue;
       }
-      const [idText = '', codeText = ''] = line.split(' ');
+      const [idText = '', codeText = '', flags = ''] = line.split(' ');
       const id = Number(idText);
       const p = this.pending.get(id);
       if (!p) continue;
       this.pending.delete(id);
       if (this.pending.size === 0) this.setRef(false);
-      void this.collect(p, Number(codeText));
+      void this.collect(p, Number(codeText), flags);
     }
   }
 
-  private async collect(p: Pending, code: number): Promise<void> {
+  private async collect(p: Pending, code: number, flags: string): Promise<void> {
+    const base = join(this.dir(), p.slot);
     try {
-      const [stdout, stderr] = await Promise.all([readFile(`${p.base}.out`, 'utf8'), readFile(`${p.base}.err`, 'utf8')]);
+      const [stdout, stderr] = await Promise.all([
+        flags.includes('o') ? readFile(`${base}.out`, 'utf8') : '',
+        flags.includes('e') ? readFile(`${base}.err`, 'utf8') : '',
+      ]);
       p.resolve({ code: Number.isFinite(code) ? code : 255, stdout, stderr, ...(p.sync !== undefined ? { sync: p.sync } : {}) });
     } catch (err: unknown) {
       p.reject(err);
     } finally {
+      if (p.reusable) this.freeSlots.push(p.slot);
       // unlink, not rm: rm's recursive walk costs an lstat more each.
-      await Promise.all(['out', 'err', ...(p.hasInput ? ['in'] : [])].map((x) => unlink(`${p.base}.${x}`).catch(() => undefined)));
+      else await Promise.all(['out', 'err', ...(p.hasInput ? ['in'] : [])].map((x) => unlink(`${base}.${x}`).catch(() => undefined)));
     }
   }
 
@@ -145,7 +166,9 @@ export class ToolHelper {
 
   async run(req: ToolRequest): Promise<ToolOutcome> {
     const id = this.nextId++;
-    const base = join(this.dir(), String(id));
+    const reusable = req.syncPipe !== true;
+    const slot = (reusable ? this.freeSlots.pop() : undefined) ?? String(id);
+    const base = join(this.dir(), slot);
     const hasInput = req.stdin !== undefined;
     if (hasInput) await writeFile(`${base}.in`, req.stdin ?? '');
     const words = [
@@ -160,9 +183,9 @@ export class ToolHelper {
     ];
     return new Promise<ToolOutcome>((resolve, reject) => {
       const child = this.shell();
-      this.pending.set(id, { resolve, reject, base, hasInput });
+      this.pending.set(id, { resolve, reject, slot, reusable, hasInput });
       this.setRef(true);
-      child.stdin.write(`${id} ${words.join(' ')}\n`);
+      child.stdin.write(`${id} ${slot} ${words.join(' ')}\n`);
     });
   }
 }
