@@ -3,7 +3,7 @@
  * commands and (later) the node agent. Every method re-reads state from disk, so several
  * processes can use the same root at once.
  */
-import { rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import type { ImageProvider } from '../types.js';
 import { containerPaths } from './paths.js';
 import type { ContainerRecord } from './record.js';
@@ -60,7 +60,8 @@ export class ContainerRuntime {
   /** Full id for an id, a unique id prefix, or a name. */
   async resolve(ref: string): Promise<string> {
     if (/^[0-9a-f]{64}$/.test(ref)) {
-      if ((await listIds(this.root)).includes(ref)) return ref;
+      // One stat, not a listing of every container (the agent resolves ids on each sync).
+      if (await stat(containerPaths(this.root, ref).dir).then((st) => st.isDirectory(), () => false)) return ref;
       throw containerNotFound(ref);
     }
     const byName = await idForName(this.root, ref);
