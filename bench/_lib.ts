@@ -30,29 +30,47 @@ export interface ServerProcess {
   readonly kubeconfigPath: string;
   /** Milliseconds from spawn to the ready line. */
   readonly readyMs: number;
+  /** Whether the server process has ended. */
+  exited(): boolean;
   stop(): Promise<void>;
 }
 
+export interface StartServerOptions {
+  /** Arguments for node itself (e.g. `--cpu-prof`); SKIFF_BENCH_NODE_ARGS adds to them. */
+  nodeArgs?: readonly string[];
+  /** More `skiff server` flags (after --data-dir, a loopback port and --no-agent). */
+  serverArgs?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+  /** Every chunk of the server's stderr, as it comes (the last 4000 characters are kept for errors anyway). */
+  onStderr?: (chunk: Buffer) => void;
+  /** How long stop() waits after SIGTERM before SIGKILL (default: no SIGKILL). */
+  killAfterMs?: number;
+  readyTimeoutMs?: number;
+  /** Run through node even without node arguments, i.e. without the flags on bin/skiff's #! line. */
+  viaNode?: boolean;
+}
+
 /**
- * Spawns `skiff server` on a free port and waits for its ready line. `nodeArgs` go to node
- * itself (e.g. `--cpu-prof`); SKIFF_BENCH_NODE_ARGS (space-separated) adds to them, so a bench
- * run can profile its server without a code change.
+ * Spawns `skiff server` on a free port and waits for its ready line. With node arguments
+ * (profiling), through node explicitly; otherwise bin/skiff itself, as users run it (its #!
+ * line carries node's flags). SKIFF_BENCH_NODE_ARGS (space-separated) adds node arguments, so
+ * a bench run can profile its server without a code change.
  */
-export async function startSkiffServer(dataDir: string, nodeArgs: readonly string[] = []): Promise<ServerProcess> {
+export async function startSkiffServer(dataDir: string, o: StartServerOptions = {}): Promise<ServerProcess> {
   const t0 = performance.now();
   const extra = (process.env.SKIFF_BENCH_NODE_ARGS ?? '').split(' ').filter((a) => a !== '');
-  const serverArgs = ['server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent'];
-  // Run bin/skiff itself, as users do (its #! line carries node's flags); with extra node
-  // arguments (profiling), through node explicitly.
-  const nodeFlags = [...extra, ...nodeArgs];
-  const child = nodeFlags.length === 0
-    ? spawn(join(repoRoot, 'bin/skiff'), serverArgs, { stdio: ['ignore', 'pipe', 'pipe'] })
-    : spawn(process.execPath, [...nodeFlags, join(repoRoot, 'bin/skiff'), ...serverArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const serverArgs = ['server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent', ...(o.serverArgs ?? [])];
+  const nodeFlags = [...extra, ...(o.nodeArgs ?? [])];
+  const spawnOpts = { stdio: ['ignore', 'pipe', 'pipe'] as ['ignore', 'pipe', 'pipe'], ...(o.env ? { env: o.env } : {}) };
+  const child = nodeFlags.length === 0 && o.viaNode !== true
+    ? spawn(join(repoRoot, 'bin/skiff'), serverArgs, spawnOpts)
+    : spawn(process.execPath, [...nodeFlags, join(repoRoot, 'bin/skiff'), ...serverArgs], spawnOpts);
   let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
+  child.stderr!.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4000); o.onStderr?.(d); });
+  const timeoutMs = o.readyTimeoutMs ?? 30_000;
   const m = await new Promise<RegExpMatchArray>((ok, fail) => {
     let out = '';
-    const timer = setTimeout(() => fail(new Error(`server not ready in 20 s: ${stderr}`)), 20000);
+    const timer = setTimeout(() => fail(new Error(`server not ready in ${timeoutMs / 1000} s: ${stderr}`)), timeoutMs);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const found = /ready at (https:\/\/\S+) \(port (\d+)\).*kubeconfig: (\S+)/.exec(out);
@@ -63,11 +81,15 @@ export async function startSkiffServer(dataDir: string, nodeArgs: readonly strin
   const readyMs = performance.now() - t0;
   child.stdout!.resume();
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
   return {
     child, pid: child.pid!, url: m[1]!, kubeconfigPath: m[3]!, readyMs,
+    exited: () => !running(),
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      if (running()) child.kill('SIGTERM');
+      const t = o.killAfterMs !== undefined ? setTimeout(() => { if (running()) child.kill('SIGKILL'); }, o.killAfterMs) : undefined;
       await exited;
+      if (t) clearTimeout(t);
     },
   };
 }

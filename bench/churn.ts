@@ -13,11 +13,10 @@
  * BENCH_CREATE_CONCURRENCY (16), BENCH_TIMEOUT_S (1800), BENCH_PROFILE=DIR (server CPU
  * profile via --cpu-prof). The last line is one JSON object with units in the names.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot, round } from './_lib.js';
+import { round, startSkiffServer } from './_lib.js';
 import { connect, ResourceClient, coreResources } from '../src/client/typed/index.js';
 import { Informer, listWatchFor } from '../src/client/informers/index.js';
 import type { KubeObject } from '../src/api/types.js';
@@ -43,50 +42,11 @@ function deployment(i: number): KubeObject {
         metadata: { labels: { app: name, bench: 'churn' } },
         spec: {
           containers: [{ name: 'pause', image: 'registry.k8s.io/pause:3.10', resources: { requests: { cpu: '10m', memory: '16Mi' } } }],
-          // What upstream's DefaultTolerationSeconds admission gives every pod (skiff's API
-          // server does not add them yet): a node whose heartbeats lag under this load is
-          // tainted, and without these its pods would be evicted and re-created at once.
+          // Upstream's DefaultTolerationSeconds (300 s) rather than skiff's 20 s: a hollow node
+          // whose heartbeats lag under this load is tainted, and its pods must not churn.
           tolerations: ['not-ready', 'unreachable'].map((t) => ({ key: `node.kubernetes.io/${t}`, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 })),
         },
       },
-    },
-  };
-}
-
-interface Server { pid: number; kubeconfigPath: string; exited(): boolean; stop(): Promise<void> }
-
-/** bin/skiff server with hollow nodes and controllers, no node agent (through node itself when profiling). */
-async function startServer(dataDir: string): Promise<Server> {
-  const serverArgs = ['server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent', '--simulate-nodes', String(NODES)];
-  const env = { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn' };
-  const child = PROFILE_DIR
-    ? spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR, join(repoRoot, 'bin/skiff'), ...serverArgs], { stdio: ['ignore', 'pipe', 'pipe'], env })
-    : spawn(join(repoRoot, 'bin/skiff'), serverArgs, { stdio: ['ignore', 'pipe', 'pipe'], env });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => {
-    stderr = (stderr + d.toString()).slice(-4000);
-    if (process.env.BENCH_SERVER_STDERR) process.stderr.write(d);
-  });
-  const kubeconfigPath = await new Promise<string>((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server not ready in 30 s: ${stderr}`)), 30000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /kubeconfig: (\S+)/.exec(out);
-      if (m) { clearTimeout(timer); ok(m[1] as string); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}): ${stderr}`)); });
-  });
-  child.stdout?.resume();
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    pid: child.pid as number, kubeconfigPath,
-    exited: () => child.exitCode !== null || child.signalCode !== null,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const t = setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, 15000);
-      await exited;
-      clearTimeout(t);
     },
   };
 }
@@ -119,7 +79,11 @@ const loadAverage = (): string => readFileSync('/proc/loadavg', 'utf8').split(' 
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-churn-'));
-  const server = await startServer(dir);
+  const server = await startSkiffServer(dir, {
+    nodeArgs: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [], serverArgs: ['--simulate-nodes', String(NODES)],
+    env: { ...process.env, SKIFF_LOG_LEVEL: process.env.SKIFF_LOG_LEVEL ?? 'warn' }, killAfterMs: 15_000,
+    ...(process.env.BENCH_SERVER_STDERR ? { onStderr: (d: Buffer) => { process.stderr.write(d); } } : {}),
+  });
   // Interrupted: stop the server (and its hollow nodes) and remove its data before leaving.
   const interrupt = (): void => { void server.stop().finally(() => { rmSync(dir, { recursive: true, force: true }); process.exit(130); }); };
   process.once('SIGINT', interrupt);

@@ -12,11 +12,10 @@
  * BENCH_PROFILE=DIR to write a V8 CPU profile of the server (--cpu-prof) into DIR.
  * The last line is one JSON object of figures with units in the names.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { percentile, repoRoot, round } from './_lib.js';
+import { percentile, round, startSkiffServer } from './_lib.js';
 import { connect, ResourceClient, coreResources } from '../src/client/typed/index.js';
 import { Informer, listWatchFor } from '../src/client/informers/index.js';
 import { HollowNodes } from '../src/simulator/index.js';
@@ -28,36 +27,6 @@ const INIT_PODS = Number(process.env.BENCH_INIT_PODS ?? 1000);
 const PODS = Number(process.env.BENCH_PODS ?? 10000);
 const CONCURRENCY = Number(process.env.BENCH_CREATE_CONCURRENCY ?? 64);
 const PROFILE_DIR = process.env.BENCH_PROFILE;
-
-interface Server { pid: number; kubeconfigPath: string; stop(): Promise<void> }
-
-async function startServer(dataDir: string): Promise<Server> {
-  const args = [...(PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : []), join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--no-agent', '--no-controllers'];
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' } });
-  let stderr = '';
-  child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-2000); });
-  const kubeconfigPath = await new Promise<string>((ok, fail) => {
-    let out = '';
-    const timer = setTimeout(() => fail(new Error(`server not ready in 30 s: ${stderr}`)), 30000);
-    child.stdout?.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /kubeconfig: (\S+)/.exec(out);
-      if (m) { clearTimeout(timer); ok(m[1] as string); }
-    });
-    child.once('exit', (code) => { clearTimeout(timer); fail(new Error(`server exited (${code}): ${stderr}`)); });
-  });
-  child.stdout?.resume();
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  return {
-    pid: child.pid as number, kubeconfigPath,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-      const t = setTimeout(() => { if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL'); }, 10000);
-      await exited;
-      clearTimeout(t);
-    },
-  };
-}
 
 function peakRssMiB(pid: number): number {
   const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
@@ -93,7 +62,11 @@ async function main(): Promise<void> {
   const cycle = measureCycle(NODES, INIT_PODS, PODS);
   console.log(`scheduling cycle alone (no API): ${round(cycle.podsPerSecond, 0)} pods/s, ${round(cycle.perPodUs, 0)} µs per pod`);
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-sched-'));
-  const server = await startServer(dir);
+  // Through node itself (not bin/skiff's #! flags), as every figure in docs/benchmarks-scheduler.md was measured.
+  const server = await startSkiffServer(dir, {
+    viaNode: true, nodeArgs: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [], serverArgs: ['--no-controllers'],
+    env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' }, killAfterMs: 10_000,
+  });
   const rest = connect(server.kubeconfigPath, 'bench-scheduler');
   const podsClient = new ResourceClient(rest, coreResources.pods);
   const bound = new Map<string, number>();
