@@ -2,4 +2,5 @@
 export { HpaController } from './controller.js';
 export type { HpaOptions } from './controller.js';
 export { replicasForMetric, normalize, Recommendations } from './calculator.js';
-export { MetricsSource, simulatedUsageAnnotation } from './metrics.js';
+export { simulatedUsageAnnotation } from './metrics.js';
+export { PodMetricsSource } from './metrics-source.js';
