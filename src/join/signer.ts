@@ -4,15 +4,7 @@
  * upstream's kubelet TLS bootstrap yields), for client authentication only, for one year.
  * node-forge is loaded on first use.
  */
-import { randomBytes } from 'node:crypto';
-import type forgeModule from 'node-forge';
-
-type Forge = typeof forgeModule;
-let forgeLoaded: Promise<Forge> | undefined;
-export function loadForge(): Promise<Forge> {
-  forgeLoaded ??= import('node-forge').then((m) => m.default);
-  return forgeLoaded;
-}
+import { issueCertificate, loadForge } from '../machinery/x509.js';
 
 /** A DNS-1123 subdomain, as Node names must be. */
 export function validNodeName(name: string): boolean {
@@ -27,23 +19,11 @@ export async function signNodeCertificate(r: SignRequest): Promise<string> {
   const csr = forge.pki.certificationRequestFromPem(r.csrPem);
   if (!csr.verify()) throw new Error('the certificate request is not signed by its own key');
   if (!csr.publicKey) throw new Error('the certificate request has no public key');
-  const ca = forge.pki.certificateFromPem(r.caCertPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = csr.publicKey;
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
-  cert.serialNumber = serial.toString('hex');
-  const now = Date.now();
-  cert.validity.notBefore = new Date(now - 5 * 60_000);
-  cert.validity.notAfter = new Date(now + (r.days ?? 365) * 86_400_000);
-  cert.setSubject([{ name: 'commonName', value: `system:node:${r.nodeName}` }, { name: 'organizationName', value: 'system:nodes' }]);
-  cert.setIssuer(ca.subject.attributes);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', clientAuth: true },
-  ]);
-  cert.sign(forge.pki.privateKeyFromPem(r.caKeyPem), forge.md.sha256.create());
+  const cert = issueCertificate(forge, {
+    key: { publicKey: csr.publicKey }, usage: 'client', validDays: r.days ?? 365, backdateMs: 5 * 60_000,
+    subject: [{ name: 'commonName', value: `system:node:${r.nodeName}` }, { name: 'organizationName', value: 'system:nodes' }],
+    issuer: { cert: forge.pki.certificateFromPem(r.caCertPem), keyPem: r.caKeyPem },
+  });
   return forge.pki.certificateToPem(cert);
 }
 

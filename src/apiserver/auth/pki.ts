@@ -4,15 +4,12 @@
  * (CN=admin, O=system:masters). Keys are RSA from Node's crypto; certificates are X.509
  * from node-forge.
  */
-import { generateKeyPair, randomBytes, sign } from 'node:crypto';
+import { generateKeyPair, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type forgeModule from 'node-forge';
-
-type Forge = typeof forgeModule;
+import { issueCertificate, loadForge, type Certificate, type CertificateField, type Forge } from '../../machinery/x509.js';
 
 export interface Pki {
   readonly caCert: string;
@@ -33,47 +30,19 @@ async function rsaKeyPem(): Promise<string> {
 }
 
 interface CertSpec {
-  readonly subject: forgeModule.pki.CertificateField[];
+  readonly subject: CertificateField[];
   readonly keyPem: string;
-  readonly issuer?: { cert: forgeModule.pki.Certificate; keyPem: string };
-  readonly ca: boolean;
+  readonly issuer?: { cert: Certificate; keyPem: string };
   readonly usage: 'server' | 'client' | 'ca';
   readonly sans?: readonly string[];
   readonly years: number;
 }
 
-function makeCert(forge: Forge, spec: CertSpec): forgeModule.pki.Certificate {
-  const key = forge.pki.privateKeyFromPem(spec.keyPem);
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = forge.pki.setRsaPublicKey(key.n, key.e);
-  // Positive serial: clear the top bit of a random 16-byte number.
-  const serial = randomBytes(16);
-  serial[0] = (serial[0] ?? 0) & 0x7f;
-  cert.serialNumber = serial.toString('hex');
-  const now = new Date();
-  cert.validity.notBefore = new Date(now.getTime() - 60 * 60 * 1000);
-  cert.validity.notAfter = new Date(now.getTime() + spec.years * 365 * 24 * 60 * 60 * 1000);
-  cert.setSubject(spec.subject);
-  cert.setIssuer(spec.issuer ? spec.issuer.cert.subject.attributes : spec.subject);
-  const ext: object[] = [
-    { name: 'basicConstraints', cA: spec.ca, critical: true },
-    spec.ca ? { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true } : { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-  ];
-  if (spec.usage === 'server') ext.push({ name: 'extKeyUsage', serverAuth: true });
-  if (spec.usage === 'client') ext.push({ name: 'extKeyUsage', clientAuth: true });
-  if (spec.sans) ext.push({ name: 'subjectAltName', altNames: spec.sans.map((s) => (isIP(s) ? { type: 7, ip: s } : { type: 2, value: s })) });
-  ext.push({ name: 'subjectKeyIdentifier' });
-  cert.setExtensions(ext);
-  // forge builds the to-be-signed structure; Node's crypto signs it (forge's JS RSA takes
-  // ~150 ms per signature, which would dominate a first start).
-  const oid = forge.pki.oids.sha256WithRSAEncryption as string;
-  cert.siginfo.algorithmOid = oid;
-  cert.signatureOid = oid;
-  cert.md = forge.md.sha256.create();
-  const tbs = (forge.pki as unknown as { getTBSCertificate(c: forgeModule.pki.Certificate): forgeModule.asn1.Asn1 }).getTBSCertificate(cert);
-  const der = Buffer.from(forge.asn1.toDer(tbs).getBytes(), 'binary');
-  cert.signature = sign('sha256', der, spec.issuer ? spec.issuer.keyPem : spec.keyPem).toString('binary');
-  return cert;
+function makeCert(forge: Forge, spec: CertSpec): Certificate {
+  return issueCertificate(forge, {
+    key: { privateKeyPem: spec.keyPem }, subject: spec.subject, usage: spec.usage, validDays: spec.years * 365, subjectKeyIdentifier: true,
+    ...(spec.issuer ? { issuer: spec.issuer } : {}), ...(spec.sans ? { sans: spec.sans } : {}),
+  });
 }
 
 /** Names the serving certificate covers: loopback, the host name, in-cluster names, the bind address. */
@@ -94,11 +63,11 @@ export async function ensurePki(dir: string, sans: readonly string[]): Promise<P
   const needServer = needCa || !existsSync(p(files.serverCert)) || !existsSync(p(files.serverKey)) || haveSans !== wantSans;
   const needAdmin = needCa || !existsSync(p(files.adminCert)) || !existsSync(p(files.adminKey));
   // node-forge is loaded only when a certificate must be made (it costs ~100 ms to load).
-  const forge: Forge | undefined = needCa || needServer || needAdmin ? (await import('node-forge')).default : undefined;
+  const forge: Forge | undefined = needCa || needServer || needAdmin ? await loadForge() : undefined;
   const [caKeyNew, serverKeyNew, adminKeyNew] = await Promise.all([needCa ? rsaKeyPem() : '', needServer ? rsaKeyPem() : '', needAdmin ? rsaKeyPem() : '']);
   if (needCa && forge) {
     const keyPem = caKeyNew;
-    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'skiff-ca' }], keyPem, ca: true, usage: 'ca', years: 10 });
+    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'skiff-ca' }], keyPem, usage: 'ca', years: 10 });
     write(files.caKey, keyPem);
     write(files.caCert, forge.pki.certificateToPem(cert));
   }
@@ -107,14 +76,14 @@ export async function ensurePki(dir: string, sans: readonly string[]): Promise<P
   const issuer = forge ? { cert: forge.pki.certificateFromPem(caCertPem), keyPem: caKey } : undefined;
   if (needServer && forge && issuer) {
     const keyPem = serverKeyNew;
-    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'skiff-apiserver' }], keyPem, issuer, ca: false, usage: 'server', sans: wantSans.split(','), years: 1 });
+    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'skiff-apiserver' }], keyPem, issuer, usage: 'server', sans: wantSans.split(','), years: 1 });
     write(files.serverKey, keyPem);
     write(files.serverCert, forge.pki.certificateToPem(cert));
     write(files.sans, wantSans);
   }
   if (needAdmin && forge && issuer) {
     const keyPem = adminKeyNew;
-    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'admin' }, { name: 'organizationName', value: 'system:masters' }], keyPem, issuer, ca: false, usage: 'client', years: 1 });
+    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'admin' }, { name: 'organizationName', value: 'system:masters' }], keyPem, issuer, usage: 'client', years: 1 });
     write(files.adminKey, keyPem);
     write(files.adminCert, forge.pki.certificateToPem(cert));
   }

@@ -4,4 +4,4 @@
  */
 export { startAgentStreaming, parseStreamingPort, streamingEndpointAnnotation, streamingCertAnnotation, defaultStreamingPort, type AgentStreaming, type AgentStreamingOptions } from './agent-streaming.js';
 export { startStreamingServer, type StreamingServer, type StreamingServerOptions, type StreamingHandlers } from './streaming-server.js';
-export { selfSignedServingCert, signWithNodeCrypto, isApiServerClient, apiServerClientName, type ServingCert } from './serving-cert.js';
+export { selfSignedServingCert, isApiServerClient, apiServerClientName, type ServingCert } from './serving-cert.js';
