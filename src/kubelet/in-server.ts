@@ -32,7 +32,17 @@ function agentRestClient(kubeconfigPath: string, transport: Transport | undefine
   return rest;
 }
 
+/** SKIFF_AGENT_THREAD=on runs the agent on its own thread (agent-thread.ts); off: on the server's. */
+function agentThreadWanted(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.SKIFF_AGENT_THREAD === 'on';
+}
+
 export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'>; mirrorPort?: number | undefined; transport?: Transport | undefined }): Promise<{ stop(): Promise<void> }> {
+  if (agentThreadWanted()) {
+    const { agentOnThread } = await import('./agent-thread.js');
+    const onThread = await agentOnThread({ kubeconfigPath: o.kubeconfigPath, stateDir: defaultAgentStateDir(o.dataDir), engineRoot: defaultEngineRoot(), nodeName: o.nodeName, mirrorPort: o.mirrorPort, transport: o.transport });
+    return onThread;
+  }
   const rest = agentRestClient(o.kubeconfigPath, o.transport);
   const agent = await startAgent({
     rest, engineRoot: defaultEngineRoot(), stateDir: defaultAgentStateDir(o.dataDir), ...(o.nodeName ? { nodeName: o.nodeName } : {}),
