@@ -116,7 +116,9 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
     throw err;
   }
   if (image.warning) ctx.events.record(pod, 'Warning', 'Failed', image.warning, fp);
-  if (image.pulled) ctx.events.record(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.image ?? ''}" in ${(image.pullMs / 1000).toFixed(3)}s`, fp);
+  // From another node's image mirror, the event names it (upstream's message has no source).
+  const from = image.source && image.source !== 'registry' ? ` from ${image.source}` : '';
+  if (image.pulled) ctx.events.record(pod, 'Normal', 'Pulled', `Successfully pulled image "${c.image ?? ''}"${from} in ${(image.pullMs / 1000).toFixed(3)}s`, fp);
   else if (t.attempt === 0 && !t.imageID) ctx.events.record(pod, 'Normal', 'Pulled', `Container image "${c.image ?? ''}" already present on machine`, fp);
   markPhase(tracked.uid, 'image');
   t.image = image.reference;

@@ -60,8 +60,8 @@ test('an image built on node A runs on node B, pulled from A\'s mirror', { timeo
   const restarts = await cluster.kubectl(['get', 'pods', '-l', 'app=mirrored', '-o', 'jsonpath={range .items[*]}{.status.containerStatuses[0].restartCount}{" "}{end}']);
   assert.deepEqual(restarts.stdout.trim().split(' '), ['0', '0']);
   const onB = pods.find((l) => l[1] === 'node-b')?.[0] ?? '';
-  const events = await cluster.kubectl(['get', 'events', '--field-selector', `involvedObject.name=${onB}`, '-o', 'jsonpath={range .items[*]}{.reason}{"\\n"}{end}']);
+  const events = await cluster.kubectl(['get', 'events', '--field-selector', `involvedObject.name=${onB}`, '-o', 'jsonpath={range .items[*]}{.reason}: {.message}{"\\n"}{end}']);
   assert.match(events.stdout, /Pulling/, 'node B pulled the image');
-  assert.match(events.stdout, /Pulled/);
+  assert.match(events.stdout, /Pulled: Successfully pulled image "mirrored-app:v1" from node node-a \(http:\/\/[\d.]+:\d+\) in [\d.]+s/, events.stdout);
   assert.match((await runSkiff(b.engineRoot, ['images', '-q', 'mirrored-app:v1'])).stdout.trim(), /^[0-9a-f]{12}$/, 'node B now has its own copy');
 });
