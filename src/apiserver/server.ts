@@ -5,6 +5,7 @@
  */
 import { setMaxListeners } from 'node:events';
 import { mkdirSync } from 'node:fs';
+import { DEFAULT_CIPHERS } from 'node:tls';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -191,8 +192,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     key: pki.serverKey, cert: pki.serverCert, ca: pki.caCert, requestCert: true, rejectUnauthorized: false,
     // TLS 1.2 clients that send no signature_algorithms (busybox wget inside pods) get the
     // RFC 5246 default (RSA+SHA1) for the handshake signature, as Go's kube-apiserver allows;
-    // OpenSSL 3 refuses that above security level 0.
-    ciphers: 'DEFAULT:@SECLEVEL=0',
+    // OpenSSL 3 refuses that above security level 0. The ciphers stay Node's default list.
+    ciphers: `${DEFAULT_CIPHERS}:@SECLEVEL=0`,
   }, listener);
   server.keepAliveTimeout = 60_000;
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
