@@ -10,42 +10,33 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket } from 'ws';
 import type { UpgradeHandler } from '../apiserver/index.js';
 import { readLog, socketDir } from '../engine/runtime/index.js';
-import { errors, type ApiError } from '../machinery/errors.js';
 import type { Pod } from './pod-types.js';
-import { channel, containerId, containerName, exitStatus, refuse, type StreamingDeps } from './streaming.js';
+import { channel, channelSender, channelSocketServer, containerId, containerName, exitStatus, refuseThrown, requireWebSocket, sessionFailed, type StreamingDeps } from './streaming.js';
 
 export function attachHandler(deps: StreamingDeps, onError: (err: unknown) => void): UpgradeHandler {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
+  const wss = channelSocketServer();
   return (req: IncomingMessage, socket: Duplex, head: Buffer, target) => {
     try {
-      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw errors.badRequest('only WebSocket (v5.channel.k8s.io) streaming is supported; SPDY is not');
+      requireWebSocket(req);
       const pod = target.object as Pod;
       const q = target.query;
       const name = containerName(pod, q);
       const id = containerId(deps, pod, name, false);
       const opts = { stdin: q.get('stdin') === 'true', stdout: q.get('stdout') !== 'false', stderr: q.get('stderr') === 'true' };
       wss.handleUpgrade(req, socket, head, (ws) => {
-        runAttach(deps, ws, id, opts).catch((err: unknown) => {
-          onError(err);
-          if (ws.readyState === ws.OPEN) {
-            ws.send(Buffer.concat([Buffer.from([channel.error]), Buffer.from(JSON.stringify({ metadata: {}, status: 'Failure', message: err instanceof Error ? err.message : String(err), reason: 'InternalError', code: 500 }))]));
-            ws.close(1000);
-          }
-        });
+        runAttach(deps, ws, id, opts).catch(sessionFailed(ws, onError));
       });
     } catch (err: unknown) {
-      refuse(socket, (err as ApiError).toStatus ? (err as ApiError) : errors.internal(String(err)));
+      refuseThrown(socket, err);
     }
   };
 }
 
 async function runAttach(deps: StreamingDeps, ws: WebSocket, id: string, o: { stdin: boolean; stdout: boolean; stderr: boolean }): Promise<void> {
-  const send = (ch: number, data: Buffer): void => {
-    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), data]));
-  };
+  const send = channelSender(ws);
   let closed = false;
   // Listen at once (input may come first), deliver once the bridge is there.
   const early: Buffer[] = [];

@@ -101,6 +101,39 @@ export function refuse(socket: Duplex, err: ApiError): void {
   socket.end(`HTTP/1.1 ${err.code} ${err.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
+/** A WebSocket server for kubectl's channel protocol (v5.channel.k8s.io, else v4), shared by exec and attach. */
+export function channelSocketServer(): WebSocketServer {
+  return new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
+}
+
+/** Exec and attach speak the channel protocol over WebSocket only. */
+export function requireWebSocket(req: IncomingMessage): void {
+  if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw errors.badRequest('only WebSocket (v5.channel.k8s.io) streaming is supported; SPDY is not');
+}
+
+/** Answers a refused upgrade with the thrown error's Status (an unexpected one as 500). */
+export function refuseThrown(socket: Duplex, err: unknown): void {
+  refuse(socket, (err as ApiError).toStatus ? (err as ApiError) : errors.internal(String(err)));
+}
+
+/** What a failed session does: reports it, and tells the client on the error channel before closing. */
+export function sessionFailed(ws: WebSocket, onError: (err: unknown) => void): (err: unknown) => void {
+  return (err) => {
+    onError(err);
+    if (ws.readyState === ws.OPEN) {
+      ws.send(Buffer.concat([Buffer.from([channel.error]), Buffer.from(JSON.stringify({ metadata: {}, status: 'Failure', message: err instanceof Error ? err.message : String(err), reason: 'InternalError', code: 500 }))]));
+      ws.close(1000);
+    }
+  };
+}
+
+/** Sends one frame on a channel while the socket is open. */
+export function channelSender(ws: WebSocket): (ch: number, data: Buffer) => void {
+  return (ch, data) => {
+    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), data]));
+  };
+}
+
 export function exitStatus(code: number): string {
   if (code === 0) return JSON.stringify({ metadata: {}, status: 'Success' });
   return JSON.stringify({
@@ -110,10 +143,10 @@ export function exitStatus(code: number): string {
 }
 
 export function execHandler(deps: StreamingDeps, onError: (err: unknown) => void): UpgradeHandler {
-  const wss = new WebSocketServer({ noServer: true, handleProtocols: (protocols) => (protocols.has('v5.channel.k8s.io') ? 'v5.channel.k8s.io' : protocols.has('v4.channel.k8s.io') ? 'v4.channel.k8s.io' : false) });
+  const wss = channelSocketServer();
   return (req: IncomingMessage, socket: Duplex, head: Buffer, target) => {
     try {
-      if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket') throw errors.badRequest('only WebSocket (v5.channel.k8s.io) streaming is supported; SPDY is not');
+      requireWebSocket(req);
       const pod = target.object as Pod;
       const q = target.query;
       const name = containerName(pod, q);
@@ -124,17 +157,11 @@ export function execHandler(deps: StreamingDeps, onError: (err: unknown) => void
       // The pipes exist before the upgrade: stdin can arrive in the very first messages.
       socketPairs(3).then((pairs) => {
         wss.handleUpgrade(req, socket, head, (ws) => {
-          runExec(deps, ws, pairs, id, command, opts).catch((err: unknown) => {
-            onError(err);
-            if (ws.readyState === ws.OPEN) {
-              ws.send(Buffer.concat([Buffer.from([channel.error]), Buffer.from(JSON.stringify({ metadata: {}, status: 'Failure', message: err instanceof Error ? err.message : String(err), reason: 'InternalError', code: 500 }))]));
-              ws.close(1000);
-            }
-          });
+          runExec(deps, ws, pairs, id, command, opts).catch(sessionFailed(ws, onError));
         });
       }, (err: unknown) => refuse(socket, errors.internal(`exec pipes: ${String(err)}`)));
     } catch (err: unknown) {
-      refuse(socket, (err as ApiError).toStatus ? (err as ApiError) : errors.internal(String(err)));
+      refuseThrown(socket, err);
     }
   };
 }
@@ -142,9 +169,7 @@ export function execHandler(deps: StreamingDeps, onError: (err: unknown) => void
 async function runExec(deps: StreamingDeps, ws: WebSocket, pairs: SocketPair[], id: string, command: string[], o: { stdin: boolean; stdout: boolean; stderr: boolean; tty: boolean }): Promise<void> {
   const [inPair, outPair, errPair] = pairs;
   if (!inPair || !outPair || !errPair) throw new Error('could not make exec pipes');
-  const send = (ch: number, data: Buffer): void => {
-    if (ws.readyState === ws.OPEN) ws.send(Buffer.concat([Buffer.from([ch]), data]));
-  };
+  const send = channelSender(ws);
   const drained = (s: typeof outPair.local): Promise<void> => new Promise((resolve) => { s.once('end', resolve); s.once('close', resolve); s.once('error', () => resolve()); });
   const outDone = drained(outPair.local);
   const errDone = drained(errPair.local);
