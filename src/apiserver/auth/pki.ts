@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { issueCertificate, loadForge, type Certificate, type CertificateField, type Forge } from '../../machinery/x509.js';
+import { issueCertificate, loadForge, type Forge } from '../../machinery/x509.js';
 
 export interface Pki {
   readonly caCert: string;
@@ -27,22 +27,6 @@ const generateRsa = promisify(generateKeyPair);
 async function rsaKeyPem(): Promise<string> {
   const { privateKey } = await generateRsa('rsa', { modulusLength: 2048 });
   return privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-}
-
-interface CertSpec {
-  readonly subject: CertificateField[];
-  readonly keyPem: string;
-  readonly issuer?: { cert: Certificate; keyPem: string };
-  readonly usage: 'server' | 'client' | 'ca';
-  readonly sans?: readonly string[];
-  readonly years: number;
-}
-
-function makeCert(forge: Forge, spec: CertSpec): Certificate {
-  return issueCertificate(forge, {
-    key: { privateKeyPem: spec.keyPem }, subject: spec.subject, usage: spec.usage, validDays: spec.years * 365, subjectKeyIdentifier: true,
-    ...(spec.issuer ? { issuer: spec.issuer } : {}), ...(spec.sans ? { sans: spec.sans } : {}),
-  });
 }
 
 /** Names the serving certificate covers: loopback, the host name, in-cluster names, the bind address. */
@@ -67,7 +51,7 @@ export async function ensurePki(dir: string, sans: readonly string[]): Promise<P
   const [caKeyNew, serverKeyNew, adminKeyNew] = await Promise.all([needCa ? rsaKeyPem() : '', needServer ? rsaKeyPem() : '', needAdmin ? rsaKeyPem() : '']);
   if (needCa && forge) {
     const keyPem = caKeyNew;
-    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'skiff-ca' }], keyPem, usage: 'ca', years: 10 });
+    const cert = issueCertificate(forge, { key: { privateKeyPem: keyPem }, subject: [{ name: 'commonName', value: 'skiff-ca' }], usage: 'ca', validDays: 10 * 365, subjectKeyIdentifier: true });
     write(files.caKey, keyPem);
     write(files.caCert, forge.pki.certificateToPem(cert));
   }
@@ -76,14 +60,14 @@ export async function ensurePki(dir: string, sans: readonly string[]): Promise<P
   const issuer = forge ? { cert: forge.pki.certificateFromPem(caCertPem), keyPem: caKey } : undefined;
   if (needServer && forge && issuer) {
     const keyPem = serverKeyNew;
-    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'skiff-apiserver' }], keyPem, issuer, usage: 'server', sans: wantSans.split(','), years: 1 });
+    const cert = issueCertificate(forge, { key: { privateKeyPem: keyPem }, subject: [{ name: 'commonName', value: 'skiff-apiserver' }], issuer, usage: 'server', sans: wantSans.split(','), validDays: 365, subjectKeyIdentifier: true });
     write(files.serverKey, keyPem);
     write(files.serverCert, forge.pki.certificateToPem(cert));
     write(files.sans, wantSans);
   }
   if (needAdmin && forge && issuer) {
     const keyPem = adminKeyNew;
-    const cert = makeCert(forge, { subject: [{ name: 'commonName', value: 'admin' }, { name: 'organizationName', value: 'system:masters' }], keyPem, issuer, usage: 'client', years: 1 });
+    const cert = issueCertificate(forge, { key: { privateKeyPem: keyPem }, subject: [{ name: 'commonName', value: 'admin' }, { name: 'organizationName', value: 'system:masters' }], issuer, usage: 'client', validDays: 365, subjectKeyIdentifier: true });
     write(files.adminKey, keyPem);
     write(files.adminCert, forge.pki.certificateToPem(cert));
   }
