@@ -28,13 +28,27 @@ async function netnsDirIsMountPoint(): Promise<boolean> {
 
 let dirReady = false;
 
-/** Makes the namespace with lo up; returns its path. */
-export async function createNetns(name: string): Promise<string> {
+/**
+ * Runs `ip` commands (batch lines, stopping at the first that fails) in one process, not one
+ * per command; `command` is what starts it (`ip -n NAME`, or `unshare ... ip`).
+ */
+export async function ipBatch(command: readonly [string, ...string[]], lines: readonly string[]): Promise<void> {
+  const [file, ...args] = command;
+  const out = await runToolOutcome({ file, args: [...args, '-batch', '-'], stdin: lines.map((l) => `${l}\n`).join('') });
+  if (out.code !== 0) throw new Error(`${command.join(' ')} -batch: ${out.stderr.trim() || `exit code ${out.code}`}`);
+}
+
+/**
+ * Makes the namespace with lo up; returns its path. `setUp`: further `ip` commands (batch
+ * lines) run in it by the same process, e.g. the pod's interface and routes (pod-network.ts).
+ */
+export async function createNetns(name: string, setUp: readonly string[] = []): Promise<string> {
   const path = netnsPathOf(name);
+  const inside = ['link set lo up', ...setUp];
   dirReady ||= await netnsDirIsMountPoint();
   if (!dirReady) {
     await run('ip', ['netns', 'add', name]);
-    await run('ip', ['-n', name, 'link', 'set', 'lo', 'up']).catch(async (err: unknown) => {
+    await ipBatch(['ip', '-n', name], inside).catch(async (err: unknown) => {
       await deleteNetns(name);
       throw err;
     });
@@ -49,7 +63,8 @@ export async function createNetns(name: string): Promise<string> {
     await writeFile(path, '', { flag: 'wx' });
   }
   try {
-    await run('unshare', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
+    if (setUp.length === 0) await run('unshare', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
+    else await ipBatch(['unshare', `--net=${path}`, 'ip'], inside);
   } catch (err: unknown) {
     await deleteNetns(name);
     throw err;
