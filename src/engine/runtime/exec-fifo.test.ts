@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startThroughExecFifo } from './exec-fifo.js';
+
+test('exec fifo: the waiting writer (as runc init) goes on, the fifo is removed; no fifo, or a dead init, is told', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'skiff-fifo-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'c1'));
+  const fifo = join(root, 'c1', 'exec.fifo');
+  execFileSync('mkfifo', [fifo]);
+  // The "init": blocks opening the fifo for writing, writes one byte, then reports it got through.
+  const init = spawn('sh', ['-c', `printf 0 > '${fifo}' && echo through`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  t.after(() => { if (init.exitCode === null) init.kill('SIGKILL'); });
+  let out = '';
+  init.stdout.on('data', (d: Buffer) => { out += d.toString(); });
+  const exited = new Promise<number | null>((resolve) => init.on('exit', resolve));
+  assert.equal(await startThroughExecFifo(root, 'c1', init.pid ?? 0), true);
+  assert.equal(await exited, 0);
+  assert.equal(out, 'through\n');
+  assert.equal(existsSync(fifo), false, 'the fifo is removed: runc reads the container as running');
+
+  assert.equal(await startThroughExecFifo(root, 'missing', process.pid), false, 'no fifo: the caller runs the runtime');
+
+  await mkdir(join(root, 'c2'));
+  execFileSync('mkfifo', [join(root, 'c2', 'exec.fifo')]);
+  const gone = spawn('true');
+  await new Promise((resolve) => gone.on('exit', resolve));
+  await assert.rejects(startThroughExecFifo(root, 'c2', gone.pid ?? 0), /already dead/);
+});
