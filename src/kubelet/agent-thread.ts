@@ -12,7 +12,7 @@
  */
 import { MessageChannel, Worker, isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Transport } from '../client/transport.js';
-import { serveTransportOnPort, transportOverPort } from './thread-transport.js';
+import { serveTransportOnPort, transportOverPort } from '../client/thread-transport.js';
 
 export interface AgentThreadOptions { kubeconfigPath: string; stateDir: string; engineRoot: string; nodeName: string | undefined; mirrorPort: number | undefined }
 interface WorkerInput extends AgentThreadOptions { api?: MessagePort }

@@ -11,6 +11,7 @@ import { restClientOver } from '../client/transport-client.js';
 import { startHollowNodes, type HollowNodes, type HollowNodeOptions } from '../simulator/index.js';
 import { loadSchedulerConfig } from './config/config.js';
 import { Scheduler } from './scheduler.js';
+import { schedulerOnThread } from './thread.js';
 
 export interface InProcessOptions {
   readonly kubeconfigPath: string;
@@ -25,10 +26,16 @@ export interface InProcessOptions {
   /** A KubeSchedulerConfiguration file. */
   readonly schedulerConfigPath?: string;
   readonly logger?: Logger;
+  /**
+   * Run the scheduler on a thread of its own (thread.ts; needs `transport`). Default: the
+   * environment's SKIFF_SCHEDULER_THREAD (`off` keeps it on the API server's thread), else on.
+   */
+  readonly thread?: boolean;
 }
 
 export interface InProcessScheduling {
-  readonly scheduler: Scheduler;
+  /** The scheduler, when it runs on this thread. */
+  readonly scheduler: Scheduler | undefined;
   readonly hollowNodes: HollowNodes | undefined;
   stop(): Promise<void>;
 }
@@ -58,18 +65,22 @@ export function hollowOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit
 
 export async function startScheduling(o: InProcessOptions): Promise<InProcessScheduling> {
   // SKIFF_SCHEDULER_TRANSPORT=https keeps HTTPS even when given a transport (to compare the two).
-  const rest = o.transport && process.env['SKIFF_SCHEDULER_TRANSPORT'] !== 'https' ? restClientOver(o.transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
+  const overTransport = o.transport !== undefined && process.env['SKIFF_SCHEDULER_TRANSPORT'] !== 'https';
+  const onThread = overTransport && (o.thread ?? process.env['SKIFF_SCHEDULER_THREAD'] !== 'off');
+  const rest = o.transport && overTransport ? restClientOver(o.transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
   const informers = new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
   const config = o.schedulerConfigPath ? loadSchedulerConfig(o.schedulerConfigPath) : {};
-  const scheduler = new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });
+  const scheduler = onThread ? undefined : new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });
+  let threaded: { stop(): Promise<void> } | undefined;
   let hollowNodes: HollowNodes | undefined;
   try {
     if (o.simulateNodes && o.simulateNodes > 0) {
       hollowNodes = await startHollowNodes(rest, { ...hollowOptionsFromEnv(), ...o.hollow, count: o.simulateNodes, informers, onError: (err) => o.logger?.warn({ err }, 'hollow node error') });
     }
-    await scheduler.start();
+    if (scheduler) await scheduler.start();
+    else if (o.transport) threaded = await schedulerOnThread(o.transport, { schedulerConfigPath: o.schedulerConfigPath });
   } catch (err: unknown) {
-    await scheduler.stop();
+    await scheduler?.stop();
     await hollowNodes?.stop();
     await informers.stop();
     rest.close();
@@ -80,7 +91,8 @@ export async function startScheduling(o: InProcessOptions): Promise<InProcessSch
     scheduler, hollowNodes,
     stop() {
       stopped ??= (async () => {
-        await scheduler.stop();
+        await scheduler?.stop();
+        await threaded?.stop();
         await hollowNodes?.stop();
         await informers.stop();
         rest.close();

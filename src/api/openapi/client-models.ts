@@ -32,6 +32,7 @@ interface AttributeEntry { name: string; baseName: string; type: string; format:
 export class ClientModels {
   private readonly cache = new Map<string, ModelInfo | null>();
   private classNames: Set<string> | undefined;
+  private canonical: Map<string, string> | undefined;
 
   constructor(private readonly genDir: string) {}
 
@@ -62,6 +63,12 @@ export class ClientModels {
     return this.listClasses().has(className);
   }
 
+  /** The listed class name equal to `className` (its own string), if there is one. */
+  private canonicalName(className: string): string | undefined {
+    this.canonical ??= new Map([...this.listClasses()].map((n) => [n, n]));
+    return this.canonical.get(className);
+  }
+
   read(className: string): ModelInfo | undefined {
     const cached = this.cache.get(className);
     if (cached !== undefined) return cached ?? undefined;
@@ -84,7 +91,10 @@ export class ClientModels {
       const text = readFileSync(join(dir, file), 'utf8');
       const models = new Set<string>();
       for (const hit of text.matchAll(/"((?:[A-Z][a-z]+)?V\d+(?:alpha\d+|beta\d+)?[A-Z][A-Za-z0-9]*)"/g)) {
-        if (hit[1] && this.has(hit[1])) models.add(hit[1]);
+        // The name as listClasses() holds it, not the match: a match is a slice that keeps
+        // the whole file's text (hundreds of KB per API class, ~10 MB in all) alive.
+        const name = hit[1] ? this.canonicalName(hit[1]) : undefined;
+        if (name) models.add(name);
       }
       out.set(m[1], models);
     }

@@ -5,7 +5,7 @@
  * upstream's defaults; a profile's lists are applied over the default plugin set.
  */
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { createRequire } from 'node:module';
 import type { PluginArgs } from '../framework/types.js';
 
 export type ExtensionPoint = 'queueSort' | 'preFilter' | 'filter' | 'postFilter' | 'preScore' | 'score' | 'reserve' | 'permit' | 'bind';
@@ -47,6 +47,8 @@ export const defaultPlugins: readonly PluginRef[] = [
 ];
 
 export function loadSchedulerConfig(file: string): SchedulerConfiguration {
+  // yaml only when a file is given: the scheduler's thread otherwise never needs it (~6 MiB).
+  const { parse } = createRequire(import.meta.url)('yaml') as typeof import('yaml');
   const raw: unknown = parse(readFileSync(file, 'utf8'));
   if (typeof raw !== 'object' || raw === null) throw new Error(`${file}: not a KubeSchedulerConfiguration`);
   const cfg = raw as SchedulerConfiguration;

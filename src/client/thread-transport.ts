@@ -1,12 +1,12 @@
 /**
- * A client Transport across a MessagePort, for the agent on its own thread (agent-thread.ts):
+ * A client Transport across a MessagePort, for components on threads of their own (the agent, src/kubelet/agent-thread.ts; the scheduler, src/scheduler/thread.ts):
  * the worker's RestClient sends each request as a message, and the server's thread hands it
  * to the API server's in-process transport, answering with the status and headers and then
  * the body's chunks (a watch's as events happen). Bodies cross by structured clone, so
  * neither side pays TLS, HTTP framing or, for objects, JSON encoding.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { Transport, TransportRequest, TransportResponse } from '../client/transport.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 
 type ToServer =
   | { kind: 'send'; id: number; request: Omit<TransportRequest, 'signal'> }

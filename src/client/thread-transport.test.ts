@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MessageChannel } from 'node:worker_threads';
-import type { Transport, TransportRequest, TransportResponse } from '../client/transport.js';
+import type { Transport, TransportRequest, TransportResponse } from './transport.js';
 import { serveTransportOnPort, transportOverPort } from './thread-transport.js';
 
 /** A stand-in for the API server's in-process transport (pure message plumbing is tested). */
