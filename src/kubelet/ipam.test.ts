@@ -65,3 +65,14 @@ test('pod network: eth0 commands and the CNI-shaped result portmap is given', ()
   assert.deepEqual(result.ips, [{ address: '10.42.3.7/24', gateway: '10.42.3.1', interface: 2 }]);
   assert.deepEqual(result.interfaces[2], { name: 'eth0', sandbox: '/run/netns/x' });
 });
+
+test('ipam: pods allocating at the same moment get distinct addresses without trying each other\'s', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'skiff-ipam-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const ipam = new PodIpam(dir);
+  const got = await Promise.all(Array.from({ length: 30 }, (_v, i) => ipam.allocate(`p${i}`, '10.42.5.0/24')));
+  assert.equal(new Set(got).size, 30);
+  // Each claimed its own address before writing: the 30 files are the first 30 of the range.
+  assert.deepEqual([...got].sort(), Array.from({ length: 30 }, (_v, i) => `10.42.5.${i + 2}`).sort());
+  assert.equal((await readdir(dir)).length, 30);
+});

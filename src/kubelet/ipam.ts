@@ -39,20 +39,27 @@ const ifName = 'eth0';
 
 export class PodIpam {
   /** Address -> pod uid (undefined: held, owner not read yet) for every file in the folder. */
-  private held: Map<string, string | undefined> | undefined;
+  private loading: Promise<Map<string, string | undefined>> | undefined;
   private lastGiven = 0;
 
   /** `dir`: host-local's folder for the network (its dataDir joined with the network name). */
   constructor(private readonly dir: string) {}
 
-  private async load(): Promise<Map<string, string | undefined>> {
-    if (this.held) return this.held;
+  private load(): Promise<Map<string, string | undefined>> {
+    // One read of the folder however many pods ask at once.
+    this.loading ??= this.readFolder().catch((err: unknown) => {
+      this.loading = undefined;
+      throw err;
+    });
+    return this.loading;
+  }
+
+  private async readFolder(): Promise<Map<string, string | undefined>> {
     await mkdir(this.dir, { recursive: true });
     const held = new Map<string, string | undefined>();
     for (const name of await readdir(this.dir)) if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) held.set(name, undefined);
     const last = await readFile(join(this.dir, 'last_reserved_ip.0'), 'utf8').catch(() => '');
     if (/^\d+\.\d+\.\d+\.\d+$/.test(last.trim())) this.lastGiven = ipToNumber(last.trim());
-    this.held = held;
     return held;
   }
 
@@ -65,22 +72,24 @@ export class PodIpam {
     for (let i = 0; i < count; i++) {
       const ip = numberToIp(range.first + ((start + i) % count));
       if (held.has(ip)) continue;
+      // Claimed before the write: pods allocating at the same moment each try another address.
+      held.set(ip, uid);
+      this.lastGiven = ipToNumber(ip);
       try {
         await writeFile(join(this.dir, ip), `${uid}\r\n${ifName}`, { flag: 'wx' });
+        return ip;
       } catch (err: unknown) {
         // Taken by another allocator (host-local, another agent process) since we looked.
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
           held.set(ip, undefined);
           continue;
         }
+        held.delete(ip);
         throw err;
       }
-      held.set(ip, uid);
-      this.lastGiven = ipToNumber(ip);
-      return ip;
     }
     // Addresses released by someone else (host-local) are not in our map: look once more.
-    this.held = undefined;
+    this.loading = undefined;
     if ((await this.load()).size < count) return this.allocate(uid, cidr);
     throw new Error(`no free address left in the pod CIDR ${cidr}`);
   }
