@@ -22,6 +22,9 @@ export function normalizeImage(image: string): string {
   return name;
 }
 
+interface PodImage { normalized: string; raw: string; spread: number }
+type PodImages = PodImage[] & { containers: number };
+
 export class ImageLocality implements ScorePlugin {
   static readonly pluginName = 'ImageLocality';
   readonly name = ImageLocality.pluginName;
@@ -29,33 +32,35 @@ export class ImageLocality implements ScorePlugin {
 
   score(state: CycleState, pod: PodInfo, node: NodeInfo): number {
     if (node.imageSizes.size === 0) return 0;
-    const spread = this.spread(state, pod);
+    const images = this.podImages(state, pod);
     let sum = 0;
-    const containers = pod.pod.spec.containers ?? [];
-    for (const c of containers) {
-      if (!c.image) continue;
-      const size = node.imageSizes.get(normalizeImage(c.image)) ?? node.imageSizes.get(c.image);
-      if (size !== undefined) sum += size * (spread.get(normalizeImage(c.image)) ?? 0);
+    for (const image of images) {
+      const size = node.imageSizes.get(image.normalized) ?? node.imageSizes.get(image.raw);
+      if (size !== undefined) sum += size * image.spread;
     }
-    const max = maxContainerThreshold * Math.max(1, containers.length);
+    const max = maxContainerThreshold * Math.max(1, images.containers);
     const clamped = Math.min(Math.max(sum, minThreshold), max);
     return Math.floor((100 * (clamped - minThreshold)) / (max - minThreshold));
   }
 
-  /** Fraction of nodes holding each image of the pod, computed once per cycle. */
-  private spread(state: CycleState, pod: PodInfo): Map<string, number> {
-    const cached = state.read<Map<string, number>>('ImageLocality/spread');
+  /**
+   * The pod's images (normalized once, not per node) with the fraction of nodes holding
+   * each, computed once per cycle.
+   */
+  private podImages(state: CycleState, pod: PodInfo): PodImages {
+    const cached = state.read<PodImages>('ImageLocality/images');
     if (cached) return cached;
     const snap = this.snapshot();
-    const out = new Map<string, number>();
-    for (const c of pod.pod.spec.containers ?? []) {
+    const containers = pod.pod.spec.containers ?? [];
+    const out: PodImages = Object.assign([], { containers: containers.length });
+    for (const c of containers) {
       if (!c.image) continue;
-      const name = normalizeImage(c.image);
+      const normalized = normalizeImage(c.image);
       let having = 0;
-      for (const n of snap.nodes) if (n.imageSizes.has(name) || n.imageSizes.has(c.image)) having++;
-      out.set(name, snap.nodes.length ? having / snap.nodes.length : 0);
+      for (const n of snap.nodes) if (n.imageSizes.has(normalized) || n.imageSizes.has(c.image)) having++;
+      out.push({ normalized, raw: c.image, spread: snap.nodes.length ? having / snap.nodes.length : 0 });
     }
-    state.write('ImageLocality/spread', out);
+    state.write('ImageLocality/images', out);
     return out;
   }
 }

@@ -22,9 +22,11 @@ export class TaintToleration implements FilterPlugin, ScorePlugin {
   }
 
   score(_s: CycleState, pod: PodInfo, node: NodeInfo): number {
+    const taints = node.node.spec?.taints;
+    if (!taints || taints.length === 0) return 0;
     let intolerable = 0;
     const tolerations = (pod.pod.spec.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
-    for (const taint of node.node.spec?.taints ?? []) {
+    for (const taint of taints) {
       if (taint.effect === 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint))) intolerable++;
     }
     return intolerable;
