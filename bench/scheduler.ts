@@ -69,9 +69,9 @@ async function main(): Promise<void> {
   const cycle = measureCycle(NODES, INIT_PODS, PODS);
   console.log(`scheduling cycle alone (no API): ${round(cycle.podsPerSecond, 0)} pods/s, ${round(cycle.perPodUs, 0)} µs per pod`);
   const dir = mkdtempSync(join(tmpdir(), 'skiff-bench-sched-'));
-  // Through node itself (not bin/skiff's #! flags), as every figure in docs/benchmarks-scheduler.md was measured.
+  // bin/skiff as users start it (through node explicitly only to profile).
   const server = await startSkiffServer(dir, {
-    viaNode: true, nodeArgs: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [], serverArgs: ['--no-controllers'],
+    nodeArgs: PROFILE_DIR ? ['--cpu-prof', '--cpu-prof-dir', PROFILE_DIR] : [], serverArgs: ['--no-controllers'],
     env: { ...process.env, SKIFF_LOG_LEVEL: 'warn' }, killAfterMs: 10_000,
   });
   const rest = connect(server.kubeconfigPath, 'bench-scheduler');

@@ -26,16 +26,15 @@ export interface InProcessOptions {
   /** A KubeSchedulerConfiguration file. */
   readonly schedulerConfigPath?: string;
   readonly logger?: Logger;
-  /**
-   * Run the scheduler on a thread of its own (thread.ts; needs `transport`). Default: the
-   * environment's SKIFF_SCHEDULER_THREAD (`off` keeps it on the API server's thread), else on.
-   */
-  readonly thread?: boolean;
+  /** Where the scheduler runs (needs `transport` for a thread); default SKIFF_SCHEDULER_THREAD, else auto. */
+  readonly thread?: SchedulerThreadMode;
 }
 
 export interface InProcessScheduling {
-  /** The scheduler, when it runs on this thread. */
+  /** The scheduler, while it runs on this thread. */
   readonly scheduler: Scheduler | undefined;
+  /** Whether the scheduler runs on a thread of its own now. */
+  readonly onThread: boolean;
   readonly hollowNodes: HollowNodes | undefined;
   stop(): Promise<void>;
 }
@@ -63,34 +62,82 @@ export function hollowOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Omit
   return { ...(capacity ? { capacity } : {}), ...(labels ? { labels } : {}), ...(lease !== undefined ? { leaseIntervalMs: lease } : {}), ...(jobRun !== undefined ? { jobRunMs: jobRun } : {}) };
 }
 
+/**
+ * Where the scheduler runs: `on` a thread of its own, `off` the API server's thread, `auto`
+ * (the default) the API server's thread until the cluster has more than
+ * `threadAboveNodes` nodes, then its own thread. A cycle is cheap on a small cluster (every
+ * node is a few hundred nanoseconds of filter and score) and a thread costs ~14 MiB at idle;
+ * on a large one the cycles (hundreds of sampled nodes per pod) and the informers' decoding
+ * would take the API server's thread from requests.
+ */
+export type SchedulerThreadMode = 'on' | 'off' | 'auto';
+
+/** Nodes above which `auto` moves the scheduler to its thread: upstream samples nodes from 100 on. */
+export const threadAboveNodes = 100;
+
+function threadModeFromEnv(env: NodeJS.ProcessEnv = process.env): SchedulerThreadMode {
+  const v = env['SKIFF_SCHEDULER_THREAD'];
+  return v === 'on' || v === 'off' ? v : 'auto';
+}
+
 export async function startScheduling(o: InProcessOptions): Promise<InProcessScheduling> {
   // SKIFF_SCHEDULER_TRANSPORT=https keeps HTTPS even when given a transport (to compare the two).
-  const overTransport = o.transport !== undefined && process.env['SKIFF_SCHEDULER_TRANSPORT'] !== 'https';
-  const onThread = overTransport && (o.thread ?? process.env['SKIFF_SCHEDULER_THREAD'] !== 'off');
-  const rest = o.transport && overTransport ? restClientOver(o.transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
+  const transport = o.transport !== undefined && process.env['SKIFF_SCHEDULER_TRANSPORT'] !== 'https' ? o.transport : undefined;
+  const mode = transport ? o.thread ?? threadModeFromEnv() : 'off';
+  const rest = transport ? restClientOver(transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
   const informers = new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
   const config = o.schedulerConfigPath ? loadSchedulerConfig(o.schedulerConfigPath) : {};
-  const scheduler = onThread ? undefined : new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });
+  let scheduler = mode === 'on' ? undefined : new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });
   let threaded: { stop(): Promise<void> } | undefined;
   let hollowNodes: HollowNodes | undefined;
+  let stopped: Promise<void> | undefined;
+  let watcher: NodeJS.Timeout | undefined;
+  let moving: Promise<void> | undefined;
+  const toThread = async (): Promise<void> => {
+    if (!transport || !scheduler || stopped) return;
+    // Never two schedulers at once: this one stops (its bindings in flight finish) first.
+    const was = scheduler;
+    scheduler = undefined;
+    await was.stop();
+    // Without hollow nodes nothing else on this thread reads the pods and nodes it watched.
+    if (!hollowNodes) await informers.stop();
+    if (stopped) return;
+    threaded = await schedulerOnThread(transport, { schedulerConfigPath: o.schedulerConfigPath });
+    o.logger?.info({ nodes: threadAboveNodes }, 'scheduler moved to its own thread');
+  };
   try {
     if (o.simulateNodes && o.simulateNodes > 0) {
       hollowNodes = await startHollowNodes(rest, { ...hollowOptionsFromEnv(), ...o.hollow, count: o.simulateNodes, informers, onError: (err) => o.logger?.warn({ err }, 'hollow node error') });
     }
     if (scheduler) await scheduler.start();
-    else if (o.transport) threaded = await schedulerOnThread(o.transport, { schedulerConfigPath: o.schedulerConfigPath });
+    else if (transport) threaded = await schedulerOnThread(transport, { schedulerConfigPath: o.schedulerConfigPath });
+    if (mode === 'auto') {
+      const check = (): void => {
+        if (scheduler && scheduler.cache.nodes.length > threadAboveNodes) {
+          clearInterval(watcher);
+          moving = toThread().catch((err: unknown) => o.logger?.error({ err }, 'the scheduler could not move to its own thread'));
+        }
+      };
+      watcher = setInterval(check, 1000);
+      watcher.unref();
+      check();
+    }
   } catch (err: unknown) {
+    clearInterval(watcher);
     await scheduler?.stop();
     await hollowNodes?.stop();
     await informers.stop();
     rest.close();
     throw err;
   }
-  let stopped: Promise<void> | undefined;
   return {
-    scheduler, hollowNodes,
+    get scheduler() { return scheduler; },
+    get onThread() { return threaded !== undefined; },
+    hollowNodes,
     stop() {
       stopped ??= (async () => {
+        clearInterval(watcher);
+        await moving;
         await scheduler?.stop();
         await threaded?.stop();
         await hollowNodes?.stop();

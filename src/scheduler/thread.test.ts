@@ -13,6 +13,7 @@ import { restClientOver } from '../client/transport-client.js';
 import { serve } from '../apiserver/wiring.js';
 import type { RunningApiServer } from '../apiserver/server.js';
 import { schedulerOnThread } from './thread.js';
+import { startScheduling, threadAboveNodes } from './in-process.js';
 
 async function start(t: TestContext): Promise<{ server: RunningApiServer; dataDir: string }> {
   const dataDir = mkdtempSync(join(tmpdir(), 'skiff-sched-thread-'));
@@ -51,4 +52,37 @@ test('a scheduler thread that cannot load its configuration rejects with the rea
   const config = join(dataDir, 'sched.yaml');
   writeFileSync(config, 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nprofiles: [{schedulerName: x, plugins: {score: {enabled: [{name: NoSuchPlugin}]}}}]\n');
   await assert.rejects(schedulerOnThread(server.inProcessTransport(), { schedulerConfigPath: config }), /the scheduler did not start: .*NoSuchPlugin/);
+});
+
+test('auto: the scheduler binds on the API server thread, then moves to its own thread once the cluster passes 100 nodes', async (t) => {
+  const { server } = await start(t);
+  const rest = restClientOver(server.inProcessTransport(), 'test');
+  t.after(() => rest.close());
+  const node = (name: string): KubeObject => ({
+    apiVersion: 'v1', kind: 'Node', metadata: { name },
+    status: { capacity: { cpu: '4', memory: '8Gi', pods: '110' }, allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+  });
+  const pod = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+  const boundTo = async (name: string): Promise<string | undefined> => {
+    const until = Date.now() + 10_000;
+    for (;;) {
+      const nodeName = (await rest.get<{ spec: { nodeName?: string } }>(`/api/v1/namespaces/default/pods/${name}`)).spec.nodeName;
+      if (nodeName || Date.now() > until) return nodeName;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  };
+  await rest.create('/api/v1/nodes', node('n-0'));
+  const scheduling = await startScheduling({ kubeconfigPath: server.kubeconfigPath, transport: server.inProcessTransport(), thread: 'auto' });
+  t.after(() => scheduling.stop());
+  assert.equal(scheduling.onThread, false);
+  await rest.create('/api/v1/namespaces/default/pods', pod('before'));
+  assert.equal(await boundTo('before'), 'n-0');
+  for (let i = 1; i <= threadAboveNodes; i++) await rest.create('/api/v1/nodes', node(`n-${i}`));
+  const until = Date.now() + 10_000;
+  while (!scheduling.onThread && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  assert.equal(scheduling.onThread, true, 'the scheduler moved to its own thread');
+  assert.equal(scheduling.scheduler, undefined);
+  await rest.create('/api/v1/namespaces/default/pods', pod('after'));
+  assert.match(await boundTo('after') ?? '', /^n-\d+$/);
+  await scheduling.stop();
 });
