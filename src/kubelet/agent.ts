@@ -17,6 +17,8 @@ import type { RestClient } from '../client/rest.js';
 import { ResourceClient, coreResources } from '../client/typed/index.js';
 import { WorkQueue, runWorkers } from '../client/workqueue/index.js';
 import { ContainerRuntime, useToolHelper, type ContainerRecord } from '../engine/runtime/index.js';
+import { cachedImageProvider } from '../engine/image/index.js';
+import type { ImageProvider } from '../engine/types.js';
 import { ensureBridge, installUnreachableRoutes } from './cni.js';
 import type { EnvSources } from './env.js';
 import { EventRecorder } from './events.js';
@@ -93,6 +95,7 @@ export class NodeAgent {
   readonly hostIP: string;
   private readonly onError: (err: unknown) => void;
   private readonly runtime: ContainerRuntime;
+  private readonly images: ImageProvider;
   private readonly registration: NodeRegistration;
   private readonly informers: SharedInformerFactory;
   private readonly queue = new WorkQueue();
@@ -113,7 +116,9 @@ export class NodeAgent {
     this.nodeName = o.nodeName ?? defaultNodeName();
     this.hostIP = primaryAddress();
     this.onError = o.onError ?? (() => undefined);
-    this.runtime = new ContainerRuntime(o.engineRoot);
+    // One image provider for the runtime and the image manager, keeping answers across pods.
+    this.images = cachedImageProvider(o.engineRoot);
+    this.runtime = new ContainerRuntime(o.engineRoot, { images: this.images });
     this.registration = new NodeRegistration(o.rest, { name: this.nodeName, address: this.hostIP, storageDir: o.stateDir }, this.onError);
     this.informers = new SharedInformerFactory(o.rest, { onError: this.onError });
     this.events = new EventRecorder(o.rest, this.nodeName, this.onError);
@@ -136,7 +141,7 @@ export class NodeAgent {
     const facts = machineFacts(this.o.stateDir);
     this.informer = this.informers.forResource<Pod>(coreResources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
     this.workers = new PodWorkers({
-      runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError }), events: this.events, sources: { ...apiSources(this.o.rest), tokens: apiTokenSource(this.o.rest) },
+      runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError, prepared: this.images }), events: this.events, sources: { ...apiSources(this.o.rest), tokens: apiTokenSource(this.o.rest) },
       stateDir: this.o.stateDir, nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes },
       pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
       sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP), probes: this.probes, adoptable, onError: this.onError,

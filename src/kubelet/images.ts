@@ -7,6 +7,7 @@
  * (image-mirror.ts), then the registry.
  */
 import { openImageStore, type ImageStore } from '../engine/image/index.js';
+import type { ImageProvider } from '../engine/types.js';
 import { pullImage } from '../engine/registry/index.js';
 import type { ContainerSpec } from './pod-types.js';
 
@@ -41,14 +42,18 @@ export function effectivePullPolicy(c: ContainerSpec): 'Always' | 'IfNotPresent'
 
 export class ImageManager {
   private readonly store: ImageStore;
+  /** The store's answer for images already whole on disk, without loading or re-reading it per pod. */
+  private readonly prepared: ImageProvider;
 
-  constructor(engineRoot: string, private readonly options: { peerPull?: PeerPull; onError?: (err: unknown) => void } = {}) {
+  /** `prepared`: the agent's image provider (engine/image cachedImageProvider), shared with its runtime. */
+  constructor(engineRoot: string, private readonly options: { peerPull?: PeerPull; onError?: (err: unknown) => void; prepared?: ImageProvider } = {}) {
     this.store = openImageStore(engineRoot);
+    this.prepared = options.prepared ?? this.store;
   }
 
   private async local(image: string): Promise<{ reference: string; imageID: string } | undefined> {
     try {
-      const prepared = await this.store.prepare(image);
+      const prepared = await this.prepared.prepare(image);
       const repo = prepared.reference.replace(/[:@][^/]*$/, '');
       return { reference: prepared.reference, imageID: `${repo}@${prepared.manifestDigest}` };
     } catch (err: unknown) {

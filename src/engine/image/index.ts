@@ -8,5 +8,5 @@ export type { GcResult, GcOptions } from './gc.js';
 export { importRootfs } from './import.js';
 export type { ImportOptions } from './import.js';
 export { applyChanges } from './changes.js';
-export { leanImageProvider, preparedFromDisk } from './lean.js';
+export { cachedImageProvider, leanImageProvider, preparedFromDisk } from './lean.js';
 export { openImageStoreWithUsage, runtimeUsageCheck } from './usage.js';

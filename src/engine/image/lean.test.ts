@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { importRootfs, leanImageProvider, openImageStore, preparedFromDisk } from './index.js';
+import { cachedImageProvider, importRootfs, leanImageProvider, openImageStore, preparedFromDisk } from './index.js';
 
 function tarOf(dir: string, files: Record<string, string>): Buffer {
   for (const [path, text] of Object.entries(files)) {
@@ -60,4 +60,29 @@ test('lean prepare: several layers, top first, with the short paths the store gi
   const lean = await preparedFromDisk(root, 'two');
   assert.deepEqual(lean, fromStore);
   assert.equal(lean?.id, two.id);
+});
+
+test('cached image provider: one answer while the name table is unchanged, a new one after it changes', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'skiff-lean-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const root = join(dir, 'engine');
+  const store = openImageStore(root);
+  await importRootfs(store, Readable.from([tarOf(join(dir, 'a'), { 'a.txt': 'a' })]), { names: ['cached'], config: { Cmd: ['one'] } });
+  const cached = cachedImageProvider(root);
+  const first = await cached.prepare('cached');
+  assert.deepEqual(first.config.Cmd, ['one']);
+  // A blob changed behind its back is not read again while the table stays: the kept answer.
+  const configPath = join(root, 'content', 'blobs', 'sha256', first.id.slice(7));
+  const good = readFileSync(configPath);
+  writeFileSync(configPath, '{"rootfs":{"diff_ids":[]}}');
+  const again = await cached.prepare('cached');
+  assert.deepEqual(again, first);
+  (again.lowerDirs as string[]).push('/changed-by-a-caller');
+  assert.equal((await cached.prepare('cached')).lowerDirs.length, first.lowerDirs.length, 'each caller gets its own copy');
+  writeFileSync(configPath, good);
+  // Another image under the same name rewrites the table: the next answer is the new image.
+  const second = await importRootfs(store, Readable.from([tarOf(join(dir, 'b'), { 'b.txt': 'b' })]), { names: ['cached'], config: { Cmd: ['two'] } });
+  const fresh = await cached.prepare('cached');
+  assert.equal(fresh.id, second.id);
+  assert.deepEqual(fresh.config.Cmd, ['two']);
 });

@@ -7,6 +7,7 @@
  * blob that does not verify. The store then does the work, or reports the problem, as ever.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { access, readFile, readlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { formatReference, parseReference } from '../reference/index.js';
@@ -121,5 +122,48 @@ export function leanImageProvider(root: string): ImageProvider {
       }
       return full.prepare(reference);
     },
+  };
+}
+
+/**
+ * leanImageProvider for a long-running process that starts many containers of the same few
+ * images (the node agent: a pod burst asks for one image a hundred times). An answer is kept
+ * while the name table is the same file, unchanged: any tag, pull, build or removal rewrites
+ * it, blobs are named by their digest, and an image's snapshots stay while it is named. What
+ * it does not see is a blob corrupted on disk after it was read (each read re-verifies it).
+ */
+export function cachedImageProvider(root: string): ImageProvider {
+  const inner = leanImageProvider(root);
+  const tablePath = join(root, 'images', 'references.json');
+  const known = new Map<string, { stamp: string; image: PreparedImage }>();
+  return {
+    async prepare(reference: string): Promise<PreparedImage> {
+      // Taken before the read: a table changed meanwhile leaves a stamp that no longer matches.
+      const stamp = fileStamp(tablePath);
+      const hit = known.get(reference);
+      if (stamp && hit?.stamp === stamp) return copyOf(hit.image);
+      const image = await inner.prepare(reference);
+      if (stamp) {
+        if (known.size >= 64) known.delete(known.keys().next().value ?? '');
+        known.set(reference, { stamp, image: copyOf(image) });
+      }
+      return image;
+    },
+  };
+}
+
+/** The file's identity and last change; synchronous: one stat, ~5 µs, not ~30 µs of the event loop. */
+function fileStamp(path: string): string | undefined {
+  const info = statSync(path, { throwIfNoEntry: false, bigint: true });
+  return info ? `${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}` : undefined;
+}
+
+/** Each caller gets its own lists and config to change. */
+function copyOf(image: PreparedImage): PreparedImage {
+  return {
+    ...image,
+    config: structuredClone(image.config),
+    lowerDirs: [...image.lowerDirs],
+    ...(image.shortLowerDirs ? { shortLowerDirs: { cwd: image.shortLowerDirs.cwd, dirs: [...image.shortLowerDirs.dirs] } } : {}),
   };
 }

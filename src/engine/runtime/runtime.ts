@@ -79,7 +79,8 @@ export class ContainerRuntime {
   }
 
   async inspect(ref: string): Promise<ContainerRecord> {
-    const id = await this.resolve(ref);
+    // A full id needs no resolving: a missing record says the container is not there.
+    const id = /^[0-9a-f]{64}$/.test(ref) ? ref : await this.resolve(ref);
     try {
       return await refreshRecord(this.root, id);
     } catch (err: unknown) {

@@ -5,7 +5,8 @@
  * the cgroup before the runtime deletes it), finish time, runtime state deleted, rootfs
  * unmounted. Finalizing twice is harmless.
  */
-import { readFile, rm, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { containerPaths, runtimeStateRoot } from './paths.js';
 import type { ContainerRecord } from './record.js';
@@ -29,9 +30,12 @@ export function processAlive(pid: number): boolean {
   }
 }
 
+// The exit and pid files are read synchronously, as the record is (record.ts): tiny local
+// files read at every look at a running container.
 async function readExitFile(path: string): Promise<{ code: number; at: string } | undefined> {
   try {
-    const [text, info] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    const info = statSync(path);
+    const text = readFileSync(path, 'utf8');
     const code = Number.parseInt(text.trim(), 10);
     return { code: Number.isFinite(code) ? code : unknownExitCode, at: info.mtime.toISOString() };
   } catch (err: unknown) {
@@ -42,7 +46,7 @@ async function readExitFile(path: string): Promise<{ code: number; at: string } 
 
 async function readPid(path: string): Promise<number> {
   try {
-    return Number.parseInt((await readFile(path, 'utf8')).trim(), 10) || 0;
+    return Number.parseInt(readFileSync(path, 'utf8').trim(), 10) || 0;
   } catch (err: unknown) {
     if (isErrno(err, 'ENOENT')) return 0;
     throw err;
