@@ -19,6 +19,10 @@ export class PodInfo {
   readonly hostPorts: ContainerPort[];
   readonly requiredAffinity: PodAffinityTerm[];
   readonly requiredAntiAffinity: PodAffinityTerm[];
+  /** The uid of the pod's controller (ownerReference with controller: true), if any. */
+  readonly controllerUid: string | undefined;
+  /** The controller this pod counts for in spreading: none once it is being deleted. */
+  readonly spreadingController: string | undefined;
 
   constructor(readonly pod: Pod, resolved?: PriorityInfo) {
     this.key = podKey(pod);
@@ -32,6 +36,8 @@ export class PodInfo {
     }
     this.requiredAffinity = pod.spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
     this.requiredAntiAffinity = pod.spec.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    this.controllerUid = pod.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
+    this.spreadingController = pod.metadata?.deletionTimestamp ? undefined : this.controllerUid;
   }
 
   get hasAffinity(): boolean {
@@ -54,6 +60,12 @@ export class NodeInfo {
   readonly usedPorts = new Map<string, string[]>();
   /** Pods here with (anti-)affinity terms, for InterPodAffinity. */
   readonly podsWithAffinity = new Set<PodInfo>();
+  /**
+   * Pods here per controller uid (not counting pods being deleted): default topology spreading
+   * counts a ReplicaSet's pods on every node for every pod it schedules, which walking the
+   * node's pods made O(pods in the cluster) per scheduling cycle.
+   */
+  readonly podsByController = new Map<string, number>();
   imageSizes = new Map<string, number>();
   /** Bumped on every change, so snapshots can tell what moved. */
   generation = 0;
@@ -94,6 +106,8 @@ export class NodeInfo {
       this.usedPorts.set(k, list);
     }
     if (pi.hasAffinity) this.podsWithAffinity.add(pi);
+    const owner = pi.spreadingController;
+    if (owner !== undefined) this.podsByController.set(owner, (this.podsByController.get(owner) ?? 0) + 1);
     this.generation++;
   }
 
@@ -113,6 +127,12 @@ export class NodeInfo {
       if (list.length === 0) this.usedPorts.delete(k);
     }
     this.podsWithAffinity.delete(pi);
+    const owner = pi.spreadingController;
+    if (owner !== undefined) {
+      const left = (this.podsByController.get(owner) ?? 0) - 1;
+      if (left > 0) this.podsByController.set(owner, left);
+      else this.podsByController.delete(owner);
+    }
     this.generation++;
     return pi;
   }

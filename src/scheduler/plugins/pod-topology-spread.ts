@@ -11,7 +11,7 @@
  */
 import type { ClusterEvent, CycleState, FilterPlugin, NodeScore, PluginArgs, PreFilterPlugin, PreScorePlugin, ScorePlugin, Snapshot } from '../framework/types.js';
 import type { NodeInfo, PodInfo } from '../framework/node-info.js';
-import type { Pod, TopologySpreadConstraint } from '../framework/api.js';
+import type { TopologySpreadConstraint } from '../framework/api.js';
 import { skip, unresolvable, unschedulable, type Result } from '../framework/status.js';
 import { compileSelector, nodeMatchesPodSelectors } from './helpers.js';
 import type { LabelSelector } from '../../machinery/selectors.js';
@@ -33,14 +33,12 @@ export const systemDefaultConstraints: readonly TopologySpreadConstraint[] = [
   { maxSkew: 5, topologyKey: 'topology.kubernetes.io/zone', whenUnsatisfiable: 'ScheduleAnyway' },
 ];
 
-const controllerUid = (pod: Pod): string | undefined => pod.metadata?.ownerReferences?.find((r) => r.controller)?.uid;
-
 /**
- * `matchesPod`, when given, replaces the constraints' label selectors (default constraints
- * select by owner); `everyKey` keeps upstream's rule that explicit constraints count only
- * nodes carrying every constraint's key.
+ * `byController`, when given, replaces the constraints' label selectors (default constraints
+ * select the pods of the pod's own controller, counted per node by NodeInfo); `everyKey` keeps
+ * upstream's rule that explicit constraints count only nodes carrying every constraint's key.
  */
-function count(pod: PodInfo, constraints: readonly TopologySpreadConstraint[], snap: Snapshot, matchesPod?: (p: Pod) => boolean, everyKey = true): Counted[] {
+function count(pod: PodInfo, constraints: readonly TopologySpreadConstraint[], snap: Snapshot, byController?: string, everyKey = true): Counted[] {
   const out: Counted[] = constraints.map((c) => {
     let selector: Pick<LabelSelector, 'matches'> = compileSelector(c.labelSelector);
     if (c.matchLabelKeys?.length) {
@@ -50,7 +48,7 @@ function count(pod: PodInfo, constraints: readonly TopologySpreadConstraint[], s
       const extra = c.matchLabelKeys.filter((k) => labels[k] !== undefined);
       selector = { ...base, matches: (l) => base.matches(l) && extra.every((k) => l?.[k] === labels[k]) };
     }
-    return { c, selector, counts: new Map(), selfMatch: (matchesPod ? matchesPod(pod.pod) : selector.matches(pod.pod.metadata?.labels)) ? 1 : 0, minMatch: Infinity };
+    return { c, selector, counts: new Map(), selfMatch: (byController !== undefined ? pod.controllerUid === byController : selector.matches(pod.pod.metadata?.labels)) ? 1 : 0, minMatch: Infinity };
   });
   const ns = pod.pod.metadata?.namespace;
   for (const node of snap.nodes) {
@@ -62,9 +60,13 @@ function count(pod: PodInfo, constraints: readonly TopologySpreadConstraint[], s
       const value = labels[x.c.topologyKey];
       if (value === undefined) continue;
       let n = x.counts.get(value) ?? 0;
-      for (const p of node.pods.values()) {
-        if (p.pod.metadata?.namespace !== ns || p.pod.metadata?.deletionTimestamp) continue;
-        if (matchesPod ? matchesPod(p.pod) : x.selector.matches(p.pod.metadata?.labels)) n++;
+      if (byController !== undefined) {
+        n += node.podsByController.get(byController) ?? 0;
+      } else {
+        for (const p of node.pods.values()) {
+          if (p.pod.metadata?.namespace !== ns || p.pod.metadata?.deletionTimestamp) continue;
+          if (x.selector.matches(p.pod.metadata?.labels)) n++;
+        }
       }
       x.counts.set(value, n);
     }
@@ -116,10 +118,10 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   preScore(state: CycleState, pod: PodInfo): Result {
     const own = pod.pod.spec.topologySpreadConstraints ?? [];
     if (own.length === 0) {
-      const uid = controllerUid(pod.pod);
+      const uid = pod.controllerUid;
       const defaults = this.defaultConstraints.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
       if (uid === undefined || defaults.length === 0) return skip;
-      state.write(scoreKey, count(pod, defaults, this.snapshot(), (p) => controllerUid(p) === uid, false));
+      state.write(scoreKey, count(pod, defaults, this.snapshot(), uid, false));
       return undefined;
     }
     const soft = own.filter((c) => c.whenUnsatisfiable === 'ScheduleAnyway');
