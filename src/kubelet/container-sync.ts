@@ -5,7 +5,7 @@
  * terminated otherwise. Image, config and start failures become the waiting reasons
  * Kubernetes shows (ErrImagePull/ImagePullBackOff, CreateContainerConfigError, ...).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRecord, ContainerRuntime } from '../engine/runtime/index.js';
 import { containerCreateOptions } from './container-config.js';
@@ -133,7 +133,7 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
     throw err;
   }
   const logDir = join(podDir(ctx.stateDir, tracked.uid), 'logs', c.name);
-  await mkdir(logDir, { recursive: true });
+  mkdirSync(logDir, { recursive: true });
   let created: ContainerRecord;
   try {
     created = await ctx.runtime.create(containerCreateOptions({ pod, container: c, imageRef: image.reference, env, mounts, netnsPath: tracked.sandbox?.netnsPath, attempt: t.attempt, logPath: join(logDir, `${t.attempt}.log`) }));

@@ -9,7 +9,8 @@
  * Addresses go round-robin from the last one given, as host-local does, so an address just
  * released (its old namespace may still be going away in the kernel) is not given at once.
  */
-import { mkdir, readdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** The first and last assignable host of an IPv4 CIDR and its gateway (network + 1). */
@@ -76,7 +77,8 @@ export class PodIpam {
       held.set(ip, uid);
       this.lastGiven = ipToNumber(ip);
       try {
-        await writeFile(join(this.dir, ip), `${uid}\r\n${ifName}`, { flag: 'wx' });
+        // Synchronous, as the engine's small files (engine/runtime/record.ts says why).
+        writeFileSync(join(this.dir, ip), `${uid}\r\n${ifName}`, { flag: 'wx' });
         return ip;
       } catch (err: unknown) {
         // Taken by another allocator (host-local, another agent process) since we looked.
@@ -101,12 +103,20 @@ export class PodIpam {
     let owner = held.get(ip);
     if (owner === undefined) {
       // After a restart the owner is read from the file (host-local's format).
-      owner = (await readFile(path, 'utf8').catch(() => '')).split(/\r?\n/)[0]?.trim();
+      let text = '';
+      try {
+        text = readFileSync(path, 'utf8');
+      } catch {
+        // Gone: nothing to release.
+      }
+      owner = text.split(/\r?\n/)[0]?.trim();
     }
     if (owner !== uid) return;
-    await unlink(path).catch((err: unknown) => {
+    try {
+      unlinkSync(path);
+    } catch (err: unknown) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    });
+    }
     held.delete(ip);
   }
 }

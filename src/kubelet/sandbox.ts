@@ -5,7 +5,7 @@
  * teardown (also after an agent restart) undoes exactly that. Sandboxes made by an earlier
  * agent through the bridge CNI plugin (no `veth` in their record) are torn down by it.
  */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markPhase } from './phase-trace.js';
 import { bridgeConfig, ensureBridgeAddress, invokePlugin, portmapConfig, type PortMapping } from './cni.js';
@@ -50,7 +50,8 @@ export class Sandboxes {
 
   async read(uid: string): Promise<SandboxRecord | undefined> {
     try {
-      return JSON.parse(await readFile(this.file(uid), 'utf8')) as SandboxRecord;
+      // Synchronous, as the engine's small files (engine/runtime/record.ts says why).
+      return JSON.parse(readFileSync(this.file(uid), 'utf8')) as SandboxRecord;
     } catch (err: unknown) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -61,12 +62,12 @@ export class Sandboxes {
     const existing = await this.read(uid);
     if (existing) return existing;
     if (!this.dirMade) {
-      await mkdir(join(this.stateDir, 'sandboxes'), { recursive: true });
+      mkdirSync(join(this.stateDir, 'sandboxes'), { recursive: true });
       this.dirMade = true;
     }
     if (hostNetwork) {
       const record: SandboxRecord = { podUid: uid, hostNetwork: true, ip: this.hostIP, portMappings: [] };
-      await writeFile(this.file(uid), JSON.stringify(record));
+      writeFileSync(this.file(uid), JSON.stringify(record));
       return record;
     }
     const netnsName = `skiff-${uid.replace(/-/g, '').slice(0, 16)}`;
@@ -76,7 +77,7 @@ export class Sandboxes {
     const eth0 = { veth: vethName(uid), ip, cidr };
     const record: SandboxRecord = { podUid: uid, hostNetwork: false, netnsName, netnsPath, ip, portMappings, veth: eth0.veth, bridgeResult: cniResult(eth0, netnsPath) };
     // Saved before anything is made: a half-made sandbox is still torn down later.
-    await writeFile(this.file(uid), JSON.stringify(record));
+    writeFileSync(this.file(uid), JSON.stringify(record));
     try {
       await createNetns(netnsName, podSideCommands(eth0));
       markPhase(uid, 'netns');
@@ -125,6 +126,6 @@ export class Sandboxes {
         await deleteNetns(record.netnsName);
       }
     }
-    await rm(this.file(uid), { force: true });
+    rmSync(this.file(uid), { force: true });
   }
 }

@@ -7,7 +7,8 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
 import type { VolumeMount } from '../engine/runtime/index.js';
@@ -23,26 +24,35 @@ export function podDir(stateDir: string, uid: string): string {
 /** Raised when a referenced ConfigMap/Secret is missing (the pod waits in ContainerCreating). */
 export class VolumeSetupError extends Error {}
 
+function readIfThere(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * Writes the keys into `dir` in place (the folder itself is bind-mounted into containers, so
  * it must stay the same inode): changed files are replaced by rename, vanished keys removed.
  */
 async function writeKeys(dir: string, data: Record<string, string>, items: Array<{ key: string; path: string }> | undefined, mode: number): Promise<void> {
-  await mkdir(dir, { recursive: true });
+  // Synchronous, as the engine's small files (engine/runtime/record.ts says why): every pod
+  // has its service-account token volume written here.
+  mkdirSync(dir, { recursive: true });
   const entries = items ? items.filter((i) => i.key in data).map((i) => [i.path, data[i.key] ?? ''] as const) : Object.entries(data);
   const wanted = new Set<string>();
   for (const [path, value] of entries) {
     const target = normalize(join(dir, path));
     if (!target.startsWith(`${dir}/`)) throw new VolumeSetupError(`invalid item path ${path}`);
     wanted.add(target);
-    const current = await readFile(target, 'utf8').catch(() => undefined);
-    if (current === value) continue;
-    await mkdir(dirname(target), { recursive: true });
+    if (readIfThere(target) === value) continue;
+    mkdirSync(dirname(target), { recursive: true });
     const temp = join(dirname(target), `.${randomBytes(6).toString('hex')}.tmp`);
-    await writeFile(temp, value, { mode });
-    await rename(temp, target);
+    writeFileSync(temp, value, { mode });
+    renameSync(temp, target);
   }
-  for (const name of await readdir(dir)) {
+  for (const name of readdirSync(dir)) {
     const path = join(dir, name);
     if (!wanted.has(path) && ![...wanted].some((w) => w.startsWith(`${path}/`))) await rm(path, { recursive: true, force: true });
   }
@@ -176,7 +186,7 @@ export function containerMounts(volumePaths: ReadonlyMap<string, string>, mounts
 /** Unmounts tmpfs volumes and removes the pod's folder. */
 export async function tearDownVolumes(stateDir: string, uid: string): Promise<void> {
   const dir = podDir(stateDir, uid);
-  const mounts = (await readFile('/proc/self/mounts', 'utf8')).split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
+  const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => m.startsWith(`${dir}/`));
   for (const m of mounts.reverse()) await run('umount', [m]);
   await rm(dir, { recursive: true, force: true });
 }

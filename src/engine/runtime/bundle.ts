@@ -5,7 +5,8 @@
  * "/"): no mount or umount process and nothing on the host to clean up. The host mount is
  * kept for crun and for what the layers alone cannot answer (see layered-read.ts).
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rmSync, writeFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { containerPaths } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { inSpecRootMount, makeRootfsDirs, mountRootfs } from './rootfs.js';
@@ -46,13 +47,10 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
     ...(record.hostConfig.security ? { security: record.hostConfig.security } : {}),
     ...(rootMount ? { rootMount } : {}),
   });
-  await Promise.all([
-    writeFile(paths.spec, JSON.stringify(spec)),
-    // A previous run's exit file would make the new run look finished.
-    rm(paths.exitFile, { force: true }),
-    rm(`${paths.persistDir}/exit`, { force: true }),
-    rm(`${paths.persistDir}/oom`, { force: true }),
-  ]);
+  // Synchronous: see record.ts.
+  writeFileSync(paths.spec, JSON.stringify(spec));
+  // A previous run's exit file would make the new run look finished.
+  for (const stale of [paths.exitFile, `${paths.persistDir}/exit`, `${paths.persistDir}/oom`]) rmSync(stale, { force: true });
 }
 
 /** Either leaves the rootfs for the OCI runtime to mount (rootMount) or mounts it here. */

@@ -8,8 +8,8 @@
  * the container's own directories are made here first (mkdir -p, which makes the parent
  * again if it just went), and a parent with a child cannot be removed (EBUSY).
  */
-import { mkdir, readFile, rmdir } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, rmdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const cgroupRoot = '/sys/fs/cgroup';
@@ -35,10 +35,22 @@ function mountedHierarchies(): string[] {
   return mounted;
 }
 
-function ignoreCodes(codes: readonly string[], what: string): (err: unknown) => void {
-  return (err: unknown) => {
-    if (!codes.includes((err as NodeJS.ErrnoException).code ?? '')) throw new Error(what, { cause: err });
-  };
+/**
+ * Runs `op` on the path in every hierarchy, synchronously (ten folders per container, made
+ * and removed at each start and stop: see record.ts for what asynchronous calls cost the
+ * event loop here); the listed error codes are expected and ignored.
+ */
+function inEveryHierarchy(relative: string, op: (path: string) => void, ignored: readonly string[], what: string): void {
+  let failure: Error | undefined;
+  for (const h of mountedHierarchies()) {
+    try {
+      op(join(cgroupRoot, h, relative));
+    } catch (err: unknown) {
+      // The other hierarchies are still done; the first failure is reported after them.
+      if (!ignored.includes((err as NodeJS.ErrnoException).code ?? '')) failure ??= new Error(`${what} ${h}/${relative}`, { cause: err });
+    }
+  }
+  if (failure) throw failure;
 }
 
 /**
@@ -46,14 +58,13 @@ function ignoreCodes(codes: readonly string[], what: string): (err: unknown) => 
  * goes on): while they exist, removeParentIfEmpty cannot take the parent away under it.
  */
 export async function reserveCgroup(cgroupsPath: string): Promise<void> {
-  await Promise.all(mountedHierarchies().map((h) => mkdir(join(cgroupRoot, h, cgroupsPath), { recursive: true })));
+  inEveryHierarchy(cgroupsPath, (path) => mkdirSync(path, { recursive: true }), [], 'making cgroup');
 }
 
 /** Removes the parent (`skiff`) in every hierarchy where no container is left under it. */
 export async function removeParentIfEmpty(parent = defaultCgroupParent): Promise<void> {
-  await Promise.all(mountedHierarchies().map((h) => rmdir(join(cgroupRoot, h, parent))
-    // EBUSY/ENOTEMPTY: a container is (or is being) created under it; ENOENT: gone already.
-    .catch(ignoreCodes(['ENOENT', 'EBUSY', 'ENOTEMPTY'], `removing cgroup ${h}/${parent}`))));
+  // EBUSY/ENOTEMPTY: a container is (or is being) created under it; ENOENT: gone already.
+  inEveryHierarchy(parent, rmdirSync, ['ENOENT', 'EBUSY', 'ENOTEMPTY'], 'removing cgroup');
 }
 
 /** True when the kernel OOM-killed something in the cgroup (v1 memory.oom_control, v2 memory.events). */
@@ -72,8 +83,7 @@ export async function wasOomKilled(cgroupsPath: string): Promise<boolean> {
 
 /** Removes the container's cgroup dirs (the runtime's delete normally did; this is the safety net). */
 export async function removeCgroup(cgroupsPath: string): Promise<void> {
-  await Promise.all(mountedHierarchies().map((h) => rmdir(join(cgroupRoot, h, cgroupsPath))
-    .catch(ignoreCodes(['ENOENT'], `removing cgroup ${h}${cgroupsPath}`))));
+  inEveryHierarchy(cgroupsPath, rmdirSync, ['ENOENT'], 'removing cgroup');
 }
 
 /** The hard RLIMIT_NOFILE of this process (a container may not be given more). */

@@ -3,7 +3,8 @@
  * (Docker's rules: --entrypoint resets the image's Cmd; env overrides by key), reserve the
  * name and write the record and /etc files. Nothing runs yet; start mounts and launches.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import type { ImageProvider } from '../types.js';
 import type { NetworkMode } from '../network/index.js';
 import { containerPaths } from './paths.js';
@@ -74,7 +75,7 @@ export async function createContainer(root: string, images: ImageProvider, runti
   const name = await reserveName(root, id, options.name);
   const paths = containerPaths(root, id);
   try {
-    await mkdir(paths.dir, { recursive: true, mode: 0o700 });
+    mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
     const network = options.network ?? { kind: 'none' };
     const hostname = containerHostname(network, options.hostname ?? shortContainerId(id));
     const tty = options.tty ?? false;

@@ -2,7 +2,8 @@
  * /etc/hosts, /etc/hostname and /etc/resolv.conf for a container, written into its folder
  * and bind-mounted, so the image's own files stay untouched (as Docker and podman do).
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { hostname as hostHostname } from 'node:os';
 import type { NetworkMode } from '../network/index.js';
 import type { ContainerPaths } from './paths.js';
@@ -47,9 +48,8 @@ export function containerHostname(network: NetworkMode, wanted: string): string 
 export async function writeEtcFiles(paths: ContainerPaths, network: NetworkMode, hostname: string, dns: DnsOptions | undefined): Promise<void> {
   const hosts = network.kind === 'host' ? await readOr('/etc/hosts', hostsFile(hostname)) : hostsFile(hostname);
   const resolv = dns ? resolvConf(dns) : await readOr('/etc/resolv.conf', '');
-  await Promise.all([
-    writeFile(paths.hosts, hosts),
-    writeFile(paths.hostname, `${hostname}\n`),
-    writeFile(paths.resolvConf, resolv),
-  ]);
+  // Synchronous: see record.ts.
+  writeFileSync(paths.hosts, hosts);
+  writeFileSync(paths.hostname, `${hostname}\n`);
+  writeFileSync(paths.resolvConf, resolv);
 }

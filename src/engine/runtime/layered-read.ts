@@ -9,7 +9,7 @@
  * be an opaque folder (an xattr we do not read here), so the answer is "unknown" and the
  * caller mounts the overlay on the host and reads through it instead, as before.
  */
-import { lstat, readFile } from 'node:fs/promises';
+import { lstatSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The file's text, `absent`, or `unknown` (cannot be decided without mounting). */
@@ -19,9 +19,11 @@ function errnoCode(err: unknown): string | undefined {
   return typeof err === 'object' && err !== null && 'code' in err ? String((err as { code: unknown }).code) : undefined;
 }
 
-async function lstatOrUndefined(path: string): Promise<import('node:fs').Stats | undefined> {
+// Synchronous: a few lstats and one small read of local layer folders per container start
+// (see record.ts for what the asynchronous calls cost the event loop here).
+function lstatOrUndefined(path: string): import('node:fs').Stats | undefined {
   try {
-    return await lstat(path);
+    return lstatSync(path);
   } catch (err: unknown) {
     const code = errnoCode(err);
     if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
@@ -38,14 +40,14 @@ export async function readLayeredFile(layers: readonly string[], relativePath: s
   if (slash <= 0 || relativePath.indexOf('/', slash + 1) >= 0) throw new Error(`readLayeredFile: unsupported path ${relativePath}`);
   const parent = relativePath.slice(0, slash);
   for (const [i, layer] of layers.entries()) {
-    const file = await lstatOrUndefined(join(layer, relativePath));
-    if (file?.isFile()) return { text: await readFile(join(layer, relativePath), 'utf8') };
+    const file = lstatOrUndefined(join(layer, relativePath));
+    if (file?.isFile()) return { text: readFileSync(join(layer, relativePath), 'utf8') };
     if (file?.isCharacterDevice()) return 'absent';
     // A symlink (or anything else) would need the merged view to follow.
     if (file) return 'unknown';
     // Nothing lies below the last layer, so an opaque folder there hides nothing.
     if (i === layers.length - 1) break;
-    const folder = await lstatOrUndefined(join(layer, parent));
+    const folder = lstatOrUndefined(join(layer, parent));
     if (folder) return 'unknown';
   }
   return 'absent';

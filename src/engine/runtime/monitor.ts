@@ -5,7 +5,7 @@
  * started it. It reports the container's pid (or an error) on the sync pipe (fd 3).
  */
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { findOnPath } from './oci.js';
 import type { OciRuntime } from './oci.js';
@@ -37,7 +37,8 @@ export function runtimeMessage(text: string): string {
 /** Creates the container under conmon and resolves with the container's pid (not yet started). */
 export async function createUnderConmon(options: MonitorOptions): Promise<number> {
   const { id, paths, runtime } = options;
-  await Promise.all([mkdir(paths.exitDir, { recursive: true }), mkdir(paths.persistDir, { recursive: true }), mkdir(options.socketDir, { recursive: true }), mkdir(dirname(options.logPath), { recursive: true })]);
+  // Synchronous: see record.ts.
+  for (const dir of [paths.exitDir, paths.persistDir, options.socketDir, dirname(options.logPath)]) mkdirSync(dir, { recursive: true });
   const args = [
     '--api-version', '1', '-c', id, '-u', id, '-n', options.name, '-r', runtime.path, '-b', paths.dir,
     '-p', paths.pidFile, '-P', paths.conmonPid, '-l', `k8s-file:${options.logPath}`, '--exit-dir', paths.exitDir,

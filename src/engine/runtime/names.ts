@@ -3,7 +3,8 @@
  * names/<name> exclusively so two concurrent `skiff run --name x` cannot both win.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { namesDir } from './paths.js';
 import { RuntimeError, isErrno } from './errors.js';
@@ -28,11 +29,12 @@ const validName = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 
 /** Reserves `name` for `id`; without a name, picks a free random one. */
 export async function reserveName(root: string, id: string, name: string | undefined): Promise<string> {
-  await mkdir(namesDir(root), { recursive: true });
+  // Synchronous: see record.ts.
+  mkdirSync(namesDir(root), { recursive: true });
   if (name !== undefined) {
     if (!validName.test(name)) throw new RuntimeError('INVALID_ARGUMENT', `invalid container name "${name}": names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*`);
     try {
-      await writeFile(join(namesDir(root), name), id, { flag: 'wx' });
+      writeFileSync(join(namesDir(root), name), id, { flag: 'wx' });
       return name;
     } catch (err: unknown) {
       if (!isErrno(err, 'EEXIST')) throw err;
@@ -43,7 +45,7 @@ export async function reserveName(root: string, id: string, name: string | undef
   for (let attempt = 0; ; attempt++) {
     const candidate = attempt < 10 ? randomName() : `${randomName()}_${attempt}`;
     try {
-      await writeFile(join(namesDir(root), candidate), id, { flag: 'wx' });
+      writeFileSync(join(namesDir(root), candidate), id, { flag: 'wx' });
       return candidate;
     } catch (err: unknown) {
       if (!isErrno(err, 'EEXIST')) throw err;
@@ -55,7 +57,7 @@ export async function releaseName(root: string, name: string, id: string): Promi
   const path = join(namesDir(root), name);
   try {
     // Only the owner releases: a name reused after a crash belongs to someone else.
-    if ((await readFile(path, 'utf8')) === id) await unlink(path);
+    if (readFileSync(path, 'utf8') === id) unlinkSync(path);
   } catch (err: unknown) {
     if (!isErrno(err, 'ENOENT')) throw err;
   }

@@ -3,7 +3,8 @@
  * under the container's own upper/work dirs. Mounted at create/start, unmounted when the
  * container exits or is removed. An image with no layers gets the upper dir bind-mounted.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import type { RootfsSpec } from '../types.js';
 import { runTool } from './exec-tool.js';
 import type { OciMount } from './spec.js';
@@ -54,7 +55,8 @@ export function inSpecRootMount(spec: RootfsSpec): OciMount | undefined {
 
 /** The folders the rootfs needs before either kind of mount. */
 export async function makeRootfsDirs(spec: RootfsSpec, target: string): Promise<void> {
-  await Promise.all([mkdir(target, { recursive: true }), mkdir(spec.upperDir, { recursive: true }), mkdir(spec.workDir, { recursive: true })]);
+  // Synchronous: see record.ts.
+  for (const dir of [target, spec.upperDir, spec.workDir]) mkdirSync(dir, { recursive: true });
 }
 
 /** Unmounts if mounted; a lazy detach, so a straggling reader cannot keep the container around. */

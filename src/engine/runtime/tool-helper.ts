@@ -12,8 +12,7 @@
  * words hold a newline, or a process without busybox, is run by Node itself.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -131,24 +130,32 @@ export class ToolHelper {
       if (!p) continue;
       this.pending.delete(id);
       if (this.pending.size === 0) this.setRef(false);
-      void this.collect(p, Number(codeText), flags);
+      this.collect(p, Number(codeText), flags);
     }
   }
 
-  private async collect(p: Pending, code: number, flags: string): Promise<void> {
+  private collect(p: Pending, code: number, flags: string): void {
     const base = join(this.dir(), p.slot);
     try {
-      const [stdout, stderr] = await Promise.all([
-        flags.includes('o') ? readFile(`${base}.out`, 'utf8') : '',
-        flags.includes('e') ? readFile(`${base}.err`, 'utf8') : '',
-      ]);
+      // Synchronous: small files in our own folder, a few per pod (see runtime/record.ts for
+      // what the asynchronous calls cost the event loop here).
+      const stdout = flags.includes('o') ? readFileSync(`${base}.out`, 'utf8') : '';
+      const stderr = flags.includes('e') ? readFileSync(`${base}.err`, 'utf8') : '';
       p.resolve({ code: Number.isFinite(code) ? code : 255, stdout, stderr, ...(p.sync !== undefined ? { sync: p.sync } : {}) });
     } catch (err: unknown) {
       p.reject(err);
     } finally {
       if (p.reusable) this.freeSlots.push(p.slot);
       // unlink, not rm: rm's recursive walk costs an lstat more each.
-      else await Promise.all(['out', 'err', ...(p.hasInput ? ['in'] : [])].map((x) => unlink(`${base}.${x}`).catch(() => undefined)));
+      else {
+        for (const x of ['out', 'err', ...(p.hasInput ? ['in'] : [])]) {
+          try {
+            unlinkSync(`${base}.${x}`);
+          } catch {
+            // Already gone.
+          }
+        }
+      }
     }
   }
 
@@ -170,7 +177,7 @@ export class ToolHelper {
     const slot = (reusable ? this.freeSlots.pop() : undefined) ?? String(id);
     const base = join(this.dir(), slot);
     const hasInput = req.stdin !== undefined;
-    if (hasInput) await writeFile(`${base}.in`, req.stdin ?? '');
+    if (hasInput) writeFileSync(`${base}.in`, req.stdin ?? '');
     const words = [
       ...(req.cwd ? [`cd ${shellQuote(req.cwd)} &&`] : []),
       ...Object.entries(req.env ?? {}).map(([k, v]) => `${k}=${shellQuote(v)}`),
