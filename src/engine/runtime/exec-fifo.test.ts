@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { constants, existsSync } from 'node:fs';
+import { mkdir, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startThroughExecFifo } from './exec-fifo.js';
+import { startCrunThroughExecFifo, startThroughExecFifo } from './exec-fifo.js';
 
 test('exec fifo: the waiting writer (as runc init) goes on, the fifo is removed; no fifo, or a dead init, is told', async (t) => {
   const root = await mkdtemp(join(tmpdir(), 'skiff-fifo-'));
@@ -31,4 +31,24 @@ test('exec fifo: the waiting writer (as runc init) goes on, the fifo is removed;
   const gone = spawn('true');
   await new Promise((resolve) => gone.on('exit', resolve));
   await assert.rejects(startThroughExecFifo(root, 'c2', gone.pid ?? 0), /already dead/);
+});
+
+test('exec fifo, crun\'s way: the init holds the read end; start writes one byte and removes the fifo', async (t) => {
+  const root = await mkdtemp(join(tmpdir(), 'skiff-fifo-'));
+  t.after(() => rm(root, { recursive: true, force: true }));
+  await mkdir(join(root, 'c1'));
+  const fifo = join(root, 'c1', 'exec.fifo');
+  execFileSync('mkfifo', [fifo]);
+  // As crun create leaves it: the init's read end open (non-blocking), waiting for the byte.
+  const reader = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  t.after(() => reader.close().catch(() => undefined));
+  assert.equal(await startCrunThroughExecFifo(root, 'c1'), true);
+  const got = await reader.read(Buffer.alloc(4), 0, 4, null);
+  assert.equal(got.bytesRead, 1, 'the init got its byte');
+  assert.equal(existsSync(fifo), false);
+  assert.equal(await startCrunThroughExecFifo(root, 'missing'), false);
+  // No reader left (the init died): told at once, not a wait.
+  await mkdir(join(root, 'c2'));
+  execFileSync('mkfifo', [join(root, 'c2', 'exec.fifo')]);
+  await assert.rejects(startCrunThroughExecFifo(root, 'c2'), /already dead/);
 });

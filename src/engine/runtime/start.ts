@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { StdioOptions } from 'node:child_process';
 import { containerPaths, runtimeStateRoot, socketDir } from './paths.js';
-import { startThroughExecFifo } from './exec-fifo.js';
+import { startCrunThroughExecFifo, startThroughExecFifo } from './exec-fifo.js';
 import type { ContainerRecord } from './record.js';
 import { writeRecord } from './record.js';
 import { prepareBundle } from './bundle.js';
@@ -67,8 +67,8 @@ export async function startWithConmon(root: string, record: ContainerRecord, opt
     // Ports are served before the process runs (its namespace exists once created), so even
     // a short-lived container is reachable from its first instruction, as with Docker.
     if (record.hostConfig.ports.length > 0 && record.hostConfig.network.kind !== 'host') proxyPid = await publishPorts(root, record, pid);
-    // runc's start is done here without a runc process (exec-fifo.ts); crun's by crun.
-    const startedHere = rt.name === 'runc' && await startThroughExecFifo(runtimeStateRoot(root), record.id, pid);
+    // The runtime's start is done here, without a runtime process (exec-fifo.ts).
+    const startedHere = rt.name === 'runc' ? await startThroughExecFifo(runtimeStateRoot(root), record.id, pid) : await startCrunThroughExecFifo(runtimeStateRoot(root), record.id);
     if (!startedHere) await ociStart(rt, record.id);
   } catch (err: unknown) {
     const withProxy = { ...record, state: { ...record.state, proxyPid } };
