@@ -6,13 +6,15 @@
  * 2. make an RSA key and a certificate request, POST it to URL/v1-skiff/join with the
  *    bootstrap token, now verifying the server against the pinned CA;
  * 3. keep DATA_DIR/pki/{ca.crt,node.crt,node.key} and DATA_DIR/kubeconfig.yaml (user
- *    system:node:NAME), which later starts reuse instead of joining again.
+ *    system:node:NAME), which later starts reuse instead of joining again; the join sends
+ *    DATA_DIR/node-password (made once), so only this machine can join as NAME again.
  */
 import { generateKeyPair, X509Certificate } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { agentNodePassword } from './node-password.js';
 import { nodeCertificateRequest } from './signer.js';
 import { caCertsPath, joinPath } from './service.js';
 import { caCertHash, parseJoinToken } from './token.js';
@@ -106,13 +108,16 @@ export async function joinCluster(o: JoinOptions): Promise<Joined> {
   if (hash !== token.caHash) {
     throw new JoinError(`refusing to join ${server}: its CA certificate has sha256 ${hash}, but the token expects ${token.caHash} (wrong token, or not the server the token came from)`);
   }
+  mkdirSync(o.dataDir, { recursive: true, mode: 0o700 });
+  // Kept across joins: it proves to the server that this is the machine that joined as the name before.
+  const nodePassword = agentNodePassword(join(o.dataDir, 'node-password'));
   const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
   const keyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const csr = await nodeCertificateRequest(keyPem, o.nodeName);
   let answer: { certificate?: string };
   try {
     const got = await httpsCall(new URL(joinPath, server), {
-      method: 'POST', ca: caPem, timeoutMs, body: JSON.stringify({ nodeName: o.nodeName, csr }),
+      method: 'POST', ca: caPem, timeoutMs, body: JSON.stringify({ nodeName: o.nodeName, csr, nodePassword }),
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token.id}.${token.secret}` },
     });
     if (got.status !== 200) throw new Error(`${got.status}: ${statusMessage(got.body)}`);

@@ -3,10 +3,11 @@
  *
  *   GET  /cacerts          anonymous; the cluster CA certificate (PEM), as k3s serves it.
  *   POST /v1-skiff/join    Authorization: Bearer <id>.<secret> (a bootstrap token);
- *                          body {"nodeName": NAME, "csr": PKCS#10 PEM};
+ *                          body {"nodeName": NAME, "csr": PKCS#10 PEM, "nodePassword": P};
  *                          answer {"certificate": PEM (CN=system:node:NAME, O=system:nodes), "ca": PEM}.
  *
- * A bootstrap token authenticates nothing else: the API proper never sees it. Errors are
+ * A name that already joined from another machine (another node password) is refused while
+ * its Node exists (node-password.ts). A bootstrap token authenticates nothing else: the API proper never sees it. Errors are
  * Status objects (401 for a bad token, 400 for a bad request).
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { RestClient } from '../client/index.js';
 import { checkBootstrapToken, ensureBootstrapSecret } from './bootstrap-secret.js';
+import { checkNodePassword } from './node-password.js';
 import { signNodeCertificate } from './signer.js';
 import { publishClusterNetwork, type ClusterNetwork } from './network-config.js';
 import { joinTokenFor, writeJoinTokenFile } from './token-file.js';
@@ -70,7 +72,7 @@ export async function startJoinService(o: { dataDir: string; rest: RestClient; n
     if (!presented) throw new HttpFailure(401, 'Unauthorized', 'a bootstrap token (<id>.<secret>) is required to join');
     const check = await checkBootstrapToken(o.rest, presented.id, presented.secret);
     if (!check.ok) throw new HttpFailure(401, 'Unauthorized', `join refused: ${check.reason}`);
-    let body: { nodeName?: unknown; csr?: unknown };
+    let body: { nodeName?: unknown; csr?: unknown; nodePassword?: unknown };
     try {
       body = JSON.parse(await readBody(req)) as typeof body;
     } catch (err: unknown) {
@@ -78,6 +80,8 @@ export async function startJoinService(o: { dataDir: string; rest: RestClient; n
       throw new HttpFailure(400, 'BadRequest', 'join request body is not JSON');
     }
     if (typeof body.nodeName !== 'string' || typeof body.csr !== 'string') throw new HttpFailure(400, 'BadRequest', 'join request needs nodeName and csr');
+    const password = await checkNodePassword(o.rest, body.nodeName, body.nodePassword);
+    if (!password.ok) throw new HttpFailure(typeof body.nodePassword === 'string' ? 403 : 400, typeof body.nodePassword === 'string' ? 'Forbidden' : 'BadRequest', `join refused: ${password.reason}`);
     try {
       const certificate = await signNodeCertificate({ caCertPem, caKeyPem, csrPem: body.csr, nodeName: body.nodeName });
       return { certificate, ca: caCertPem };

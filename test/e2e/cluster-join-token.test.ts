@@ -3,7 +3,8 @@
  * DATA_DIR/token (K10<CA hash>::<id>.<secret>) and its bootstrap Secret; joinCluster fetches
  * the CA, checks its hash, and gets a system:node:NAME certificate that the API accepts; a
  * second join reuses the stored credentials; a wrong CA hash, a wrong secret and the token
- * used as an API bearer token are all refused. `skiff agent` prints the refusal clearly.
+ * used as an API bearer token are all refused; a node name that joined from one machine is
+ * refused to another while its Node exists. `skiff agent` prints the refusal clearly.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -83,6 +84,35 @@ test('refuses a CA that does not match the token, and a wrong secret', async () 
   await assert.rejects(joinCluster({ server: server.url, token: wrongHash, dataDir: tempDir(), nodeName: 'join-b' }), /refusing to join .*CA certificate has sha256 [0-9a-f]{64}, but the token expects 0{64}/);
   const wrongSecret = `K10${t.caHash}::${t.id}.${'x'.repeat(16)}`;
   await assert.rejects(joinCluster({ server: server.url, token: wrongSecret, dataDir: tempDir(), nodeName: 'join-b' }), /join refused .*401: join refused: wrong secret/);
+});
+
+test('a name that joined from one machine is refused to another while its Node exists', async () => {
+  const rest = connect(server.kubeconfigPath, 'test');
+  const node = { apiVersion: 'v1', kind: 'Node', metadata: { name: 'join-p' } };
+  try {
+    await rest.create('/api/v1/nodes', node);
+    const first = tempDir();
+    const second = tempDir();
+    assert.equal((await joinCluster({ server: server.url, token, dataDir: first, nodeName: 'join-p' })).fresh, true);
+    assert.match(readFileSync(join(first, 'node-password'), 'utf8'), /^[0-9a-f]{48}\n$/);
+    await assert.rejects(joinCluster({ server: server.url, token, dataDir: second, nodeName: 'join-p' }),
+      /join refused by .*403: join refused: node join-p already joined from another machine \(its node password differs\); delete the Node \(kubectl delete node join-p\)/);
+    // The first machine, joining again from scratch, is still itself.
+    rmSync(join(first, 'join.json'));
+    assert.equal((await joinCluster({ server: server.url, token, dataDir: first, nodeName: 'join-p' })).fresh, true);
+    // Deleting the Node frees the name; the password that joined then holds it.
+    await rest.request({ method: 'DELETE', path: '/api/v1/nodes/join-p' });
+    assert.equal((await joinCluster({ server: server.url, token, dataDir: second, nodeName: 'join-p' })).fresh, true);
+    await rest.create('/api/v1/nodes', node);
+    rmSync(join(first, 'join.json'));
+    await assert.rejects(joinCluster({ server: server.url, token, dataDir: first, nodeName: 'join-p' }), /403: join refused: node join-p already joined from another machine/);
+    const secret = await rest.request({ path: '/api/v1/namespaces/kube-system/secrets/join-p.node-password.skiff' }) as { type: string; data: Record<string, string> };
+    assert.equal(secret.type, 'skiff.io/node-password');
+    assert.ok(!JSON.stringify(secret).includes(readFileSync(join(second, 'node-password'), 'utf8').trim()), 'only a hash of the password is stored');
+  } finally {
+    await rest.request({ method: 'DELETE', path: '/api/v1/nodes/join-p' }).catch(() => undefined);
+    rest.close();
+  }
 });
 
 test('the join token is no API credential', async () => {
