@@ -86,8 +86,18 @@ export async function removeCgroup(cgroupsPath: string): Promise<void> {
   inEveryHierarchy(cgroupsPath, rmdirSync, ['ENOENT'], 'removing cgroup');
 }
 
-/** The hard RLIMIT_NOFILE of this process (a container may not be given more). */
+let nofileHard: number | undefined;
+
+/**
+ * The hard RLIMIT_NOFILE of this process (a container may not be given more). Read once:
+ * skiff never changes its own limits, and every container start used to read it again.
+ */
 export async function nofileHardLimit(): Promise<number> {
+  nofileHard ??= await readNofileHardLimit();
+  return nofileHard;
+}
+
+async function readNofileHardLimit(): Promise<number> {
   const text = await readFile('/proc/self/limits', 'utf8');
   const line = text.split('\n').find((l) => l.startsWith('Max open files'));
   const hard = line?.trim().split(/\s+/)[4];

@@ -3,8 +3,7 @@
  * under the container's own upper/work dirs. Mounted at create/start, unmounted when the
  * container exits or is removed. An image with no layers gets the upper dir bind-mounted.
  */
-import { mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdirSync, readFileSync } from 'node:fs';
 import type { RootfsSpec } from '../types.js';
 import { runTool } from './exec-tool.js';
 import type { OciMount } from './spec.js';
@@ -15,7 +14,8 @@ export interface MountOptions {
 }
 
 export async function isMounted(target: string): Promise<boolean> {
-  const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+  // Synchronous (see record.ts): asked at each container's exit and removal.
+  const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
   // Field 5 is the mount point; paths with spaces are octal-escaped, ours have none.
   return mounts.split('\n').some((line) => line.split(' ')[4] === target);
 }
