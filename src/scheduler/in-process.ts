@@ -23,6 +23,11 @@ export interface InProcessOptions {
   /** Hollow nodes to register (0: none). */
   readonly simulateNodes?: number;
   readonly hollow?: Omit<HollowNodeOptions, 'count' | 'informers'>;
+  /**
+   * An informer factory to share with other components on this thread (the controller
+   * manager), so pods and nodes are watched and held once; the caller starts and stops it.
+   */
+  readonly informers?: SharedInformerFactory;
   /** A KubeSchedulerConfiguration file. */
   readonly schedulerConfigPath?: string;
   readonly logger?: Logger;
@@ -85,7 +90,9 @@ export async function startScheduling(o: InProcessOptions): Promise<InProcessSch
   const transport = o.transport !== undefined && process.env['SKIFF_SCHEDULER_TRANSPORT'] !== 'https' ? o.transport : undefined;
   const mode = transport ? o.thread ?? threadModeFromEnv() : 'off';
   const rest = transport ? restClientOver(transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
-  const informers = new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
+  const ownInformers = o.informers === undefined;
+  const informers = o.informers ?? new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
+  const stopInformers = async (): Promise<void> => { if (ownInformers) await informers.stop(); };
   const config = o.schedulerConfigPath ? loadSchedulerConfig(o.schedulerConfigPath) : {};
   let scheduler = mode === 'on' ? undefined : new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });
   let threaded: { stop(): Promise<void> } | undefined;
@@ -100,7 +107,7 @@ export async function startScheduling(o: InProcessOptions): Promise<InProcessSch
     scheduler = undefined;
     await was.stop();
     // Without hollow nodes nothing else on this thread reads the pods and nodes it watched.
-    if (!hollowNodes) await informers.stop();
+    if (!hollowNodes) await stopInformers();
     if (stopped) return;
     threaded = await schedulerOnThread(transport, { schedulerConfigPath: o.schedulerConfigPath });
     o.logger?.info({ nodes: threadAboveNodes }, 'scheduler moved to its own thread');
@@ -126,7 +133,7 @@ export async function startScheduling(o: InProcessOptions): Promise<InProcessSch
     clearInterval(watcher);
     await scheduler?.stop();
     await hollowNodes?.stop();
-    await informers.stop();
+    await stopInformers();
     rest.close();
     throw err;
   }
@@ -141,7 +148,7 @@ export async function startScheduling(o: InProcessOptions): Promise<InProcessSch
         await scheduler?.stop();
         await threaded?.stop();
         await hollowNodes?.stop();
-        await informers.stop();
+        await stopInformers();
         rest.close();
       })();
       return stopped;
