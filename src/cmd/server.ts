@@ -92,13 +92,13 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`skiff server: node join token in ${join(opts.dataDir, 'token')}\n`);
     }
     // --- scheduler and simulated nodes (S-scheduler) ---
-    const [{ startScheduling }, { restClientOver }, { SharedInformerFactory }] = await Promise.all([import('../scheduler/in-process.js'), import('../client/transport-client.js'), import('../client/informers/index.js')]);
+    const [{ startScheduling }, { restClientOver }, { SharedInformerFactory, stripManagedFields }] = await Promise.all([import('../scheduler/in-process.js'), import('../client/transport-client.js'), import('../client/informers/index.js')]);
     if (stopping) return;
     // Hollow nodes and the controllers share their informers: every pod is watched and held
     // once on this thread, not once each (with 30000 pods that is hundreds of MB).
     const controlPlaneRest = restClientOver(server.inProcessTransport(), 'skiff-controller-manager');
     const shared = opts.controllers && opts.simulateNodes > 0
-      ? new SharedInformerFactory(controlPlaneRest, { onError: (err) => process.stderr.write(`skiff server: informer: ${err instanceof Error ? err.message : String(err)}\n`) })
+      ? new SharedInformerFactory(controlPlaneRest, { transform: stripManagedFields, onError: (err) => process.stderr.write(`skiff server: informer: ${err instanceof Error ? err.message : String(err)}\n`) })
       : undefined;
     if (shared) components.push({ stop: () => shared.stop() });
     components.push(await startScheduling({ kubeconfigPath: server.kubeconfigPath, transport: server.inProcessTransport(), simulateNodes: opts.simulateNodes, ...(shared ? { informers: shared } : {}), ...(opts.schedulerConfig ? { schedulerConfigPath: opts.schedulerConfig } : {}) }));

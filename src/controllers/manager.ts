@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { pino, destination } from 'pino';
 import type { RestClient } from '../client/index.js';
-import { SharedInformerFactory } from '../client/informers/index.js';
+import { SharedInformerFactory, stripManagedFields } from '../client/informers/index.js';
 import type { Controller, ControllerContext } from './base/controller.js';
 import { EventRecorder } from './base/events.js';
 import { LeaderElector } from './base/leader-election.js';
@@ -54,7 +54,7 @@ function defaultLog(): ControllerContext['log'] {
 export function startControllerManager(o: ControllerManagerOptions): RunningControllerManager {
   const identity = o.identity ?? `${hostname()}_${randomBytes(6).toString('hex')}`;
   const log = o.log ?? defaultLog();
-  const informers = o.informers ?? new SharedInformerFactory(o.rest, { onError: (err) => log('informer error', { err: err instanceof Error ? err.message : String(err) }) });
+  const informers = o.informers ?? new SharedInformerFactory(o.rest, { transform: stripManagedFields, onError: (err) => log('informer error', { err: err instanceof Error ? err.message : String(err) }) });
   const now = o.now ?? ((): Date => new Date());
   const recorders = new Map<string, EventRecorder>();
   const events = (component: string, kind: { apiVersion: string; kind: string }): EventRecorder => {

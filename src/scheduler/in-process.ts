@@ -4,7 +4,7 @@
  * factory, so pods are watched once. stop() ends them in reverse order; idempotent.
  */
 import type { Logger } from 'pino';
-import { SharedInformerFactory } from '../client/informers/index.js';
+import { SharedInformerFactory, stripManagedFields } from '../client/informers/index.js';
 import { connect } from '../client/typed/index.js';
 import type { Transport } from '../client/transport.js';
 import { restClientOver } from '../client/transport-client.js';
@@ -91,7 +91,7 @@ export async function startScheduling(o: InProcessOptions): Promise<InProcessSch
   const mode = transport ? o.thread ?? threadModeFromEnv() : 'off';
   const rest = transport ? restClientOver(transport, 'skiff-scheduler') : connect(o.kubeconfigPath, 'skiff-scheduler');
   const ownInformers = o.informers === undefined;
-  const informers = o.informers ?? new SharedInformerFactory(rest, { onError: (err) => o.logger?.warn({ err }, 'informer error') });
+  const informers = o.informers ?? new SharedInformerFactory(rest, { transform: stripManagedFields, onError: (err) => o.logger?.warn({ err }, 'informer error') });
   const stopInformers = async (): Promise<void> => { if (ownInformers) await informers.stop(); };
   const config = o.schedulerConfigPath ? loadSchedulerConfig(o.schedulerConfigPath) : {};
   let scheduler = mode === 'on' ? undefined : new Scheduler({ rest, informers, config, ...(o.logger ? { logger: o.logger } : {}) });

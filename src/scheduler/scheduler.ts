@@ -13,7 +13,7 @@ import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { KubeObject } from '../api/types.js';
 import type { RestClient } from '../client/rest.js';
-import { SharedInformerFactory, type Informer } from '../client/informers/index.js';
+import { SharedInformerFactory, stripManagedFields, type Informer } from '../client/informers/index.js';
 import { ResourceClient, coreResources } from '../client/typed/index.js';
 import { SchedulingAlgorithm } from './algorithm.js';
 import { SchedulerCache } from './cache/cache.js';
@@ -81,7 +81,7 @@ export class Scheduler {
     this.cache = new SchedulerCache((pod) => this.priorityOf(pod));
     this.pods = new ResourceClient<Pod>(o.rest, coreResources.pods);
     this.ownsInformers = !o.informers;
-    this.informers = o.informers ?? new SharedInformerFactory(o.rest, { onError: (err) => o.logger?.warn({ err }, 'scheduler informer') });
+    this.informers = o.informers ?? new SharedInformerFactory(o.rest, { transform: stripManagedFields, onError: (err) => o.logger?.warn({ err }, 'scheduler informer') });
     this.recorder = new EventRecorder(new ResourceClient(o.rest, coreResources.events), { component: 'default-scheduler', busy: () => this.stats.bindsInFlight > 0 || this.queue.lengths.active > 0, onError: (err) => o.logger?.debug({ err }, 'event write failed') });
     const registry = new Map([...inTreeRegistry, ...(o.registry ?? [])]);
     const handle = (fwk: () => Framework): Handle => ({

@@ -1,5 +1,5 @@
 /** Informers (list + watch into a local cache), their shared factory and listers. */
-export { Informer, listWatchFor } from './informer.js';
+export { Informer, listWatchFor, stripManagedFields } from './informer.js';
 export type { ListWatch, EventHandlers, InformerOptions } from './informer.js';
 export { SharedInformerFactory } from './factory.js';
 export type { InformerScope } from './factory.js';

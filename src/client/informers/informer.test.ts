@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/types.js';
 import { StatusError } from '../errors.js';
 import type { WatchEvent } from '../rest.js';
-import { Informer, type ListWatch } from './informer.js';
+import { Informer, stripManagedFields, type ListWatch } from './informer.js';
 import { labelSelectorFromSet } from '../../machinery/selectors.js';
 
 const obj = (name: string, rv: number, labels: Record<string, string> = {}): KubeObject => ({ metadata: { name, namespace: 'ns', resourceVersion: String(rv), labels } });
@@ -84,4 +84,21 @@ test('listers filter by namespace and labels; late handlers get the cached objec
   inf.addEventHandler({ onAdd: (o) => late.push(o.metadata?.name ?? '') });
   assert.equal(late.length, 3);
   await inf.stop();
+});
+
+test('a transform (stripManagedFields) shapes what is cached and handed to handlers, listed or watched', async () => {
+  const lw = new ScriptedListWatch();
+  const managed = (name: string, rv: number): KubeObject => ({ metadata: { ...obj(name, rv).metadata, managedFields: [{ manager: 'm', operation: 'Update' }] } });
+  lw.state = [managed('a', 1)];
+  lw.scripts.push(async function* one() { yield { type: 'ADDED', object: managed('b', 2) }; });
+  const seen: KubeObject[] = [];
+  const inf = new Informer(lw, { transform: stripManagedFields });
+  inf.addEventHandler({ onAdd: (o) => seen.push(o) });
+  inf.start();
+  await inf.waitForSync();
+  for (let i = 0; i < 100 && seen.length < 2; i++) await new Promise((r) => setTimeout(r, 5));
+  await inf.stop();
+  assert.deepEqual(seen.map((o) => o.metadata?.name), ['a', 'b']);
+  for (const o of seen) assert.equal(o.metadata?.managedFields, undefined);
+  assert.equal([...inf.cache.values()].every((o) => o.metadata?.managedFields === undefined), true);
 });

@@ -37,6 +37,25 @@ export interface InformerOptions {
   /** Backoff bounds after list/watch failures. */
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
+  /**
+   * Applied to every listed or watched object before it is cached or handed to handlers (as
+   * client-go's SetTransform), e.g. stripManagedFields: a cache need not hold what its
+   * consumers never read. It may change the object it is given (each informer decodes its own).
+   */
+  readonly transform?: (obj: KubeObject) => KubeObject;
+}
+
+/**
+ * Drops metadata.managedFields: the scheduler and the controllers never read them, and on a
+ * pod they are a good part of its size (kube-scheduler and kube-controller-manager drop them
+ * too). Updates sent from such an object keep the stored managedFields (the API server carries
+ * them over when a request has none).
+ */
+export function stripManagedFields(obj: KubeObject): KubeObject {
+  // Set to undefined rather than deleted: a delete would turn every cached metadata object
+  // into a slow dictionary-mode object. JSON.stringify leaves undefined members out.
+  if (obj.metadata?.managedFields !== undefined) (obj.metadata as { managedFields?: unknown }).managedFields = undefined;
+  return obj;
 }
 
 /** A ListWatch over a resource client, optionally narrowed to a namespace and selectors. */
@@ -187,7 +206,8 @@ export class Informer<T extends KubeObject> {
     }
   }
 
-  private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, initial: boolean): void {
+  private apply(type: 'ADDED' | 'MODIFIED' | 'DELETED', given: T, initial: boolean): void {
+    const obj = this.opts.transform ? this.opts.transform(given) as T : given;
     if (type === 'DELETED') {
       const old = this.cache.delete(keyOf(obj));
       for (const h of this.handlers) this.call(() => h.onDelete?.(old ?? obj));
