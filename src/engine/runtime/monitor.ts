@@ -38,7 +38,8 @@ export function runtimeMessage(text: string): string {
 export async function createUnderConmon(options: MonitorOptions): Promise<number> {
   const { id, paths, runtime } = options;
   // Synchronous: see record.ts.
-  for (const dir of [paths.exitDir, paths.persistDir, options.socketDir, dirname(options.logPath)]) mkdirSync(dir, { recursive: true });
+  // The exit dir is the persist dir (paths.ts): one folder to make, not two.
+  for (const dir of new Set([paths.exitDir, paths.persistDir, options.socketDir, dirname(options.logPath)])) mkdirSync(dir, { recursive: true });
   const args = [
     '--api-version', '1', '-c', id, '-u', id, '-n', options.name, '-r', runtime.path, '-b', paths.dir,
     '-p', paths.pidFile, '-P', paths.conmonPid, '-l', `k8s-file:${options.logPath}`, '--exit-dir', paths.exitDir,

@@ -4,7 +4,8 @@
  *   containers/<id>/config.json     the OCI bundle's spec (the folder is the bundle)
  *   containers/<id>/rootfs          overlay mount point; upper/ and work/ beside it
  *   containers/<id>/ctr.log         k8s-file log written by conmon
- *   containers/<id>/exit/<id>       exit code written by conmon
+ *   containers/<id>/persist/<id>    exit code written by conmon (its exit dir is the persist dir:
+ *                                   one folder less per container; exit/<id> before)
  *   containers/<id>/hosts|hostname|resolv.conf  bind-mounted into the container
  *   names/<name>                    the id owning a name (created exclusively: names are unique)
  *   runc/                           the OCI runtime's state root (kept apart from other users)
@@ -21,6 +22,8 @@ export interface ContainerPaths {
   readonly log: string;
   readonly exitDir: string;
   readonly exitFile: string;
+  /** Where conmon wrote the exit code for containers started by an older skiff (exit/<id>). */
+  readonly legacyExitFile: string;
   readonly persistDir: string;
   readonly conmonPid: string;
   readonly pidFile: string;
@@ -56,8 +59,9 @@ export function containerPaths(root: string, id: string): ContainerPaths {
     upper: join(dir, 'upper'),
     work: join(dir, 'work'),
     log: join(dir, 'ctr.log'),
-    exitDir: join(dir, 'exit'),
-    exitFile: join(dir, 'exit', id),
+    exitDir: join(dir, 'persist'),
+    exitFile: join(dir, 'persist', id),
+    legacyExitFile: join(dir, 'exit', id),
     persistDir: join(dir, 'persist'),
     conmonPid: join(dir, 'conmon.pid'),
     pidFile: join(dir, 'pid'),

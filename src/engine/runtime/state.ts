@@ -110,11 +110,11 @@ export async function refreshRecord(root: string, id: string): Promise<Container
     }
     return finalizeRun(root, record, { code: unknownExitCode, at: new Date().toISOString() });
   }
-  const exit = await readExitFile(paths.exitFile);
+  const exit = (await readExitFile(paths.exitFile)) ?? (await readExitFile(paths.legacyExitFile));
   if (exit) return finalizeRun(root, record, { ...exit, exited: true });
   const conmonPid = await readPid(paths.conmonPid);
   if (conmonPid > 0 && processAlive(conmonPid)) return record;
   // The monitor is gone: one last look for its exit file (it may have just been written).
-  const late = await readExitFile(paths.exitFile);
+  const late = (await readExitFile(paths.exitFile)) ?? (await readExitFile(paths.legacyExitFile));
   return finalizeRun(root, record, late ? { ...late, exited: true } : { code: unknownExitCode, at: new Date().toISOString() });
 }
