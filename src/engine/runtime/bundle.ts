@@ -7,7 +7,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { containerPaths } from './paths.js';
+import { containerPaths, sharedMountPoint } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { inSpecRootMount, makeRootfsDirs, mountRootfs } from './rootfs.js';
 import { resolveUser, resolveUserFromLayers } from './user.js';
@@ -18,7 +18,7 @@ import { cgroupsPathOf, nofileHardLimit, reserveCgroup } from './cgroup.js';
 
 export async function prepareBundle(root: string, record: ContainerRecord): Promise<void> {
   const paths = containerPaths(root, record.id);
-  const [{ user, rootMount }, nofile] = await Promise.all([prepareRootfs(record, paths.rootfs), nofileHardLimit(), reserveCgroup(cgroupsPathOf(record))]);
+  const [{ user, rootMount, rootfsPath }, nofile] = await Promise.all([prepareRootfs(record, paths.rootfs, sharedMountPoint(root)), nofileHardLimit(), reserveCgroup(cgroupsPathOf(record))]);
   const env = record.config.env.some((e) => e.startsWith('HOME=')) ? record.config.env : [...record.config.env, `HOME=${user.home}`];
   for (const volume of record.hostConfig.mounts) {
     // Docker creates a missing host path for a bind volume as a directory; an existing file is
@@ -28,7 +28,7 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
     });
   }
   const spec = buildSpec({
-    rootfsPath: paths.rootfs,
+    rootfsPath,
     args: record.config.args,
     env,
     cwd: record.config.workingDir,
@@ -53,17 +53,23 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
   for (const stale of [paths.exitFile, paths.legacyExitFile, `${paths.persistDir}/exit`, `${paths.persistDir}/oom`]) rmSync(stale, { force: true });
 }
 
-/** Either leaves the rootfs for the OCI runtime to mount (rootMount) or mounts it here. */
-async function prepareRootfs(record: ContainerRecord, target: string): Promise<{ user: ResolvedUser; rootMount?: OciMount }> {
+/**
+ * Either leaves the rootfs for the OCI runtime to mount (rootMount) or mounts it here on the
+ * container's own `target`. The runtime mounts the overlay over the spec's root path inside
+ * the container's own mount namespace, so every such container can name one shared, always
+ * empty folder (`shared`): one folder less to make per container (~0.8 ms of CPU in some
+ * places, e.g. this machine's /tmp).
+ */
+async function prepareRootfs(record: ContainerRecord, target: string, shared: string): Promise<{ user: ResolvedUser; rootMount?: OciMount; rootfsPath: string }> {
   const rootMount = record.runtime === 'runc' ? inSpecRootMount(record.rootfs) : undefined;
   if (rootMount) {
     const [, user] = await Promise.all([
-      makeRootfsDirs(record.rootfs, target),
+      makeRootfsDirs(record.rootfs, shared),
       resolveUserFromLayers([record.rootfs.upperDir, ...record.rootfs.lowerDirs], record.config.user),
     ]);
-    if (user) return { user, rootMount };
+    if (user) return { user, rootMount, rootfsPath: shared };
   }
   const mountOptions = record.shortLowerDirs ? { short: record.shortLowerDirs } : {};
   await mountRootfs(record.rootfs, target, mountOptions);
-  return { user: await resolveUser(target, record.config.user) };
+  return { user: await resolveUser(target, record.config.user), rootfsPath: target };
 }

@@ -2,7 +2,10 @@
  * Where the runtime keeps each container under the engine root (see ../types.ts):
  *   containers/<id>/container.json  our record (config, state)
  *   containers/<id>/config.json     the OCI bundle's spec (the folder is the bundle)
- *   containers/<id>/rootfs          overlay mount point; upper/ and work/ beside it
+ *   containers/<id>/rootfs          overlay mount point when mounted on the host (crun, or what
+ *                                   the layers alone cannot answer); upper/ and work/ beside it
+ *   rootfs-mountpoint               the shared, empty root path of runc containers that mount
+ *                                   their overlay themselves
  *   containers/<id>/ctr.log         k8s-file log written by conmon
  *   containers/<id>/persist/<id>    exit code written by conmon (its exit dir is the persist dir:
  *                                   one folder less per container; exit/<id> before)
@@ -42,6 +45,15 @@ export function namesDir(root: string): string {
 
 export function runtimeStateRoot(root: string): string {
   return join(root, 'runc');
+}
+
+/**
+ * The root path in the spec of every container whose overlay the OCI runtime mounts itself
+ * (bundle.ts): it mounts over it inside the container's own mount namespace, so the folder
+ * stays empty here and is shared.
+ */
+export function sharedMountPoint(root: string): string {
+  return join(root, 'rootfs-mountpoint');
 }
 
 /** Conmon's attach sockets; kept short because unix socket paths are limited to 108 bytes. */
