@@ -5,7 +5,7 @@
  * nothing; unless Strict refused them they are dropped, as upstream's decoder and CRD
  * pruning drop them.
  */
-import type { ResourceType } from '../../api/types.js';
+import type { KubeObject, ResourceType } from '../../api/types.js';
 import { errors } from '../../machinery/errors.js';
 import type { ApiContext } from '../context.js';
 import type { WriteOptions } from './options.js';
@@ -47,4 +47,13 @@ export function removePath(root: unknown, path: string): void {
   }
   const last = tokens[tokens.length - 1];
   if (last !== undefined && cur !== null && typeof cur === 'object' && !Array.isArray(cur)) delete (cur as Record<string, unknown>)[String(last)];
+}
+
+/**
+ * What a write's field checks look at: for the status subresource only .status, the one part
+ * the write stores (the rest is the stored object's, checked when it was written). The part
+ * shares its status with `obj`, so pruned unknown fields leave both.
+ */
+export function statusPartFor(subresource: string | undefined, obj: KubeObject): KubeObject {
+  return subresource === 'status' ? { apiVersion: obj.apiVersion, kind: obj.kind, status: obj.status } as KubeObject : obj;
 }

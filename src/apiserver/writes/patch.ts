@@ -7,7 +7,7 @@ import { errors } from '../../machinery/errors.js';
 import { decodeValue, mediaType } from '../http/body.js';
 import type { ApiContext } from '../context.js';
 import { admitCreate, requireLiveNamespace } from './create.js';
-import { checkFields } from './field-validation.js';
+import { checkFields, statusPartFor } from './field-validation.js';
 import { checkNamespace, checkTypeMeta } from './meta.js';
 import type { WriteOptions } from './options.js';
 import { fromScale, toScale } from './scale.js';
@@ -82,7 +82,7 @@ export async function patchObject(ctx: ApiContext, p: PatchRequest): Promise<Pat
     if (patchedName !== undefined && patchedName !== p.name) throw errors.badRequest(`the name of the object (${String(patchedName)}) does not match the name on the URL (${p.name})`);
     checkResourceVersion(rt, updated, current);
     // Warnings are per request: a retry after a lost race must not repeat them.
-    if (p.type !== 'apply') checkFields(ctx, rt, updated, { ...p.opts, warnings: attemptWarnings(p.opts) });
+    if (p.type !== 'apply') checkFields(ctx, rt, statusPartFor(p.subresource, updated), { ...p.opts, warnings: attemptWarnings(p.opts) });
     const object = await finishUpdate(ctx, { rt, current, updated, opts: p.opts, ...(p.subresource ? { subresource: p.subresource } : {}), operation: p.type === 'apply' ? 'Apply' : 'Update', managedFieldsDone });
     return { object, created: false };
   });

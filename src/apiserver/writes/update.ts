@@ -7,7 +7,7 @@ import type { KubeObject, ResourceType } from '../../api/types.js';
 import { errors } from '../../machinery/errors.js';
 import type { ApiContext } from '../context.js';
 import type { StoredObject } from '../storage/objects.js';
-import { checkFields } from './field-validation.js';
+import { checkFields, statusPartFor } from './field-validation.js';
 import { checkNamespace, checkTypeMeta, keepSystemFields, specPart, throwIfInvalid, validateObjectMeta } from './meta.js';
 import type { WriteOptions } from './options.js';
 
@@ -44,7 +44,10 @@ export async function finishUpdate(ctx: ApiContext, a: UpdateArgs): Promise<Kube
   const now = ctx.now();
   let obj = a.updated;
   if (a.subresource === 'status') {
-    obj = { ...structuredClone(old), status: obj.status };
+    // Only status comes from the request. The rest is the stored object's own (a private
+    // decode): shared, not cloned, so the managedFields comparison skips it by reference;
+    // metadata is copied, as it is written to below.
+    obj = { ...old, metadata: structuredClone(old.metadata ?? {}), status: obj.status };
   } else if (a.subresource === 'finalize') {
     // namespaces/finalize changes spec.finalizers and nothing else.
     const finalizers = (obj.spec as { finalizers?: unknown } | undefined)?.finalizers;
@@ -107,7 +110,7 @@ export function checkResourceVersion(rt: ResourceType, obj: KubeObject, current:
 /** PUT of the object or of its status subresource. */
 export async function replaceObject(ctx: ApiContext, rt: ResourceType, namespace: string | undefined, name: string, body: Record<string, unknown>, opts: WriteOptions, subresource?: string): Promise<KubeObject> {
   const checked = structuredClone(body) as KubeObject;
-  checkFields(ctx, rt, checked, opts);
+  checkFields(ctx, rt, statusPartFor(subresource, checked), opts);
   return withRetries(async () => {
     const current = await ctx.storage.mustGet(rt, namespace, name);
     const obj = structuredClone(checked);

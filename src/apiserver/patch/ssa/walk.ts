@@ -61,7 +61,8 @@ interface Position {
 }
 
 function compareAt(typed: Typed, lhs: unknown, rhs: unknown, schema: OpenApiSchema | undefined, path: FieldPath, out: Comparison, pos: Position): void {
-  if (lhs === undefined && rhs === undefined) return;
+  // The same value on both sides (a subtree a write shares with the old object) changed nothing.
+  if (lhs === rhs) return;
   const s = shape(typed, schema);
   const granular = (isGranular(s, lhs) || lhs === undefined || lhs === null || isEmptyObject(lhs)) &&
     (isGranular(s, rhs) || rhs === undefined || rhs === null || isEmptyObject(rhs)) &&
