@@ -1,17 +1,14 @@
 /**
- * A pod's sandbox: its network namespace (named skiff-<uid>) with eth0 on the node's bridge
- * (pod-network.ts, address from ipam.ts; portmap CNI plugin for hostPorts), or the node's own
- * namespace for hostNetwork pods. What was set up is saved under the agent's state dir, so
- * teardown (also after an agent restart) undoes exactly that. Sandboxes made by an earlier
- * agent through the bridge CNI plugin (no `veth` in their record) are torn down by it.
+ * A pod's sandbox: its network namespace (named skiff-<uid>) wired by the CNI plugins
+ * (bridge with host-local IPAM for eth0, portmap for hostPorts), or the node's own namespace
+ * for hostNetwork pods. What was set up is saved under the agent's state dir, so teardown
+ * (also after an agent restart) undoes exactly that.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markPhase } from './phase-trace.js';
-import { bridgeConfig, ensureBridgeAddress, invokePlugin, portmapConfig, type PortMapping } from './cni.js';
-import { PodIpam } from './ipam.js';
-import { createNetns, deleteNetns, netnsPathOf } from './netns.js';
-import { attachHostEnd, cniResult, podSideCommands, vethName } from './pod-network.js';
+import { bridgeConfig, ensureBridgeAddress, invokePlugin, portmapConfig, resultAddress, type PortMapping } from './cni.js';
+import { createNetns, deleteNetns } from './netns.js';
 
 export interface SandboxRecord {
   podUid: string;
@@ -20,22 +17,7 @@ export interface SandboxRecord {
   netnsPath?: string;
   ip: string;
   portMappings: PortMapping[];
-  /** The bridge plugin's result, or (with `veth`) the same made by pod-network.ts. */
   bridgeResult?: Record<string, unknown>;
-  /** The host end of eth0 when the agent made the interface itself (pod-network.ts). */
-  veth?: string;
-}
-
-/** One allocator per state dir: every Sandboxes of an agent shares its view of held addresses. */
-const allocators = new Map<string, PodIpam>();
-
-function ipamFor(dir: string): PodIpam {
-  let ipam = allocators.get(dir);
-  if (!ipam) {
-    ipam = new PodIpam(dir);
-    allocators.set(dir, ipam);
-  }
-  return ipam;
 }
 
 export class Sandboxes {
@@ -71,32 +53,27 @@ export class Sandboxes {
       return record;
     }
     const netnsName = `skiff-${uid.replace(/-/g, '').slice(0, 16)}`;
-    const netnsPath = netnsPathOf(netnsName);
-    const cidr = this.podCidr();
-    const ip = await this.ipam().allocate(uid, cidr);
-    const eth0 = { veth: vethName(uid), ip, cidr };
-    const record: SandboxRecord = { podUid: uid, hostNetwork: false, netnsName, netnsPath, ip, portMappings, veth: eth0.veth, bridgeResult: cniResult(eth0, netnsPath) };
-    // Saved before anything is made: a half-made sandbox is still torn down later.
+    const netnsPath = await createNetns(netnsName);
+    markPhase(uid, 'netns');
+    const record: SandboxRecord = { podUid: uid, hostNetwork: false, netnsName, netnsPath, ip: '', portMappings };
+    // Saved before the plugins run: a half-made sandbox is still torn down later.
     writeFileSync(this.file(uid), JSON.stringify(record));
     try {
-      await createNetns(netnsName, podSideCommands(eth0));
-      markPhase(uid, 'netns');
-      await attachHostEnd(eth0.veth);
+      // lo is already up (createNetns).
+      const result = await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) });
       if (!this.bridgeAddressed) {
-        await ensureBridgeAddress(cidr);
+        await ensureBridgeAddress(this.podCidr());
         this.bridgeAddressed = true;
       }
-      if (portMappings.length > 0) await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: portmapConfig(portMappings, record.bridgeResult ?? {}) });
+      if (portMappings.length > 0) await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: portmapConfig(portMappings, result) });
+      record.ip = resultAddress(result) ?? '';
+      record.bridgeResult = result;
+      writeFileSync(this.file(uid), JSON.stringify(record));
       return record;
     } catch (err: unknown) {
       await this.tearDown(uid);
       throw err;
     }
-  }
-
-  private ipam(): PodIpam {
-    // host-local's folder for the network `skiff` (cni.ts): both allocators see each other.
-    return ipamFor(join(this.ipamDir(), 'skiff'));
   }
 
   private ipamDir(): string {
@@ -111,20 +88,14 @@ export class Sandboxes {
       if (record.portMappings.length > 0 && record.bridgeResult) {
         await invokePlugin({ command: 'DEL', containerId: uid, netnsPath: record.netnsPath, ifName: 'eth0', config: portmapConfig(record.portMappings, record.bridgeResult) });
       }
-      if (record.veth) {
-        // Both ends of eth0 go with the namespace.
-        await deleteNetns(record.netnsName);
-        if (record.ip) await this.ipam().release(uid, record.ip);
-      } else {
-        const del = { command: 'DEL' as const, containerId: uid, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) };
-        try {
-          await invokePlugin({ ...del, netnsPath: record.netnsPath });
-        } catch {
-          // The namespace is gone or broken: an empty CNI_NETNS still releases the IP (CNI spec).
-          await invokePlugin({ ...del, netnsPath: '' });
-        }
-        await deleteNetns(record.netnsName);
+      const del = { command: 'DEL' as const, containerId: uid, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) };
+      try {
+        await invokePlugin({ ...del, netnsPath: record.netnsPath });
+      } catch {
+        // The namespace is gone or broken: an empty CNI_NETNS still releases the IP (CNI spec).
+        await invokePlugin({ ...del, netnsPath: '' });
       }
+      await deleteNetns(record.netnsName);
     }
     rmSync(this.file(uid), { force: true });
   }
