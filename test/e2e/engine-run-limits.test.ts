@@ -42,7 +42,9 @@ test('two containers in one network namespace reach each other over localhost', 
   // A fresh namespace has loopback down; the pod sandbox's CNI loopback plugin raises it.
   await run('ip', ['-n', ns, 'link', 'set', 'lo', 'up']);
   const network = `ns:/run/netns/${ns}`;
-  const server = await fx.skiff(['run', '-d', '--name', 'server', '--network', network, 'busybox', 'nc', '-l', '-p', '8080']);
+  // busybox nc -l quits as soon as its stdin ends, even with the client's line still on the
+  // way (under load it printed nothing): a stdin that stays open until the test removes it.
+  const server = await fx.skiff(['run', '-d', '--name', 'server', '--network', network, 'busybox', 'sh', '-c', 'sleep 120 | nc -l -p 8080']);
   assert.equal(server.code, 0, server.stderr);
   // The server may not be listening yet: retry the client until it connects.
   let sent = false;
