@@ -1,9 +1,8 @@
 /**
  * Pod networking through the CNI plugins of Debian's containernetworking-plugins, invoked
  * as the CNI spec says (network config on stdin, CNI_* in the environment, result JSON on
- * stdout): bridge (cni0) with host-local IPAM from the node's /24 for
- * eth0, portmap only for pods with hostPorts. lo is brought up when the namespace is made
- * (netns.ts), which saves the loopback plugin's process.
+ * stdout): loopback for lo, bridge (cni0) with host-local IPAM from the node's /24 for
+ * eth0, portmap only for pods with hostPorts.
  *
  * Safety (HOST-NOTES): the bridge runs with isGateway false, so the plugin never turns on
  * ip_forward; the agent gives cni0 the gateway address itself. No masquerade either. The
@@ -55,6 +54,10 @@ export function bridgeConfig(podCidr: string, ipamDataDir: string): Record<strin
     // through the node; no default route, so a pod never sends off-cluster traffic anywhere.
     ipam: { type: 'host-local', ranges: [[{ subnet: podCidr, gateway }]], routes: podRoutes.map((dst) => ({ dst, gw: gateway })), dataDir: ipamDataDir },
   };
+}
+
+export function loopbackConfig(): Record<string, unknown> {
+  return { cniVersion, name: 'skiff-lo', type: 'loopback' };
 }
 
 export function portmapConfig(mappings: readonly PortMapping[], prevResult: Record<string, unknown>): Record<string, unknown> {

@@ -1,11 +1,10 @@
 /**
- * Pod network namespaces, made and removed with as few processes as we can: on this machine
- * every process the agent starts costs ~7-13 ms of its event loop (fork of a large process),
- * which is what limits a burst of pod starts.
- *  - create: one `unshare --net=/run/netns/NAME ip link set lo up` makes the namespace, pins
- *    it (bind mount on the file) and brings lo up, instead of `ip netns add` plus the CNI
- *    loopback plugin. The first one on a machine goes through `ip netns add`, which makes
- *    /run/netns the shared mount point the bind mounts need.
+ * Pod network namespaces, made and removed with as few processes as we can: every process
+ * the agent starts costs it CPU, which is what limits a burst of pod starts.
+ *  - create: one `unshare --net=/run/netns/NAME true` makes the namespace and pins it (bind
+ *    mount on the file); the CNI plugins then set it up (loopback brings lo up). The first
+ *    one on a machine goes through `ip netns add`, which makes /run/netns the shared mount
+ *    point the bind mounts need.
  *  - delete: the deletes waiting at the same moment go to one `ip -batch` process.
  */
 import { existsSync } from 'node:fs';
@@ -28,30 +27,12 @@ async function netnsDirIsMountPoint(): Promise<boolean> {
 
 let dirReady = false;
 
-/**
- * Runs `ip` commands (batch lines, stopping at the first that fails) in one process, not one
- * per command; `command` is what starts it (`ip -n NAME`, or `unshare ... ip`).
- */
-export async function ipBatch(command: readonly [string, ...string[]], lines: readonly string[]): Promise<void> {
-  const [file, ...args] = command;
-  const out = await runToolOutcome({ file, args: [...args, '-batch', '-'], stdin: lines.map((l) => `${l}\n`).join('') });
-  if (out.code !== 0) throw new Error(`${command.join(' ')} -batch: ${out.stderr.trim() || `exit code ${out.code}`}`);
-}
-
-/**
- * Makes the namespace with lo up; returns its path. `setUp`: further `ip` commands (batch
- * lines) run in it by the same process, e.g. the pod's interface and routes (pod-network.ts).
- */
-export async function createNetns(name: string, setUp: readonly string[] = []): Promise<string> {
+/** Makes the namespace (lo down: the CNI loopback plugin brings it up); returns its path. */
+export async function createNetns(name: string): Promise<string> {
   const path = netnsPathOf(name);
-  const inside = ['link set lo up', ...setUp];
   dirReady ||= await netnsDirIsMountPoint();
   if (!dirReady) {
     await run('ip', ['netns', 'add', name]);
-    await ipBatch(['ip', '-n', name], inside).catch(async (err: unknown) => {
-      await deleteNetns(name);
-      throw err;
-    });
     return path;
   }
   try {
@@ -63,8 +44,7 @@ export async function createNetns(name: string, setUp: readonly string[] = []): 
     await writeFile(path, '', { flag: 'wx' });
   }
   try {
-    if (setUp.length === 0) await run('unshare', [`--net=${path}`, 'ip', 'link', 'set', 'lo', 'up']);
-    else await ipBatch(['unshare', `--net=${path}`, 'ip'], inside);
+    await run('unshare', [`--net=${path}`, 'true']);
   } catch (err: unknown) {
     await deleteNetns(name);
     throw err;

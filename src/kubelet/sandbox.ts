@@ -1,13 +1,13 @@
 /**
  * A pod's sandbox: its network namespace (named skiff-<uid>) wired by the CNI plugins
- * (bridge with host-local IPAM for eth0, portmap for hostPorts), or the node's own namespace
+ * (loopback for lo, bridge with host-local IPAM for eth0, portmap for hostPorts), or the node's own namespace
  * for hostNetwork pods. What was set up is saved under the agent's state dir, so teardown
  * (also after an agent restart) undoes exactly that.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markPhase } from './phase-trace.js';
-import { bridgeConfig, ensureBridgeAddress, invokePlugin, portmapConfig, resultAddress, type PortMapping } from './cni.js';
+import { bridgeConfig, ensureBridgeAddress, invokePlugin, loopbackConfig, portmapConfig, resultAddress, type PortMapping } from './cni.js';
 import { createNetns, deleteNetns } from './netns.js';
 
 export interface SandboxRecord {
@@ -59,8 +59,11 @@ export class Sandboxes {
     // Saved before the plugins run: a half-made sandbox is still torn down later.
     writeFileSync(this.file(uid), JSON.stringify(record));
     try {
-      // lo is already up (createNetns).
-      const result = await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) });
+      // lo and eth0 are independent: both plugins run at once.
+      const [, result] = await Promise.all([
+        invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'lo', config: loopbackConfig() }),
+        invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) }),
+      ]);
       if (!this.bridgeAddressed) {
         await ensureBridgeAddress(this.podCidr());
         this.bridgeAddressed = true;
