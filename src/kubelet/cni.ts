@@ -23,12 +23,20 @@ export interface CniCall {
   netnsPath: string;
   ifName: string;
   config: Record<string, unknown>;
+  /**
+   * A command the plugin runs under (it execs the plugin), e.g. the `unshare --net=PATH` that
+   * makes the namespace: one process start instead of two. The plugin is invoked as the CNI
+   * spec says either way (config on stdin, CNI_* in its environment).
+   */
+  launcher?: readonly string[];
 }
 
 export async function invokePlugin(call: CniCall): Promise<Record<string, unknown>> {
   const type = String(call.config.type);
+  const plugin = `${cniBinDir}/${type}`;
+  const [launcherFile, ...launcherArgs] = call.launcher ?? [];
   const out = await runToolOutcome({
-    file: `${cniBinDir}/${type}`, args: [], stdin: JSON.stringify(call.config),
+    file: launcherFile ?? plugin, args: launcherFile ? [...launcherArgs, plugin] : [], stdin: JSON.stringify(call.config),
     env: { CNI_COMMAND: call.command, CNI_CONTAINERID: call.containerId, CNI_NETNS: call.netnsPath, CNI_IFNAME: call.ifName, CNI_PATH: cniBinDir },
   });
   if (out.code === 0) return out.stdout.trim() === '' ? {} : (JSON.parse(out.stdout) as Record<string, unknown>);

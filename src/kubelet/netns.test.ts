@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { createNetns, deleteNetns, netnsPathOf } from './netns.js';
+import { invokePlugin, loopbackConfig } from './cni.js';
 
 const run = promisify(execFile);
 
@@ -23,4 +24,21 @@ test('netns: made in one step (lo left to the CNI loopback plugin); deletes wait
   for (const n of names) assert.equal(existsSync(netnsPathOf(n)), false, `${n} removed`);
   const { stdout } = await run('ip', ['netns', 'list']);
   for (const n of names) assert.ok(!stdout.includes(n));
+});
+
+test('netns: the CNI loopback plugin runs in the process that makes the namespace and brings lo up', async (t) => {
+  const name = `skiff-t-${randomBytes(4).toString('hex')}`;
+  t.after(() => run('ip', ['netns', 'delete', name]).catch(() => undefined));
+  const path = netnsPathOf(name);
+  const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
+    createNetns(name, (launcher) => invokePlugin({ command: 'ADD', containerId: name, netnsPath: path, ifName: 'lo', config: loopbackConfig(), launcher }).then(resolve)).catch(reject);
+  });
+  assert.equal(result['cniVersion'], '1.0.0');
+  const { stdout } = await run('ip', ['-n', name, '-o', 'link', 'show', 'lo']);
+  assert.match(stdout, /<LOOPBACK,UP,LOWER_UP>/);
+  // A plugin that fails leaves no namespace behind.
+  const bad = `skiff-t-${randomBytes(4).toString('hex')}`;
+  t.after(() => run('ip', ['netns', 'delete', bad]).catch(() => undefined));
+  await assert.rejects(createNetns(bad, (launcher) => invokePlugin({ command: 'ADD', containerId: bad, netnsPath: netnsPathOf(bad), ifName: 'lo', config: { cniVersion: '1.0.0', name: 'x', type: 'no-such-plugin' }, launcher })));
+  assert.equal(existsSync(netnsPathOf(bad)), false);
 });

@@ -1,10 +1,10 @@
 /**
  * Pod network namespaces, made and removed with as few processes as we can: every process
  * the agent starts costs it CPU, which is what limits a burst of pod starts.
- *  - create: one `unshare --net=/run/netns/NAME true` makes the namespace and pins it (bind
- *    mount on the file); the CNI plugins then set it up (loopback brings lo up). The first
- *    one on a machine goes through `ip netns add`, which makes /run/netns the shared mount
- *    point the bind mounts need.
+ *  - create: one `unshare --net=/run/netns/NAME PLUGIN` makes the namespace, pins it (bind
+ *    mount on the file) and runs the CNI loopback plugin's ADD in it, which brings lo up.
+ *    The first one on a machine goes through `ip netns add`, which makes /run/netns the
+ *    shared mount point the bind mounts need.
  *  - delete: the deletes waiting at the same moment go to one `ip -batch` process.
  */
 import { existsSync } from 'node:fs';
@@ -27,12 +27,23 @@ async function netnsDirIsMountPoint(): Promise<boolean> {
 
 let dirReady = false;
 
-/** Makes the namespace (lo down: the CNI loopback plugin brings it up); returns its path. */
-export async function createNetns(name: string): Promise<string> {
+/**
+ * Makes the namespace; returns its path. `inside`, when given, runs a command in the new
+ * namespace by the process that makes it (`launcher` is the prefix that makes and enters
+ * it; empty when the namespace already exists, on the first one of a machine), e.g. the CNI
+ * loopback plugin's ADD. On failure the namespace is removed again.
+ */
+export async function createNetns(name: string, inside?: (launcher: readonly string[]) => Promise<unknown>): Promise<string> {
   const path = netnsPathOf(name);
   dirReady ||= await netnsDirIsMountPoint();
   if (!dirReady) {
     await run('ip', ['netns', 'add', name]);
+    if (inside) {
+      await inside([]).catch(async (err: unknown) => {
+        await deleteNetns(name);
+        throw err;
+      });
+    }
     return path;
   }
   try {
@@ -44,7 +55,8 @@ export async function createNetns(name: string): Promise<string> {
     await writeFile(path, '', { flag: 'wx' });
   }
   try {
-    await run('unshare', [`--net=${path}`, 'true']);
+    if (inside) await inside(['unshare', `--net=${path}`]);
+    else await run('unshare', [`--net=${path}`, 'true']);
   } catch (err: unknown) {
     await deleteNetns(name);
     throw err;

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markPhase } from './phase-trace.js';
 import { bridgeConfig, ensureBridgeAddress, invokePlugin, loopbackConfig, portmapConfig, resultAddress, type PortMapping } from './cni.js';
-import { createNetns, deleteNetns } from './netns.js';
+import { createNetns, deleteNetns, netnsPathOf } from './netns.js';
 
 export interface SandboxRecord {
   podUid: string;
@@ -53,17 +53,15 @@ export class Sandboxes {
       return record;
     }
     const netnsName = `skiff-${uid.replace(/-/g, '').slice(0, 16)}`;
-    const netnsPath = await createNetns(netnsName);
+    const netnsPath = netnsPathOf(netnsName);
+    // The loopback plugin runs in the process that makes the namespace (lo up).
+    await createNetns(netnsName, (launcher) => invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'lo', config: loopbackConfig(), launcher }));
     markPhase(uid, 'netns');
     const record: SandboxRecord = { podUid: uid, hostNetwork: false, netnsName, netnsPath, ip: '', portMappings };
     // Saved before the plugins run: a half-made sandbox is still torn down later.
     writeFileSync(this.file(uid), JSON.stringify(record));
     try {
-      // lo and eth0 are independent: both plugins run at once.
-      const [, result] = await Promise.all([
-        invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'lo', config: loopbackConfig() }),
-        invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) }),
-      ]);
+      const result = await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir()) });
       if (!this.bridgeAddressed) {
         await ensureBridgeAddress(this.podCidr());
         this.bridgeAddressed = true;
