@@ -42,14 +42,21 @@ export async function startThroughExecFifo(stateRoot: string, id: string, initPi
       } catch (err: unknown) {
         if (!isErrno(err, 'EAGAIN')) throw err;
       }
-      if (!processAlive(initPid)) throw new Error('container process is already dead');
+      if (!processAlive(initPid)) {
+        // The init may have written its byte and run a process that already ended (`true`):
+        // one last look tells a start that happened from an init that died before it.
+        const last = await handle.read(buf, 0, buf.length, null).catch(() => ({ bytesRead: 0 }));
+        if (last.bytesRead > 0) break;
+        throw new Error('container process is already dead');
+      }
       if (Date.now() > deadline) throw new Error(`container ${id} did not take the start signal within ${timeoutMs} ms`);
       await delay(wait);
     }
   } finally {
     await handle.close();
   }
-  await unlink(fifo);
+  // A container that already ran and was removed (--rm) took its state folder with it.
+  await unlink(fifo).catch((err: unknown) => { if (!isErrno(err, 'ENOENT')) throw err; });
   return true;
 }
 

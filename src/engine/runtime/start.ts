@@ -17,7 +17,7 @@ import { ociDelete, ociRuntime, ociStart } from './oci.js';
 import type { RuntimeName } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
 import { finalizeRun } from './state.js';
-import { RuntimeError } from './errors.js';
+import { RuntimeError, isErrno } from './errors.js';
 import { signalNumber } from './signals.js';
 
 export interface StartOptions {
@@ -78,7 +78,13 @@ export async function startWithConmon(root: string, record: ContainerRecord, opt
     ...record,
     state: { status: 'running', pid, exitCode: 0, oomKilled: false, startedAt: new Date().toISOString(), monitor: 'conmon', ...(proxyPid ? { proxyPid } : {}) },
   };
-  await writeRecord(root, running);
+  try {
+    await writeRecord(root, running);
+  } catch (err: unknown) {
+    // An auto-remove container can run, exit and be removed by its exit command before we
+    // get here: it started, and it is gone as it asked.
+    if (!(autoRemove && isErrno(err, 'ENOENT'))) throw err;
+  }
   return running;
 }
 
