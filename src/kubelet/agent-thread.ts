@@ -13,11 +13,12 @@
 import { MessageChannel, Worker, isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Transport } from '../client/transport.js';
 import { serveTransportOnPort, transportOverPort } from '../client/thread-transport.js';
+import { threadReady, threadStopper, type ComponentThreadMessage } from '../client/component-thread.js';
 
 export interface AgentThreadOptions { kubeconfigPath: string; stateDir: string; engineRoot: string; nodeName: string | undefined; mirrorPort: number | undefined }
 interface WorkerInput extends AgentThreadOptions { api?: MessagePort }
 
-type FromWorker = { kind: 'ready'; nodeName: string } | { kind: 'failed'; message: string } | { kind: 'stopped' };
+type FromWorker = ComponentThreadMessage<{ nodeName: string }>;
 
 /** Starts the agent on its own thread; resolves once it has registered and runs. */
 export async function agentOnThread(o: AgentThreadOptions & { transport?: Transport | undefined }): Promise<{ nodeName: string; stop(): Promise<void> }> {
@@ -27,28 +28,8 @@ export async function agentOnThread(o: AgentThreadOptions & { transport?: Transp
   const input: WorkerInput = { ...options, ...(channel ? { api: channel.port2 } : {}) };
   const worker = new Worker(new URL(import.meta.url), { workerData: input, transferList: channel ? [channel.port2] : [] });
   worker.once('exit', () => channel?.port1.close());
-  const nodeName = await new Promise<string>((resolve, reject) => {
-    const onMessage = (m: FromWorker): void => {
-      if (m.kind === 'ready') resolve(m.nodeName);
-      else if (m.kind === 'failed') reject(new Error(m.message));
-    };
-    worker.on('message', onMessage);
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the agent thread exited (${code}) before it ran`)));
-  });
-  let stopped: Promise<void> | undefined;
-  return {
-    nodeName,
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 10_000);
-        worker.once('exit', () => { clearTimeout(timer); resolve(); });
-        worker.on('message', (m: FromWorker) => { if (m.kind === 'stopped') void worker.terminate(); });
-        worker.postMessage('stop');
-      });
-      return stopped;
-    },
-  };
+  const { nodeName } = await threadReady<{ nodeName: string }>(worker, 'agent');
+  return { nodeName, stop: threadStopper(worker) };
 }
 
 async function runInWorker(o: WorkerInput): Promise<void> {

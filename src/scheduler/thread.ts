@@ -11,13 +11,14 @@
 import { MessageChannel, Worker, isMainThread, parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { Transport } from '../client/transport.js';
 import { serveTransportOnPort, transportOverPort } from '../client/thread-transport.js';
+import { threadReady, threadStopper, type ComponentThreadMessage } from '../client/component-thread.js';
 
 export interface SchedulerThreadOptions {
   /** A KubeSchedulerConfiguration file. */
   readonly schedulerConfigPath?: string | undefined;
 }
 interface WorkerInput { schedulerThread: true; api: MessagePort; schedulerConfigPath?: string | undefined }
-type FromWorker = { kind: 'ready' } | { kind: 'failed'; message: string } | { kind: 'stopped' };
+type FromWorker = ComponentThreadMessage;
 
 /** Starts the scheduler on its own thread over `transport`; resolves once its caches synced. */
 export async function schedulerOnThread(transport: Transport, o: SchedulerThreadOptions = {}): Promise<{ stop(): Promise<void> }> {
@@ -26,27 +27,8 @@ export async function schedulerOnThread(transport: Transport, o: SchedulerThread
   const input: WorkerInput = { schedulerThread: true, api: channel.port2, ...(o.schedulerConfigPath ? { schedulerConfigPath: o.schedulerConfigPath } : {}) };
   const worker = new Worker(new URL(import.meta.url), { workerData: input, transferList: [channel.port2] });
   worker.once('exit', () => channel.port1.close());
-  await new Promise<void>((resolve, reject) => {
-    worker.on('message', (m: FromWorker) => {
-      if (m.kind === 'ready') resolve();
-      else if (m.kind === 'failed') reject(new Error(`the scheduler did not start: ${m.message}`));
-    });
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the scheduler thread exited (${code}) before it ran`)));
-  }).catch(async (err: unknown) => { await worker.terminate(); throw err; });
-  let stopped: Promise<void> | undefined;
-  return {
-    stop() {
-      stopped ??= new Promise<void>((resolve) => {
-        // Bindings in flight finish first; a thread that does not answer is ended anyway.
-        const timer = setTimeout(() => void worker.terminate().then(() => resolve()), 10_000);
-        worker.once('exit', () => { clearTimeout(timer); resolve(); });
-        worker.on('message', (m: FromWorker) => { if (m.kind === 'stopped') void worker.terminate(); });
-        worker.postMessage('stop');
-      });
-      return stopped;
-    },
-  };
+  await threadReady(worker, 'scheduler');
+  return { stop: threadStopper(worker) };
 }
 
 async function runInWorker(o: WorkerInput): Promise<void> {
