@@ -52,7 +52,7 @@ export async function invokePlugin(call: CniCall): Promise<Record<string, unknow
 }
 
 /** The cluster and service CIDRs (as k3s): what a pod reaches through its node. */
-export const podRoutes = ['10.42.0.0/16', '10.43.0.0/16'];
+const podRoutes = ['10.42.0.0/16', '10.43.0.0/16'];
 
 export function bridgeConfig(podCidr: string, ipamDataDir: string): Record<string, unknown> {
   const gateway = podCidr.replace(/\.0\/24$/, '.1');

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../api/types.js';
-import { sameIgnoringManagedFieldTimes, sameJson } from './update.js';
+import { sameJson } from '../patch/json.js';
+import { sameIgnoringManagedFieldTimes } from './update.js';
 
 test('sameJson: equal as JSON, whatever the member order, with undefined members absent', () => {
   assert.equal(sameJson({ a: 1, b: [1, { c: 'x' }] }, { b: [1, { c: 'x' }], a: 1 }), true);

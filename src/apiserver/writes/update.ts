@@ -10,6 +10,7 @@ import type { StoredObject } from '../storage/objects.js';
 import { checkFields, statusPartFor } from './field-validation.js';
 import { checkNamespace, checkTypeMeta, keepSystemFields, specPart, throwIfInvalid, validateObjectMeta } from './meta.js';
 import type { WriteOptions } from './options.js';
+import { sameJson } from '../patch/json.js';
 
 /** Thrown inside an update attempt when the store moved on; the caller retries. */
 export class LostRace extends Error {}
@@ -109,28 +110,6 @@ export function sameIgnoringManagedFieldTimes(a: KubeObject, b: KubeObject): boo
   const eb = fb ?? [];
   if (ea.length !== eb.length) return false;
   return ea.every((e, i) => sameJson({ ...e, time: undefined }, { ...eb[i], time: undefined }));
-}
-
-/** Whether two values encode to the same JSON, up to member order (undefined members are absent). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
-    return true;
-  }
-  if (typeof a !== 'object' || a === null || typeof b !== 'object' || b === null || Array.isArray(b)) return false;
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  let count = 0;
-  for (const k of Object.keys(ao)) {
-    const v = ao[k];
-    if (v === undefined) continue;
-    count++;
-    if (!sameJson(v, bo[k])) return false;
-  }
-  for (const k of Object.keys(bo)) if (bo[k] !== undefined) count--;
-  return count === 0;
 }
 
 /** Precondition from the body: a resourceVersion that differs from the stored one is a 409. */
