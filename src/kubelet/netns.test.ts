@@ -30,9 +30,8 @@ test('netns: the CNI loopback plugin runs in the process that makes the namespac
   const name = `skiff-t-${randomBytes(4).toString('hex')}`;
   t.after(() => run('ip', ['netns', 'delete', name]).catch(() => undefined));
   const path = netnsPathOf(name);
-  const result = await new Promise<Record<string, unknown>>((resolve, reject) => {
-    createNetns(name, (launcher) => invokePlugin({ command: 'ADD', containerId: name, netnsPath: path, ifName: 'lo', config: loopbackConfig(), launcher }).then(resolve)).catch(reject);
-  });
+  let result: Record<string, unknown> = {};
+  await createNetns(name, async (launcher) => { result = await invokePlugin({ command: 'ADD', containerId: name, netnsPath: path, ifName: 'lo', config: loopbackConfig(), launcher }); });
   assert.equal(result['cniVersion'], '1.0.0');
   const { stdout } = await run('ip', ['-n', name, '-o', 'link', 'show', 'lo']);
   assert.match(stdout, /<LOOPBACK,UP,LOWER_UP>/);
