@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { UpgradeHandler } from '../apiserver/index.js';
-import { readLog, socketDir } from '../engine/runtime/index.js';
+import { readLog, runRootOf, socketDir } from '../engine/runtime/index.js';
 import type { Pod } from './pod-types.js';
 import { channel, channelSender, channelSocketServer, containerId, containerName, exitStatus, refuseThrown, requireWebSocket, sessionFailed, type StreamingDeps } from './streaming.js';
 
@@ -55,7 +55,7 @@ async function runAttach(deps: StreamingDeps, ws: WebSocket, id: string, o: { st
   // the entries already in the log.
   let existing = 0;
   await readLog(path, { onEntry: () => { existing++; } });
-  if (o.stdin && rec.config.openStdin) input = stdinBridge(deps.runtime.root, id, (message) => send(channel.stderr, Buffer.from(`skiff: ${message}\n`)));
+  if (o.stdin && rec.config.openStdin) input = stdinBridge(runRootOf(deps.runtime.root, rec), id, (message) => send(channel.stderr, Buffer.from(`skiff: ${message}\n`)));
   if (o.stdin && !rec.config.openStdin && o.stderr) send(channel.stderr, Buffer.from('skiff: the container was not made with stdin: true; showing output only\n'));
   ready = true;
   early.splice(0).forEach(deliver);
@@ -79,8 +79,8 @@ async function runAttach(deps: StreamingDeps, ws: WebSocket, id: string, o: { st
 }
 
 /** Writes to the container's stdin through conmon's attach socket (relative path: sun_path is short). */
-function stdinBridge(engineRoot: string, id: string, warn: (message: string) => void): { write(data: Buffer): void; end(): void } {
-  let child: ChildProcess | undefined = spawn('socat', ['-', 'UNIX-CONNECT:attach,type=5'], { cwd: join(socketDir(engineRoot), id), stdio: ['pipe', 'ignore', 'pipe'] });
+function stdinBridge(runRoot: string, id: string, warn: (message: string) => void): { write(data: Buffer): void; end(): void } {
+  let child: ChildProcess | undefined = spawn('socat', ['-', 'UNIX-CONNECT:attach,type=5'], { cwd: join(socketDir(runRoot), id), stdio: ['pipe', 'ignore', 'pipe'] });
   let errText = '';
   child.stderr?.on('data', (d: Buffer) => { errText += d.toString(); });
   child.stdin?.on('error', () => undefined);

@@ -60,6 +60,9 @@ CMD ["sh", "-c", "echo nginx starting; trap 'echo got SIGTERM; exit 0' TERM; htt
 export async function startNodeServer(): Promise<NodeServer> {
   const dir = await mkdtemp(join(tmpdir(), 'skiff-kubelet-e2e-'));
   const engineRoot = join(dir, 'engine');
+  // The engine's run root on a tmpfs, as /run is on a normal node (this VM's /run is not):
+  // containers' bundles, pid and exit files and runc's state (engine/runtime/paths.ts).
+  const runRoot = await mkdtemp('/dev/shm/skiff-run-');
   const dataDir = join(dir, 'data');
   const home = join(dir, 'home');
   const netns = `skiff-e2e-${randomBytes(4).toString('hex')}`;
@@ -70,7 +73,7 @@ export async function startNodeServer(): Promise<NodeServer> {
   /** Starts the server process (again) on the same data dir and engine root. */
   const launch = async (): Promise<void> => {
     const proc = spawn('nsenter', [`--net=${nsPath}`, process.execPath, join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--node-name', nodeName], {
-      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_ROOT: engineRoot, SKIFF_LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_ROOT: engineRoot, SKIFF_RUN_ROOT: runRoot, SKIFF_LOG_LEVEL: 'warn' },
     });
     child = proc;
     proc.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-8000); });
@@ -109,6 +112,7 @@ export async function startNodeServer(): Promise<NodeServer> {
       }
       await run('ip', ['netns', 'delete', netns]);
       await rm(dir, { recursive: true, force: true });
+      await rm(runRoot, { recursive: true, force: true });
     })();
     return stopped;
   };

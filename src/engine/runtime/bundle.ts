@@ -7,17 +7,18 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { containerPaths, sharedMountPoint } from './paths.js';
+import { recordPaths, sharedMountPoint } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { inSpecRootMount, makeRootfsDirs, mountRootfs } from './rootfs.js';
 import { resolveUser, resolveUserFromLayers } from './user.js';
 import type { ResolvedUser } from './user.js';
 import { buildSpec } from './spec.js';
+import { isInitLayer } from './init-layer.js';
 import type { OciMount } from './spec.js';
 import { cgroupsPathOf, nofileHardLimit, reserveCgroup } from './cgroup.js';
 
 export async function prepareBundle(root: string, record: ContainerRecord): Promise<void> {
-  const paths = containerPaths(root, record.id);
+  const paths = recordPaths(root, record);
   const [{ user, rootMount, rootfsPath }, nofile] = await Promise.all([prepareRootfs(record, paths.rootfs, sharedMountPoint(root)), nofileHardLimit(), reserveCgroup(cgroupsPathOf(record))]);
   const env = record.config.env.some((e) => e.startsWith('HOME=')) ? record.config.env : [...record.config.env, `HOME=${user.home}`];
   for (const volume of record.hostConfig.mounts) {
@@ -65,7 +66,7 @@ async function prepareRootfs(record: ContainerRecord, target: string, shared: st
   if (rootMount) {
     const [, user] = await Promise.all([
       makeRootfsDirs(record.rootfs, shared),
-      resolveUserFromLayers([record.rootfs.upperDir, ...record.rootfs.lowerDirs], record.config.user),
+      resolveUserFromLayers([record.rootfs.upperDir, ...record.rootfs.lowerDirs.filter((dir) => !isInitLayer(dir))], record.config.user),
     ]);
     if (user) return { user, rootMount, rootfsPath: shared };
   }

@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { relative } from 'node:path';
 import type { ImageProvider } from '../types.js';
 import type { NetworkMode } from '../network/index.js';
 import { containerPaths } from './paths.js';
@@ -15,6 +16,7 @@ import { containerHostname, writeEtcFiles } from './etc-files.js';
 import type { DnsOptions } from './etc-files.js';
 import { RuntimeError } from './errors.js';
 import type { RuntimeName } from './oci.js';
+import { ensureInitLayer, mountPointsFor } from './init-layer.js';
 
 export interface CreateOptions {
   image: string;
@@ -40,6 +42,8 @@ export interface CreateOptions {
   runtime?: RuntimeName;
   /** Parent cgroup (default `skiff`); ContainerRuntime sets it from its options. */
   cgroupParent?: string;
+  /** Where its run-time state goes (paths.ts); ContainerRuntime sets it from its options. */
+  runRoot?: string;
   /** Log file path (the node agent keeps pod logs under its own folder). */
   logPath?: string;
   /** Capabilities, read-only rootfs, privileged... (the node agent's securityContext). */
@@ -73,10 +77,15 @@ export async function createContainer(root: string, images: ImageProvider, runti
   if (args.length === 0) throw new RuntimeError('INVALID_ARGUMENT', 'no command or entrypoint provided, and no CMD or ENTRYPOINT from image');
   const id = newContainerId();
   const name = await reserveName(root, id, options.name);
-  const paths = containerPaths(root, id);
+  const runRoot = options.runRoot && options.runRoot !== root ? options.runRoot : undefined;
+  const paths = containerPaths(root, id, runRoot);
   try {
     mkdirSync(paths.dir, { recursive: true, mode: 0o700 });
+    if (runRoot) mkdirSync(paths.runDir, { recursive: true, mode: 0o700 });
     const network = options.network ?? { kind: 'none' };
+    // Mount points the image lacks come from a shared layer, not this container's own.
+    const initLayer = ensureInitLayer(image.lowerDirs, mountPointsFor(options.volumes ?? []));
+    const lowerDirs = [...(initLayer ? [initLayer] : []), ...image.lowerDirs];
     const hostname = containerHostname(network, options.hostname ?? shortContainerId(id));
     const tty = options.tty ?? false;
     const env = mergeEnv(image.config.Env ?? [], [`HOSTNAME=${hostname}`, ...(tty ? ['TERM=xterm'] : []), ...(options.env ?? [])]);
@@ -105,18 +114,20 @@ export async function createContainer(root: string, images: ImageProvider, runti
         autoRemove: options.autoRemove ?? false,
         ...(options.security ? { security: options.security } : {}),
       },
-      rootfs: { lowerDirs: [...image.lowerDirs], upperDir: paths.upper, workDir: paths.work },
+      rootfs: { lowerDirs, upperDir: paths.upper, workDir: paths.work },
       runtime,
+      ...(runRoot ? { runRoot } : {}),
       state: { status: 'created', pid: 0, exitCode: 0, oomKilled: false },
     };
     if (options.logPath) record.logPath = options.logPath;
     if (options.cgroupParent) record.cgroupParent = options.cgroupParent;
-    if (image.shortLowerDirs) record.shortLowerDirs = { cwd: image.shortLowerDirs.cwd, dirs: [...image.shortLowerDirs.dirs] };
+    if (image.shortLowerDirs) record.shortLowerDirs = { cwd: image.shortLowerDirs.cwd, dirs: [...(initLayer ? [relative(image.shortLowerDirs.cwd, initLayer)] : []), ...image.shortLowerDirs.dirs] };
     await writeEtcFiles(paths, network, hostname, options.dns);
     await writeRecord(root, record);
     return record;
   } catch (err: unknown) {
     await rm(paths.dir, { recursive: true, force: true });
+    if (runRoot) await rm(paths.runDir, { recursive: true, force: true });
     await releaseName(root, name, id);
     throw err;
   }

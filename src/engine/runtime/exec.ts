@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { containerPaths } from './paths.js';
+import { recordPaths, runRootOf } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { ociRuntime } from './oci.js';
 import type { RuntimeName } from './oci.js';
@@ -33,10 +33,10 @@ export interface ExecOptions {
 export async function execInContainer(root: string, record: ContainerRecord, options: ExecOptions): Promise<number> {
   if (record.state.status !== 'running') throw new RuntimeError('CONTAINER_NOT_RUNNING', `can only create exec sessions on running containers: container state improper`);
   if (options.args.length === 0) throw new RuntimeError('INVALID_ARGUMENT', 'must provide a non-empty command to start an exec session');
-  const rt = ociRuntime(root, record.runtime as RuntimeName);
+  const rt = ociRuntime(runRootOf(root, record), record.runtime as RuntimeName);
   // The container's own root as its processes see it: the rootfs may be mounted only inside
   // the container's mount namespace (runc mounts it there), not on the host.
-  const rootfs = record.state.pid > 0 ? `/proc/${record.state.pid}/root` : containerPaths(root, record.id).rootfs;
+  const rootfs = record.state.pid > 0 ? `/proc/${record.state.pid}/root` : recordPaths(root, record).rootfs;
   const user = await resolveUser(rootfs, options.user ?? record.config.user);
   const args = [...rt.globalArgs, 'exec', '--user', `${user.uid}:${user.gid}`, '--cwd', options.workingDir ?? record.config.workingDir];
   for (const gid of new Set([...user.additionalGids, ...(record.hostConfig.security?.extraGids ?? [])])) args.push('--additional-gids', String(gid));

@@ -21,7 +21,7 @@ export { shortContainerId } from './names.js';
 export { parseMemory } from './cgroup.js';
 export { buildSpec, defaultCapabilities } from './spec.js';
 export type { OciSpec, SpecInput } from './spec.js';
-export { containerPaths, socketDir } from './paths.js';
+export { containerPaths, defaultRunRoot, recordPaths, runRootOf, socketDir } from './paths.js';
 export { parseRunFlags, parseVolume, parsePort } from './cli-options.js';
 export type { RunFlags } from './cli-options.js';
 export { parseSimpleArgs, hasFlag, flag, containerCommand, forEachContainer } from './cli.js';

@@ -41,7 +41,7 @@ export async function createUnderConmon(options: MonitorOptions): Promise<number
   // The exit dir is the persist dir (paths.ts): one folder to make, not two.
   for (const dir of new Set([paths.exitDir, paths.persistDir, options.socketDir, dirname(options.logPath)])) mkdirSync(dir, { recursive: true });
   const args = [
-    '--api-version', '1', '-c', id, '-u', id, '-n', options.name, '-r', runtime.path, '-b', paths.dir,
+    '--api-version', '1', '-c', id, '-u', id, '-n', options.name, '-r', runtime.path, '-b', paths.runDir,
     '-p', paths.pidFile, '-P', paths.conmonPid, '-l', `k8s-file:${options.logPath}`, '--exit-dir', paths.exitDir,
     '--persist-dir', paths.persistDir, '--socket-dir-path', options.socketDir, '--log-level', 'error',
     ...runtime.globalArgs.flatMap((a) => ['--runtime-arg', a]),

@@ -1,6 +1,6 @@
 /**
  * The OCI runtime binary (runc by default, crun on request) and its verbs. Its state lives
- * under <engine root>/runc so `runc list` of other users is not disturbed.
+ * under <run root>/runc (paths.ts) so `runc list` of other users is not disturbed.
  */
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
@@ -42,8 +42,9 @@ export interface OciRuntime {
   readonly globalArgs: readonly string[];
 }
 
-export function ociRuntime(engineRoot: string, name: RuntimeName): OciRuntime {
-  return { name, path: findOnPath(name), globalArgs: ['--root', runtimeStateRoot(engineRoot)] };
+/** The runtime whose state lives under `runRoot` (runRootOf: a container's record names it). */
+export function ociRuntime(runRoot: string, name: RuntimeName): OciRuntime {
+  return { name, path: findOnPath(name), globalArgs: ['--root', runtimeStateRoot(runRoot)] };
 }
 
 export interface OciState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }

@@ -12,11 +12,24 @@
  *   containers/<id>/hosts|hostname|resolv.conf  bind-mounted into the container
  *   names/<name>                    the id owning a name (created exclusively: names are unique)
  *   runc/                           the OCI runtime's state root (kept apart from other users)
+ *
+ * A container made with a run root apart from the engine root (podman's "runroot"; for the
+ * default engine root it is /run/skiff/engine) keeps what lives only as long as its run
+ * there: the bundle (config.json, hosts, hostname, resolv.conf), the pid and exit files and
+ * conmon's fifos in <run root>/containers/<id>/, the OCI runtime's state in <run root>/runc/
+ * and the attach sockets in <run root>/sock/. /run is a tmpfs on a normal machine, so a pod
+ * start's dozen small files and their removal never reach a disk file system; on ext4 without
+ * a journal (these VMs) every new inode is checked against the recently deleted ones, which
+ * a pod burst makes costly. The record, the writable layer and the log stay in the engine root.
+ * The record names its run root, so any skiff process finds the container's state.
  */
 import { join } from 'node:path';
 
 export interface ContainerPaths {
+  /** The record's folder, in the engine root. */
   readonly dir: string;
+  /** The OCI bundle (config.json, /etc files, pid and exit files): dir, or under the run root. */
+  readonly runDir: string;
   readonly record: string;
   readonly spec: string;
   readonly rootfs: string;
@@ -43,8 +56,28 @@ export function namesDir(root: string): string {
   return join(root, 'names');
 }
 
-export function runtimeStateRoot(root: string): string {
-  return join(root, 'runc');
+/** The OCI runtime's state root under a run root. */
+export function runtimeStateRoot(runRoot: string): string {
+  return join(runRoot, 'runc');
+}
+
+/** Where a container's run-time state lives: the run root its record names, else the engine root. */
+export function runRootOf(root: string, record: { readonly runRoot?: string }): string {
+  return record.runRoot ?? root;
+}
+
+/** The default engine root's run root, as podman's /run/containers beside /var/lib/containers. */
+const defaultRoots: Readonly<Record<string, string>> = { '/var/lib/skiff/engine': '/run/skiff/engine' };
+
+/**
+ * The run root for containers made from now on: SKIFF_RUN_ROOT, else /run/skiff/engine for the
+ * default engine root, else the engine root itself (a root of one's own, e.g. a test's, keeps
+ * everything in one folder).
+ */
+export function defaultRunRoot(root: string, env: NodeJS.ProcessEnv = process.env): string {
+  const chosen = env.SKIFF_RUN_ROOT;
+  if (chosen && chosen !== '') return chosen;
+  return defaultRoots[root] ?? root;
 }
 
 /**
@@ -57,28 +90,36 @@ export function sharedMountPoint(root: string): string {
 }
 
 /** Conmon's attach sockets; kept short because unix socket paths are limited to 108 bytes. */
-export function socketDir(root: string): string {
-  return join(root, 'sock');
+export function socketDir(runRoot: string): string {
+  return join(runRoot, 'sock');
 }
 
-export function containerPaths(root: string, id: string): ContainerPaths {
+/** A container's paths; `runRoot` as its record names it (runRootOf), the engine root by default. */
+export function containerPaths(root: string, id: string, runRoot: string = root): ContainerPaths {
   const dir = join(containersDir(root), id);
+  const runDir = runRoot === root ? dir : join(containersDir(runRoot), id);
   return {
     dir,
+    runDir,
     record: join(dir, 'container.json'),
-    spec: join(dir, 'config.json'),
+    spec: join(runDir, 'config.json'),
     rootfs: join(dir, 'rootfs'),
     upper: join(dir, 'upper'),
     work: join(dir, 'work'),
     log: join(dir, 'ctr.log'),
-    exitDir: join(dir, 'persist'),
-    exitFile: join(dir, 'persist', id),
+    exitDir: join(runDir, 'persist'),
+    exitFile: join(runDir, 'persist', id),
     legacyExitFile: join(dir, 'exit', id),
-    persistDir: join(dir, 'persist'),
-    conmonPid: join(dir, 'conmon.pid'),
-    pidFile: join(dir, 'pid'),
-    hosts: join(dir, 'hosts'),
-    hostname: join(dir, 'hostname'),
-    resolvConf: join(dir, 'resolv.conf'),
+    persistDir: join(runDir, 'persist'),
+    conmonPid: join(runDir, 'conmon.pid'),
+    pidFile: join(runDir, 'pid'),
+    hosts: join(runDir, 'hosts'),
+    hostname: join(runDir, 'hostname'),
+    resolvConf: join(runDir, 'resolv.conf'),
   };
+}
+
+/** The paths of a recorded container, its run root included. */
+export function recordPaths(root: string, record: { readonly id: string; readonly runRoot?: string }): ContainerPaths {
+  return containerPaths(root, record.id, runRootOf(root, record));
 }

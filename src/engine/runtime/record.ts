@@ -98,6 +98,8 @@ export interface ContainerRecord {
   /** `shortLowerDirs` of the prepared image, when the store gave them (deep images). */
   shortLowerDirs?: { cwd: string; dirs: string[] };
   runtime: string;
+  /** Where its run-time state lives (paths.ts), when apart from the engine root. */
+  runRoot?: string;
   /** The parent cgroup of the container's own (absent: `skiff`). */
   cgroupParent?: string;
   /** Where conmon writes the k8s-file (CRI) log; containers/<id>/ctr.log unless the creator chose. */

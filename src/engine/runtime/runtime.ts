@@ -5,7 +5,7 @@
  */
 import { rm, stat } from 'node:fs/promises';
 import type { ImageProvider } from '../types.js';
-import { containerPaths } from './paths.js';
+import { containerPaths, defaultRunRoot, recordPaths, runRootOf } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { listIds, readRecord } from './record.js';
 import type { ExecOptions } from './exec.js';
@@ -28,6 +28,8 @@ export interface RuntimeOptions {
   runtime?: RuntimeName;
   /** The cgroup under which containers made from now on get theirs (default `skiff`). */
   cgroupParent?: string;
+  /** Where containers made from now on keep their run-time state (default: defaultRunRoot). */
+  runRoot?: string;
 }
 
 const pollMs = 25;
@@ -37,6 +39,7 @@ export class ContainerRuntime {
   private imageProvider: ImageProvider | undefined;
   readonly runtimeName: RuntimeName;
   private readonly cgroupParent: string | undefined;
+  readonly runRoot: string;
 
   constructor(readonly root: string, options: RuntimeOptions = {}) {
     this.imageProvider = options.images;
@@ -45,6 +48,7 @@ export class ContainerRuntime {
       throw new RuntimeError('INVALID_ARGUMENT', `invalid cgroup parent "${options.cgroupParent}"`);
     }
     this.cgroupParent = options.cgroupParent;
+    this.runRoot = options.runRoot ?? defaultRunRoot(root);
   }
 
   private async images(): Promise<ImageProvider> {
@@ -75,7 +79,7 @@ export class ContainerRuntime {
   }
 
   async create(options: CreateOptions): Promise<ContainerRecord> {
-    return createContainer(this.root, await this.images(), options.runtime ?? this.runtimeName, this.cgroupParent ? { ...options, cgroupParent: this.cgroupParent } : options);
+    return createContainer(this.root, await this.images(), options.runtime ?? this.runtimeName, { ...options, runRoot: this.runRoot, ...(this.cgroupParent ? { cgroupParent: this.cgroupParent } : {}) });
   }
 
   async inspect(ref: string): Promise<ContainerRecord> {
@@ -121,7 +125,7 @@ export class ContainerRuntime {
   async kill(ref: string, signal = 'SIGKILL'): Promise<ContainerRecord> {
     const record = await this.inspect(ref);
     if (record.state.status !== 'running') throw new RuntimeError('CONTAINER_NOT_RUNNING', `can only kill running containers. ${record.id} is in state ${record.state.status}: container state improper`);
-    await ociKill(ociRuntime(this.root, record.runtime as RuntimeName), record.id, normalizeSignal(signal));
+    await ociKill(ociRuntime(runRootOf(this.root, record), record.runtime as RuntimeName), record.id, normalizeSignal(signal));
     return record;
   }
 
@@ -167,7 +171,7 @@ export class ContainerRuntime {
       }
     }
     try {
-      await ociKill(ociRuntime(this.root, record.runtime as RuntimeName), record.id, signal);
+      await ociKill(ociRuntime(runRootOf(this.root, record), record.runtime as RuntimeName), record.id, signal);
     } catch (err: unknown) {
       // It exited between our look and the signal: that is what we wanted.
       if (!/not running|does not exist|process already finished/i.test(String((err as Error).message))) throw err;
@@ -182,7 +186,7 @@ export class ContainerRuntime {
       await this.signalIgnoringGone(record, 'SIGKILL');
       record = await this.wait(record.id);
     }
-    const paths = containerPaths(this.root, record.id);
+    const paths = recordPaths(this.root, record);
     // An exited container was finalized (runtime state deleted) when it was last observed.
     await unmountRootfs(paths.rootfs);
     await removeCgroup(cgroupsPathOf(record));
@@ -191,6 +195,7 @@ export class ContainerRuntime {
     // Retried: another observer finalizing the run may write its record (temp file + rename)
     // into the folder while it is being removed (ENOTEMPTY).
     await rm(paths.dir, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
+    if (paths.runDir !== paths.dir) await rm(paths.runDir, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
     await releaseName(this.root, record.name, record.id);
     return record.id;
   }

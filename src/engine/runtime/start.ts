@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { StdioOptions } from 'node:child_process';
-import { containerPaths, runtimeStateRoot, socketDir } from './paths.js';
+import { recordPaths, runRootOf, runtimeStateRoot, socketDir } from './paths.js';
 import { startCrunThroughExecFifo, startThroughExecFifo } from './exec-fifo.js';
 import type { ContainerRecord } from './record.js';
 import { writeRecord } from './record.js';
@@ -53,22 +53,23 @@ export function autoRemoveCommand(root: string, id: string): { path: string; arg
 export async function startWithConmon(root: string, record: ContainerRecord, options: StartOptions = {}): Promise<ContainerRecord> {
   const autoRemove = options.autoRemoveOnExit ?? record.hostConfig.autoRemove;
   const exitCommand = options.exitCommand ?? (autoRemove ? autoRemoveCommand(root, record.id) : undefined);
-  const rt = ociRuntime(root, record.runtime as RuntimeName);
+  const runRoot = runRootOf(root, record);
+  const rt = ociRuntime(runRoot, record.runtime as RuntimeName);
   // A previous run's runtime state (left by a crash) would make create fail with "already
   // exists"; a never-started container has none.
   if (record.state.status !== 'created') await ociDelete(rt, record.id);
   await prepareBundle(root, record);
-  const paths = containerPaths(root, record.id);
+  const paths = recordPaths(root, record);
   let pid: number;
   let proxyPid = 0;
   try {
     const { createUnderConmon } = await import('./monitor.js');
-    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(root), logPath: record.logPath ?? paths.log, ...(exitCommand ? { exitCommand } : {}), ...(record.config.openStdin ? { stdin: true } : {}) });
+    pid = await createUnderConmon({ id: record.id, name: record.name, paths, runtime: rt, socketDir: socketDir(runRoot), logPath: record.logPath ?? paths.log, ...(exitCommand ? { exitCommand } : {}), ...(record.config.openStdin ? { stdin: true } : {}) });
     // Ports are served before the process runs (its namespace exists once created), so even
     // a short-lived container is reachable from its first instruction, as with Docker.
     if (record.hostConfig.ports.length > 0 && record.hostConfig.network.kind !== 'host') proxyPid = await publishPorts(root, record, pid);
     // The runtime's start is done here, without a runtime process (exec-fifo.ts).
-    const startedHere = rt.name === 'runc' ? await startThroughExecFifo(runtimeStateRoot(root), record.id, pid) : await startCrunThroughExecFifo(runtimeStateRoot(root), record.id);
+    const startedHere = rt.name === 'runc' ? await startThroughExecFifo(runtimeStateRoot(runRoot), record.id, pid) : await startCrunThroughExecFifo(runtimeStateRoot(runRoot), record.id);
     if (!startedHere) await ociStart(rt, record.id);
   } catch (err: unknown) {
     const withProxy = { ...record, state: { ...record.state, proxyPid } };
@@ -95,7 +96,7 @@ async function publishPorts(root: string, record: ContainerRecord, pid: number):
   const netns = network.kind === 'path' ? network.path : `/proc/${pid}/ns/net`;
   const udp = record.hostConfig.ports.find((p) => p.protocol !== 'tcp');
   if (udp) throw new RuntimeError('INVALID_ARGUMENT', `publishing ${udp.protocol} ports is not supported`);
-  return startPortProxy(netns, `${containerPaths(root, record.id).dir}/ports.sock`, record.hostConfig.ports);
+  return startPortProxy(netns, `${recordPaths(root, record).runDir}/ports.sock`, record.hostConfig.ports);
 }
 
 export interface DirectRunOptions {
@@ -112,9 +113,9 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   if (record.hostConfig.ports.length > 0 && record.hostConfig.network.kind !== 'host') {
     throw new RuntimeError('INVALID_ARGUMENT', 'published ports (-p) need a container started under the monitor: use -d, or drop -i/-t/--rm');
   }
-  const rt = ociRuntime(root, record.runtime as RuntimeName);
+  const rt = ociRuntime(runRootOf(root, record), record.runtime as RuntimeName);
   await prepareBundle(root, record);
-  const paths = containerPaths(root, record.id);
+  const paths = recordPaths(root, record);
   await rm(paths.pidFile, { force: true });
   const running: ContainerRecord = {
     ...record,
@@ -128,7 +129,7 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   const code = await new Promise<number>((resolve, reject) => {
     // stderr comes through us so a failure of the runtime itself (exec not found) can be told
     // apart from the container's own exit code; with a tty the container writes to the pty.
-    const child = spawn(rt.path, [...rt.globalArgs, 'run', ...(keep ? ['--keep'] : []), '--pid-file', paths.pidFile, '--bundle', paths.dir, record.id], { stdio: options.stdio ?? ['inherit', 'inherit', 'pipe'] });
+    const child = spawn(rt.path, [...rt.globalArgs, 'run', ...(keep ? ['--keep'] : []), '--pid-file', paths.pidFile, '--bundle', paths.runDir, record.id], { stdio: options.stdio ?? ['inherit', 'inherit', 'pipe'] });
     child.stderr?.on('data', (d: Buffer) => {
       // Keep only the tail: it is where the runtime's own error is.
       stderrText = (stderrText + d.toString()).slice(-4096);

@@ -8,7 +8,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { containerPaths, runtimeStateRoot } from './paths.js';
+import { recordPaths, runRootOf, runtimeStateRoot } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { readRecord, writeRecord } from './record.js';
 import { cgroupsPathOf, removeCgroup, wasOomKilled } from './cgroup.js';
@@ -62,7 +62,7 @@ async function deleteExitedDirectly(root: string, record: ContainerRecord): Prom
   if (record.runtime !== 'runc' || processAlive(record.state.pid)) return false;
   try {
     await removeCgroup(cgroupsPathOf(record));
-    await rm(join(runtimeStateRoot(root), record.id), { recursive: true, force: true });
+    await rm(join(runtimeStateRoot(runRootOf(root, record)), record.id), { recursive: true, force: true });
     return true;
   } catch {
     return false; // a cgroup still busy (processes exiting): runc waits for it
@@ -74,14 +74,14 @@ async function deleteExitedDirectly(root: string, record: ContainerRecord): Prom
  * `exited`: conmon wrote the exit file (the process is gone, not just its monitor).
  */
 export async function finalizeRun(root: string, record: ContainerRecord, exit: { code: number; at: string; oomKilled?: boolean; runtimeStateGone?: boolean; exited?: boolean }): Promise<ContainerRecord> {
-  const paths = containerPaths(root, record.id);
+  const paths = recordPaths(root, record);
   if (record.state.proxyPid) {
     const { stopPortProxy } = await import('../network/index.js');
     stopPortProxy(record.state.proxyPid);
   }
   const oomKilled = exit.oomKilled ?? (await wasOomKilled(cgroupsPathOf(record)));
   // `runc run` deletes its own state when it returns; a conmon-run container needs a delete.
-  if (!exit.runtimeStateGone && !(exit.exited && (await deleteExitedDirectly(root, record)))) await ociDelete(ociRuntime(root, record.runtime as RuntimeName), record.id);
+  if (!exit.runtimeStateGone && !(exit.exited && (await deleteExitedDirectly(root, record)))) await ociDelete(ociRuntime(runRootOf(root, record), record.runtime as RuntimeName), record.id);
   await unmountRootfs(paths.rootfs);
   const done: ContainerRecord = {
     ...record,
@@ -100,7 +100,7 @@ export async function finalizeRun(root: string, record: ContainerRecord, exit: {
 export async function refreshRecord(root: string, id: string): Promise<ContainerRecord> {
   const record = await readRecord(root, id);
   if (record.state.status !== 'running') return record;
-  const paths = containerPaths(root, id);
+  const paths = recordPaths(root, record);
   if (record.state.monitor === 'direct') {
     // The skiff process running it in the foreground finalizes it; only if that process is
     // gone and left the record behind do we close it here.

@@ -3,14 +3,14 @@
  * columns and human statuses).
  */
 import { formatNetworkMode } from '../network/index.js';
-import { containerPaths } from './paths.js';
+import { recordPaths } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { shortContainerId } from './names.js';
 
 const zeroTime = '0001-01-01T00:00:00Z';
 
 export function inspectView(root: string, r: ContainerRecord): Record<string, unknown> {
-  const paths = containerPaths(root, r.id);
+  const paths = recordPaths(root, r);
   const s = r.state;
   return {
     Id: r.id,
