@@ -16,7 +16,7 @@ import { SharedInformerFactory, keyOf, type Informer } from '../client/informers
 import type { RestClient } from '../client/rest.js';
 import { ResourceClient, coreResources } from '../client/typed/index.js';
 import { WorkQueue, runWorkers } from '../client/workqueue/index.js';
-import { ContainerRuntime, useToolHelper, type ContainerRecord } from '../engine/runtime/index.js';
+import { ContainerRuntime, agentRuntimeName, useToolHelper, type ContainerRecord } from '../engine/runtime/index.js';
 import { cachedImageProvider } from '../engine/image/index.js';
 import type { ImageProvider } from '../engine/types.js';
 import { ensureBridge, installUnreachableRoutes } from './cni.js';
@@ -118,7 +118,7 @@ export class NodeAgent {
     this.onError = o.onError ?? (() => undefined);
     // One image provider for the runtime and the image manager, keeping answers across pods.
     this.images = cachedImageProvider(o.engineRoot);
-    this.runtime = new ContainerRuntime(o.engineRoot, { images: this.images });
+    this.runtime = new ContainerRuntime(o.engineRoot, { images: this.images, runtime: agentRuntimeName() });
     this.registration = new NodeRegistration(o.rest, { name: this.nodeName, address: this.hostIP, storageDir: o.stateDir }, this.onError);
     this.informers = new SharedInformerFactory(o.rest, { onError: this.onError });
     this.events = new EventRecorder(o.rest, this.nodeName, this.onError);
@@ -128,8 +128,9 @@ export class NodeAgent {
 
   async start(): Promise<void> {
     await mkdir(this.o.stateDir, { recursive: true });
-    // runc, ip and the CNI plugins start from a busybox shell, not a fork of this big process.
-    useToolHelper(this.o.stateDir);
+    // runc, ip and the CNI plugins start from a busybox shell, not a fork of this big process;
+    // its programs' input and output files are transient, so they live in the run folder.
+    useToolHelper(this.runDir());
     await installUnreachableRoutes();
     await this.registration.register();
     this.registration.start();
@@ -142,7 +143,7 @@ export class NodeAgent {
     this.informer = this.informers.forResource<Pod>(coreResources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
     this.workers = new PodWorkers({
       runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError, prepared: this.images }), events: this.events, sources: { ...apiSources(this.o.rest), tokens: apiTokenSource(this.o.rest) },
-      stateDir: this.o.stateDir, nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes },
+      stateDir: this.o.stateDir, runDir: this.runDir(), nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes },
       pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
       sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP), probes: this.probes, adoptable, onError: this.onError,
     });
@@ -157,6 +158,15 @@ export class NodeAgent {
     await this.removeOrphans(adoptable);
     await this.stats.start();
     if (this.o.statsReporting !== 'in-process') this.statsPush = startStatsPush({ rest: this.o.rest, nodeName: this.nodeName, summary: () => this.stats.summary(), onError: this.onError });
+  }
+
+  /**
+   * The node's run folder for pod files that live only while the pod runs (memory-backed
+   * volumes): agent/ in the engine's run root, or the state folder when the engine keeps
+   * everything in its root.
+   */
+  private runDir(): string {
+    return this.runtime.runRoot === this.runtime.root ? this.o.stateDir : join(this.runtime.runRoot, 'agent');
   }
 
   /** Engine containers this agent made before (pod uid label), grouped by pod. */
@@ -177,7 +187,7 @@ export class NodeAgent {
       if (live.has(uid)) continue;
       adoptable.delete(uid);
       for (const r of records) await this.runtime.remove(r.id, { force: true }).catch(this.onError);
-      await tearDownVolumes(this.o.stateDir, uid).catch(this.onError);
+      await tearDownVolumes(this.o.stateDir, uid, this.runDir()).catch(this.onError);
       await sandboxes.tearDown(uid).catch(this.onError);
     }
   }

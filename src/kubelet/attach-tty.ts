@@ -39,14 +39,27 @@ export function underPty(size: TerminalSize | undefined): (file: string, args: s
   };
 }
 
-/** Resizes the pty `script` gave to its child (runc): found through the child's stdin. */
+async function childrenOf(pid: number | string): Promise<string[]> {
+  return (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '')).trim().split(/\s+/).filter(Boolean);
+}
+
+/**
+ * Resizes the pty `script` gave to its child (the runtime), found through the child's stdin,
+ * and the container's own pty, through the stdin of the runtime's child (the process in the
+ * container, opened by its /proc path: the container's /dev/pts is not the host's). runc
+ * passes the first on by itself; crun does not, so the second is set here.
+ */
 export async function resizePty(scriptPid: number, size: TerminalSize): Promise<void> {
   if (size.rows <= 0 || size.cols <= 0) return;
-  const children = (await readFile(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8')).trim().split(/\s+/).filter(Boolean);
-  for (const pid of children) {
+  const dims = ['rows', String(size.rows), 'cols', String(size.cols)];
+  for (const pid of await childrenOf(scriptPid)) {
     const tty = await readlink(`/proc/${pid}/fd/0`).catch(() => '');
     if (!/^\/dev\/pts\/\d+$/.test(tty)) continue;
-    await run('stty', ['-F', tty, 'rows', String(size.rows), 'cols', String(size.cols)]);
+    await run('stty', ['-F', tty, ...dims]);
+    for (const inContainer of await childrenOf(pid)) {
+      const own = await readlink(`/proc/${inContainer}/fd/0`).catch(() => '');
+      if (/^\/dev\/pts\/\d+$/.test(own)) await run('stty', ['-F', `/proc/${inContainer}/fd/0`, ...dims]).catch(() => undefined);
+    }
     return;
   }
 }

@@ -26,6 +26,8 @@ export interface ContainerSyncContext {
   events: EventRecorder;
   sources: EnvSources;
   stateDir: string;
+  /** Where memory-backed volumes go (volumes.ts); the state folder when the node has no run folder apart. */
+  runDir: string;
   nodeName: string;
   hostIP: string;
   machine: { cpus: number; memoryBytes: number };

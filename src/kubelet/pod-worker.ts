@@ -86,13 +86,13 @@ export class PodWorkers {
       tracked.sandbox ??= await this.d.sandboxes.setUp(tracked.uid, pod.spec.hostNetwork === true, hostPorts(pod));
       if (!tracked.volumes) {
         markPhase(tracked.uid, 'sandbox');
-        tracked.volumes = await setUpVolumes(this.d.stateDir, pod, this.d.sources);
+        tracked.volumes = await setUpVolumes(this.d.stateDir, pod, this.d.sources, this.d.runDir);
         tracked.volumesRefreshedAt = Date.now();
         markPhase(tracked.uid, 'volumes');
       } else if (Date.now() - (tracked.volumesRefreshedAt ?? 0) > volumeRefreshMs) {
         // Updated ConfigMaps and Secrets reach mounted files (the kubelet's periodic sync).
         tracked.volumesRefreshedAt = Date.now();
-        await refreshProjectedVolumes(this.d.stateDir, pod, this.d.sources).catch((err: unknown) => {
+        await refreshProjectedVolumes(this.d.stateDir, pod, this.d.sources, this.d.runDir).catch((err: unknown) => {
           this.d.events.record(pod, 'Warning', 'FailedMount', `MountVolume.SetUp failed: ${err instanceof Error ? err.message : String(err)}`);
         });
       }
@@ -237,7 +237,7 @@ export class PodWorkers {
         }
       }
     }
-    await tearDownVolumes(this.d.stateDir, tracked.uid);
+    await tearDownVolumes(this.d.stateDir, tracked.uid, this.d.runDir);
     await this.d.sandboxes.tearDown(tracked.uid);
   }
 }

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { recordPaths, runRootOf } from './paths.js';
+import { mergeEnv } from './create.js';
 import type { ContainerRecord } from './record.js';
 import { ociRuntime } from './oci.js';
 import type { RuntimeName } from './oci.js';
@@ -41,7 +42,10 @@ export async function execInContainer(root: string, record: ContainerRecord, opt
   const args = [...rt.globalArgs, 'exec', '--user', `${user.uid}:${user.gid}`, '--cwd', options.workingDir ?? record.config.workingDir];
   for (const gid of new Set([...user.additionalGids, ...(record.hostConfig.security?.extraGids ?? [])])) args.push('--additional-gids', String(gid));
   if (options.tty) args.push('--tty');
-  for (const e of options.env ?? []) args.push('--env', e);
+  // runc adds --env to the container's own environment; crun's --env replaces it (PATH and
+  // all), so crun is given the whole of it with the caller's values on top.
+  const env = rt.name === 'crun' && options.env?.length ? mergeEnv(record.config.env, options.env) : options.env ?? [];
+  for (const e of env) args.push('--env', e);
   args.push(record.id, ...options.args);
   return new Promise<number>((resolve, reject) => {
     const command = options.wrap ? options.wrap(rt.path, args) : { file: rt.path, args };

@@ -54,12 +54,12 @@ async function readPid(path: string): Promise<number> {
 }
 
 /**
- * What `runc delete` does for a container whose process has exited (its state folder and
- * cgroup), without a runc process (~10 ms each here). False when it cannot be sure: then runc
- * deletes it.
+ * What `runc delete` or `crun delete` does for a container whose process has exited (its state
+ * folder, <state root>/<id> for both, and its cgroup), without a runtime process (~10 ms each
+ * for runc here). False when it cannot be sure: then the runtime deletes it.
  */
 async function deleteExitedDirectly(root: string, record: ContainerRecord): Promise<boolean> {
-  if (record.runtime !== 'runc' || processAlive(record.state.pid)) return false;
+  if ((record.runtime !== 'runc' && record.runtime !== 'crun') || processAlive(record.state.pid)) return false;
   try {
     await removeCgroup(cgroupsPathOf(record));
     await rm(join(runtimeStateRoot(runRootOf(root, record)), record.id), { recursive: true, force: true });
