@@ -6,13 +6,15 @@
  * time the server and every process it started used over the measuring (a cpuacct cgroup of
  * the bench's own: a figure that a busy shared machine distorts less than latency).
  * Goals: single p99 < 300 ms; the whole burst Running within 5 s.
- * Env: SKIFF_BENCH_SINGLE (default 20), SKIFF_BENCH_BURST (default 100).
+ * The engine's run root is on a tmpfs (/dev/shm), as /run is on a normal node (this VM's is not).
+ * Env: SKIFF_BENCH_SINGLE (default 20), SKIFF_BENCH_BURST (default 100), SKIFF_RUNTIME.
  */
 import { readdir, readFile, rmdir, writeFile, mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from './_lib.js';
 import { startNodeServer } from '../test/e2e/kubelet-fixture.js';
+import { agentRuntimeName } from '../src/engine/runtime/index.js';
 
 async function peakRssMiB(pid: number | undefined): Promise<number | undefined> {
   if (!pid) return undefined;
@@ -85,6 +87,8 @@ async function main(): Promise<void> {
     const serverOwnCpuMs = ownBefore !== undefined && ownAfter !== undefined ? ownAfter - ownBefore : undefined;
     process.stdout.write(`${JSON.stringify({
       bench: 'pods', ...figures, serverPeakRssMiB: await peakRssMiB(s.serverPid()),
+      // The agent's OCI runtime: crun where it can run here, else runc (SKIFF_RUNTIME chooses).
+      agentRuntime: agentRuntimeName(),
       // Start and delete of every pod, API and agent and the programs they ran, per pod.
       ...(serverCpuMs !== undefined ? { serverCpuMs, serverCpuMsPerPod: Math.round(serverCpuMs / Math.max(1, singles + burst)) } : {}),
       ...(serverOwnCpuMs !== undefined ? { serverOwnCpuMs } : {}),

@@ -87,5 +87,6 @@ test('paths: a container with a run root keeps its bundle, pid and exit files th
   assert.equal(apart.spec, '/run/x/containers/c1/config.json');
   assert.equal(apart.exitFile, '/run/x/containers/c1/persist/c1');
   assert.equal(apart.pidFile, '/run/x/containers/c1/pid');
+  assert.equal(apart.rootfs, '/run/x/containers/c1/rootfs', 'a host mount point lives as long as the run');
   assert.equal(runRootOf('/e', {}), '/e', 'records made before run roots keep everything in the engine root');
 });

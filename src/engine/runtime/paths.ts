@@ -3,7 +3,8 @@
  *   containers/<id>/container.json  our record (config, state)
  *   containers/<id>/config.json     the OCI bundle's spec (the folder is the bundle)
  *   containers/<id>/rootfs          overlay mount point when mounted on the host (crun, or what
- *                                   the layers alone cannot answer); upper/ and work/ beside it
+ *                                   the layers alone cannot answer; in the run folder when the
+ *                                   container has a run root); upper/ and work/ beside it
  *   rootfs-mountpoint               the shared, empty root path of runc containers that mount
  *                                   their overlay themselves
  *   containers/<id>/ctr.log         k8s-file log written by conmon
@@ -15,8 +16,8 @@
  *
  * A container made with a run root apart from the engine root (podman's "runroot"; for the
  * default engine root it is /run/skiff/engine) keeps what lives only as long as its run
- * there: the bundle (config.json, hosts, hostname, resolv.conf), the pid and exit files and
- * conmon's fifos in <run root>/containers/<id>/, the OCI runtime's state in <run root>/runc/
+ * there: the bundle (config.json, hosts, hostname, resolv.conf), the pid and exit files,
+ * conmon's fifos and a host rootfs mount point in <run root>/containers/<id>/, the OCI runtime's state in <run root>/runc/
  * and the attach sockets in <run root>/sock/. /run is a tmpfs on a normal machine, so a pod
  * start's dozen small files and their removal never reach a disk file system; on ext4 without
  * a journal (these VMs) every new inode is checked against the recently deleted ones, which
@@ -103,7 +104,7 @@ export function containerPaths(root: string, id: string, runRoot: string = root)
     runDir,
     record: join(dir, 'container.json'),
     spec: join(runDir, 'config.json'),
-    rootfs: join(dir, 'rootfs'),
+    rootfs: join(runDir, 'rootfs'),
     upper: join(dir, 'upper'),
     work: join(dir, 'work'),
     log: join(dir, 'ctr.log'),

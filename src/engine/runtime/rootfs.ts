@@ -3,7 +3,9 @@
  * under the container's own upper/work dirs. Mounted at create/start, unmounted when the
  * container exits or is removed. An image with no layers gets the upper dir bind-mounted.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import type { Stats } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RootfsSpec } from '../types.js';
 import { runTool } from './exec-tool.js';
 import { findOnPath } from './oci.js';
@@ -14,11 +16,29 @@ export interface MountOptions {
   short?: { cwd: string; dirs: readonly string[] };
 }
 
-export async function isMounted(target: string): Promise<boolean> {
-  // Synchronous (see record.ts): asked at each container's exit and removal.
-  const mounts = readFileSync('/proc/self/mountinfo', 'utf8');
-  // Field 5 is the mount point; paths with spaces are octal-escaped, ours have none.
-  return mounts.split('\n').some((line) => line.split(' ')[4] === target);
+/**
+ * Whether the rootfs is mounted at `target`, from two or three stats, not the mount table (a
+ * node's has hundreds of lines, and this is asked at each container's start, exit and
+ * removal): an overlay has a device of its own, so its mount point's differs from its parent
+ * folder's; a bind mount of the upper folder (an image without layers) shows that folder's
+ * inode. Synchronous (see record.ts).
+ */
+export async function isMounted(target: string, spec?: RootfsSpec): Promise<boolean> {
+  let here: Stats | undefined;
+  let parent: Stats | undefined;
+  try {
+    here = statSync(target, { throwIfNoEntry: false });
+    if (!here) return false;
+    parent = statSync(dirname(target), { throwIfNoEntry: false });
+  } catch {
+    return true; // a mount gone bad (ENOTCONN, EIO...): the umount is what clears it
+  }
+  if (!parent || here.dev !== parent.dev) return true;
+  if (spec && spec.lowerDirs.length === 0) {
+    const upper = statSync(spec.upperDir, { throwIfNoEntry: false });
+    return upper !== undefined && upper.dev === here.dev && upper.ino === here.ino;
+  }
+  return false;
 }
 
 /**
@@ -36,7 +56,7 @@ function mountTool(name: 'mount' | 'umount', args: readonly string[]): [string, 
 
 export async function mountRootfs(spec: RootfsSpec, target: string, options: MountOptions = {}): Promise<void> {
   await makeRootfsDirs(spec, target);
-  if (await isMounted(target)) return;
+  if (await isMounted(target, spec)) return;
   if (spec.lowerDirs.length === 0) {
     await runTool(...mountTool('mount', ['--bind', spec.upperDir, target]));
     return;
@@ -74,8 +94,8 @@ export async function makeRootfsDirs(spec: RootfsSpec, target: string): Promise<
 }
 
 /** Unmounts if mounted; a lazy detach, so a straggling reader cannot keep the container around. */
-export async function unmountRootfs(target: string): Promise<void> {
-  if (!(await isMounted(target))) return;
+export async function unmountRootfs(target: string, spec?: RootfsSpec): Promise<void> {
+  if (!(await isMounted(target, spec))) return;
   try {
     await runTool(...mountTool('umount', ['-l', target]));
   } catch (err: unknown) {

@@ -188,7 +188,7 @@ export class ContainerRuntime {
     }
     const paths = recordPaths(this.root, record);
     // An exited container was finalized (runtime state deleted) when it was last observed.
-    await unmountRootfs(paths.rootfs);
+    await unmountRootfs(paths.rootfs, record.rootfs);
     await removeCgroup(cgroupsPathOf(record));
     // The last container gone takes the shared parent with it (a concurrent create keeps it).
     await removeParentIfEmpty(record.cgroupParent);

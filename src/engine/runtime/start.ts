@@ -139,7 +139,7 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
     child.on('error', reject);
     child.on('exit', (exitCode, signal) => resolve(exitCode ?? (signal ? 128 + signalNumber(signal) : 255)));
   }).catch(async (err: unknown) => {
-    await unmountRootfs(paths.rootfs);
+    await unmountRootfs(paths.rootfs, record.rootfs);
     throw err;
   });
   // runc prints its own failure (exec not found...) on stderr and exits non-zero before the

@@ -82,7 +82,7 @@ export async function finalizeRun(root: string, record: ContainerRecord, exit: {
   const oomKilled = exit.oomKilled ?? (await wasOomKilled(cgroupsPathOf(record)));
   // `runc run` deletes its own state when it returns; a conmon-run container needs a delete.
   if (!exit.runtimeStateGone && !(exit.exited && (await deleteExitedDirectly(root, record)))) await ociDelete(ociRuntime(runRootOf(root, record), record.runtime as RuntimeName), record.id);
-  await unmountRootfs(paths.rootfs);
+  await unmountRootfs(paths.rootfs, record.rootfs);
   const done: ContainerRecord = {
     ...record,
     state: { ...record.state, status: 'exited', pid: 0, exitCode: exit.code, oomKilled, finishedAt: exit.at, proxyPid: 0 },
