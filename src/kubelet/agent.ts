@@ -145,7 +145,7 @@ export class NodeAgent {
       runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError, prepared: this.images }), events: this.events, sources: { ...apiSources(this.o.rest), tokens: apiTokenSource(this.o.rest) },
       stateDir: this.o.stateDir, runDir: this.runDir(), nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes },
       pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
-      sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP), probes: this.probes, adoptable, onError: this.onError,
+      sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir()), probes: this.probes, adoptable, onError: this.onError,
     });
     this.informer.addEventHandler({
       onAdd: (p) => { markPhase(p.metadata?.uid ?? '', 'seen'); this.queue.add(keyOf(p)); },
@@ -162,7 +162,7 @@ export class NodeAgent {
 
   /**
    * The node's run folder for pod files that live only while the pod runs (memory-backed
-   * volumes): agent/ in the engine's run root, or the state folder when the engine keeps
+   * volumes, sandbox records, the tool helper's files): agent/ in the engine's run root, or the state folder when the engine keeps
    * everything in its root.
    */
   private runDir(): string {
@@ -182,7 +182,7 @@ export class NodeAgent {
   /** Containers and sandboxes of pods that no longer exist on this node. */
   private async removeOrphans(adoptable: Map<string, ContainerRecord[]>): Promise<void> {
     const live = new Set(this.informer!.lister.list().map((p) => p.metadata?.uid ?? ''));
-    const sandboxes = new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP);
+    const sandboxes = new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir());
     for (const [uid, records] of [...adoptable]) {
       if (live.has(uid)) continue;
       adoptable.delete(uid);

@@ -1,8 +1,9 @@
 /**
  * A pod's sandbox: its network namespace (named skiff-<uid>) wired by the CNI plugins
  * (loopback for lo, bridge with host-local IPAM for eth0, portmap for hostPorts), or the node's own namespace
- * for hostNetwork pods. What was set up is saved under the agent's state dir, so teardown
- * (also after an agent restart) undoes exactly that.
+ * for hostNetwork pods. What was set up is saved in the agent's run folder (volumes.ts: a
+ * tmpfs on a normal node; a sandbox does not outlive a reboot either), so teardown (also after
+ * an agent restart) undoes exactly that. host-local's address files stay in the state folder.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,10 +25,10 @@ export class Sandboxes {
   /** cni0 got its gateway address (once per agent; the bridge outlives pods). */
   private bridgeAddressed = false;
   private dirMade = false;
-  constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string) {}
+  constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string, private readonly runDir: string = stateDir) {}
 
   private file(uid: string): string {
-    return join(this.stateDir, 'sandboxes', `${uid}.json`);
+    return join(this.runDir, 'sandboxes', `${uid}.json`);
   }
 
   async read(uid: string): Promise<SandboxRecord | undefined> {
@@ -44,7 +45,7 @@ export class Sandboxes {
     const existing = await this.read(uid);
     if (existing) return existing;
     if (!this.dirMade) {
-      mkdirSync(join(this.stateDir, 'sandboxes'), { recursive: true });
+      mkdirSync(join(this.runDir, 'sandboxes'), { recursive: true });
       this.dirMade = true;
     }
     if (hostNetwork) {

@@ -21,6 +21,8 @@ export interface NodeServer {
   readonly dir: string;
   readonly engineRoot: string;
   readonly dataDir: string;
+  /** The engine's run root (a tmpfs): bundles, runtime state, and the agent's run folder (agent/). */
+  readonly runRoot: string;
   readonly netns: string;
   readonly nodeName: string;
   kubectl(args: readonly string[], opts?: { stdin?: string; timeoutMs?: number }): Promise<RunResult>;
@@ -105,7 +107,8 @@ export async function startNodeServer(): Promise<NodeServer> {
       // Whatever the test left: containers, then the pods' namespaces, then ours.
       const ps = await runSkiff(engineRoot, ['ps', '-aq']).catch(() => undefined);
       for (const id of (ps?.stdout ?? '').split('\n').filter(Boolean)) await runSkiff(engineRoot, ['rm', '-f', id]);
-      const sandboxDir = join(dataDir, 'agent', 'sandboxes');
+      // The agent keeps its sandbox records in the run root (kubelet/agent.ts runDir).
+      const sandboxDir = join(runRoot, 'agent', 'sandboxes');
       for (const f of await readdir(sandboxDir).catch(() => [] as string[])) {
         const rec = JSON.parse(await readFile(join(sandboxDir, f), 'utf8')) as { netnsName?: string };
         if (rec.netnsName) await run('ip', ['netns', 'delete', rec.netnsName]);
@@ -131,7 +134,7 @@ export async function startNodeServer(): Promise<NodeServer> {
     await launch();
     const kubeconfig = join(dataDir, 'kubeconfig.yaml');
     const server: NodeServer = {
-      dir, engineRoot, dataDir, netns, nodeName,
+      dir, engineRoot, dataDir, runRoot, netns, nodeName,
       kubectl: (args, opts = {}) => run('nsenter', [`--net=${nsPath}`, 'kubectl', '--kubeconfig', kubeconfig, ...args], { ...opts, env: { HOME: home } }),
       inNetns: (command, args, opts = {}) => run('nsenter', [`--net=${nsPath}`, command, ...args], opts),
       async waitFor(what, fn, timeoutMs = 20_000) {

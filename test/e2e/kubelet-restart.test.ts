@@ -39,5 +39,6 @@ test('a restarted agent adopts its running containers', async (t) => {
   const deleted = await s.kubectl(['delete', 'pod', 'web'], { timeoutMs: 40_000 });
   assert.equal(deleted.code, 0, deleted.stderr);
   assert.deepEqual((await readdir(`${s.engineRoot}/containers`)).filter((n) => /^[0-9a-f]{64}$/.test(n)), []);
-  assert.deepEqual(await readdir(`${s.dataDir}/agent/sandboxes`), []);
+  assert.deepEqual(await readdir(`${s.runRoot}/agent/sandboxes`), []);
+  assert.deepEqual((await readdir(`${s.runRoot}/containers`)).filter((n) => /^[0-9a-f]{64}$/.test(n)), []);
 });
