@@ -95,8 +95,24 @@ export function socketDir(runRoot: string): string {
   return join(runRoot, 'sock');
 }
 
+/**
+ * Paths asked for lately: every look at a container asks (the node agent: each pod's sync),
+ * and the seventeen path joins cost more than the look's own file reads.
+ */
+const recent = new Map<string, ContainerPaths>();
+
 /** A container's paths; `runRoot` as its record names it (runRootOf), the engine root by default. */
 export function containerPaths(root: string, id: string, runRoot: string = root): ContainerPaths {
+  const key = `${root}\0${id}\0${runRoot}`;
+  const known = recent.get(key);
+  if (known) return known;
+  const paths = Object.freeze(joinPaths(root, id, runRoot));
+  if (recent.size >= 1024) recent.delete(recent.keys().next().value ?? '');
+  recent.set(key, paths);
+  return paths;
+}
+
+function joinPaths(root: string, id: string, runRoot: string): ContainerPaths {
   const dir = join(containersDir(root), id);
   const runDir = runRoot === root ? dir : join(containersDir(runRoot), id);
   return {
