@@ -27,18 +27,21 @@ export class Sandboxes {
   private dirMade = false;
   constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string, private readonly runDir: string = stateDir) {}
 
-  private file(uid: string): string {
-    return join(this.runDir, 'sandboxes', `${uid}.json`);
+  private file(uid: string, dir = this.runDir): string {
+    return join(dir, 'sandboxes', `${uid}.json`);
   }
 
   async read(uid: string): Promise<SandboxRecord | undefined> {
-    try {
-      // Synchronous, as the engine's small files (engine/runtime/record.ts says why).
-      return JSON.parse(readFileSync(this.file(uid), 'utf8')) as SandboxRecord;
-    } catch (err: unknown) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
+    // A sandbox made by a skiff that kept its record in the state folder is still torn down.
+    for (const dir of new Set([this.runDir, this.stateDir])) {
+      try {
+        // Synchronous, as the engine's small files (engine/runtime/record.ts says why).
+        return JSON.parse(readFileSync(this.file(uid, dir), 'utf8')) as SandboxRecord;
+      } catch (err: unknown) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      }
     }
+    return undefined;
   }
 
   async setUp(uid: string, hostNetwork: boolean, portMappings: PortMapping[]): Promise<SandboxRecord> {
@@ -99,6 +102,6 @@ export class Sandboxes {
       }
       await deleteNetns(record.netnsName);
     }
-    rmSync(this.file(uid), { force: true });
+    for (const dir of new Set([this.runDir, this.stateDir])) rmSync(this.file(uid, dir), { force: true });
   }
 }

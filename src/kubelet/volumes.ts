@@ -13,7 +13,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, join, normalize } from 'node:path';
 import { promisify } from 'node:util';
@@ -78,7 +78,11 @@ function memoryBacked(v: VolumeSpec): boolean {
 }
 
 function volumeDir(stateDir: string, runDir: string, uid: string, v: VolumeSpec): string {
-  return join(podDir(memoryBacked(v) ? runDir : stateDir, uid), 'volumes', v.name);
+  const inState = join(podDir(stateDir, uid), 'volumes', v.name);
+  if (!memoryBacked(v) || runDir === stateDir) return inState;
+  // A pod started by a skiff that kept these in the state folder keeps its folder: its
+  // containers have that one mounted, and updates must reach it.
+  return existsSync(inState) ? inState : join(podDir(runDir, uid), 'volumes', v.name);
 }
 
 async function isMountPoint(path: string): Promise<boolean> {
