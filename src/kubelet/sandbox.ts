@@ -3,9 +3,9 @@
  * (loopback for lo, bridge with host-local IPAM for eth0, portmap for hostPorts), or the node's own namespace
  * for hostNetwork pods. What was set up is saved in the agent's run folder (volumes.ts: a
  * tmpfs on a normal node; a sandbox does not outlive a reboot either), so teardown (also after
- * an agent restart) undoes exactly that. host-local's address files stay in the state folder.
+ * an agent restart) undoes exactly that; host-local's address files too (ipamDir).
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { markPhase } from './phase-trace.js';
 import { bridgeConfig, ensureBridgeAddress, invokePlugin, loopbackConfig, portmapConfig, resultAddress, type PortMapping } from './cni.js';
@@ -81,9 +81,19 @@ export class Sandboxes {
     }
   }
 
+  /**
+   * host-local's address files: in the run folder too, since an address is held only while
+   * its pod's namespace lives and no namespace outlives a reboot (kept on a disk, addresses
+   * of pods gone with a reboot stay taken). A node whose state folder already has them (an
+   * older skiff, pods maybe still running) keeps using those, so no address is handed out
+   * twice.
+   */
   private ipamDir(): string {
-    return join(this.stateDir, 'ipam');
+    this.ipamChosen ??= this.runDir !== this.stateDir && existsSync(join(this.stateDir, 'ipam')) ? join(this.stateDir, 'ipam') : join(this.runDir, 'ipam');
+    return this.ipamChosen;
   }
+
+  private ipamChosen: string | undefined;
 
   /** Undoes setUp; safe to repeat. */
   async tearDown(uid: string): Promise<void> {

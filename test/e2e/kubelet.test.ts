@@ -119,7 +119,7 @@ test('simple-pod.yaml runs for real: get, logs, exec, describe, pod IP, graceful
   assert.deepEqual(await readdir(`${s.dataDir}/agent/pods`), []);
   assert.deepEqual(await readdir(`${s.runRoot}/agent/pods`).catch(() => []), [], 'the token volume is gone');
   assert.deepEqual(await readdir(`${s.runRoot}/containers`).then((l) => l.filter((n) => /^[0-9a-f]{64}$/.test(n))), []);
-  const ipam = await readdir(`${s.dataDir}/agent/ipam/skiff`);
+  const ipam = await readdir(`${s.runRoot}/agent/ipam/skiff`);
   assert.ok(!ipam.includes(pod.status.podIP), `IP ${pod.status.podIP} still reserved`);
   assert.deepEqual(await mountsUnder(s.dir), []);
   assert.deepEqual(await mountsUnder(s.runRoot), []);
