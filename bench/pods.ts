@@ -14,7 +14,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { repoRoot } from './_lib.js';
 import { startNodeServer } from '../test/e2e/kubelet-fixture.js';
-import { agentRuntimeName } from '../src/engine/runtime/index.js';
+import { runtimeName } from '../src/engine/runtime/index.js';
 
 async function peakRssMiB(pid: number | undefined): Promise<number | undefined> {
   if (!pid) return undefined;
@@ -87,8 +87,8 @@ async function main(): Promise<void> {
     const serverOwnCpuMs = ownBefore !== undefined && ownAfter !== undefined ? ownAfter - ownBefore : undefined;
     process.stdout.write(`${JSON.stringify({
       bench: 'pods', ...figures, serverPeakRssMiB: await peakRssMiB(s.serverPid()),
-      // The agent's OCI runtime: crun where it can run here, else runc (SKIFF_RUNTIME chooses).
-      agentRuntime: agentRuntimeName(),
+      // The agent's OCI runtime: runc, or crun with SKIFF_RUNTIME=crun.
+      agentRuntime: runtimeName(),
       // Start and delete of every pod, API and agent and the programs they ran, per pod.
       ...(serverCpuMs !== undefined ? { serverCpuMs, serverCpuMsPerPod: Math.round(serverCpuMs / Math.max(1, singles + burst)) } : {}),
       ...(serverOwnCpuMs !== undefined ? { serverOwnCpuMs } : {}),

@@ -16,7 +16,7 @@ import { SharedInformerFactory, keyOf, type Informer } from '../client/informers
 import type { RestClient } from '../client/rest.js';
 import { ResourceClient, coreResources } from '../client/typed/index.js';
 import { WorkQueue, runWorkers } from '../client/workqueue/index.js';
-import { ContainerRuntime, agentRuntimeName, useToolHelper, type ContainerRecord } from '../engine/runtime/index.js';
+import { ContainerRuntime, useToolHelper, type ContainerRecord } from '../engine/runtime/index.js';
 import { cachedImageProvider } from '../engine/image/index.js';
 import type { ImageProvider } from '../engine/types.js';
 import { ensureBridge, installUnreachableRoutes } from './cni.js';
@@ -118,7 +118,7 @@ export class NodeAgent {
     this.onError = o.onError ?? (() => undefined);
     // One image provider for the runtime and the image manager, keeping answers across pods.
     this.images = cachedImageProvider(o.engineRoot);
-    this.runtime = new ContainerRuntime(o.engineRoot, { images: this.images, runtime: agentRuntimeName() });
+    this.runtime = new ContainerRuntime(o.engineRoot, { images: this.images });
     this.registration = new NodeRegistration(o.rest, { name: this.nodeName, address: this.hostIP, storageDir: o.stateDir }, this.onError);
     this.informers = new SharedInformerFactory(o.rest, { onError: this.onError });
     this.events = new EventRecorder(o.rest, this.nodeName, this.onError);

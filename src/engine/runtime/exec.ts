@@ -43,7 +43,10 @@ export async function execInContainer(root: string, record: ContainerRecord, opt
   for (const gid of new Set([...user.additionalGids, ...(record.hostConfig.security?.extraGids ?? [])])) args.push('--additional-gids', String(gid));
   if (options.tty) args.push('--tty');
   // runc adds --env to the container's own environment; crun's --env replaces it (PATH and
-  // all), so crun is given the whole of it with the caller's values on top.
+  // all), so crun is given the whole of it with the caller's values on top. Known crun 1.8
+  // quirk with --tty: output still in the terminal when the process ends is printed as one
+  // of crun's own log lines (its flush_fd_to_err), so a short command's last output may come
+  // back wrapped in crun's error colours and time stamp (~1 in 60 here under load).
   const env = rt.name === 'crun' && options.env?.length ? mergeEnv(record.config.env, options.env) : options.env ?? [];
   for (const e of env) args.push('--env', e);
   args.push(record.id, ...options.args);

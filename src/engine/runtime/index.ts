@@ -19,7 +19,7 @@ export type { RuntimeErrorCode } from './errors.js';
 export { inspectView, psRow, psHeader, statusText, humanDuration } from './view.js';
 export { shortContainerId } from './names.js';
 export { parseMemory } from './cgroup.js';
-export { agentRuntimeName } from './oci.js';
+export { runtimeName } from './oci.js';
 export type { RuntimeName } from './oci.js';
 export { buildSpec, defaultCapabilities } from './spec.js';
 export type { OciSpec, SpecInput } from './spec.js';

@@ -2,7 +2,7 @@
  * The OCI runtime binary (runc by default, crun on request) and its verbs. Its state lives
  * under <run root>/runc (paths.ts) so `runc list` of other users is not disturbed.
  */
-import { accessSync, constants, readFileSync } from 'node:fs';
+import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { runTool } from './exec-tool.js';
 import { runtimeStateRoot } from './paths.js';
@@ -33,36 +33,6 @@ export function findOnPath(name: string, env: NodeJS.ProcessEnv = process.env): 
 
 export function runtimeName(env: NodeJS.ProcessEnv = process.env): RuntimeName {
   return env.SKIFF_RUNTIME === 'crun' ? 'crun' : 'runc';
-}
-
-/**
- * Whether crun can run containers on this machine: installed, and the cgroup layout is one it
- * takes. crun 1.8 refuses a v1/v2 hybrid whose v2 part (/sys/fs/cgroup/unified) holds any
- * controller ("cgroups in hybrid mode not supported"); pure v1 and pure v2 are fine.
- */
-export function crunUsable(): boolean {
-  try {
-    findOnPath('crun');
-  } catch {
-    return false;
-  }
-  let controllers: string;
-  try {
-    controllers = readFileSync('/sys/fs/cgroup/unified/cgroup.controllers', 'utf8');
-  } catch {
-    return true; // no hybrid v2 part: pure v1 or pure v2
-  }
-  return controllers.trim() === '';
-}
-
-/**
- * The node agent's runtime: SKIFF_RUNTIME when set, else crun where it works (as podman and
- * CRI-O choose it: a container start costs about a third of runc's CPU here, 9 against 30 ms),
- * else runc.
- */
-export function agentRuntimeName(env: NodeJS.ProcessEnv = process.env): RuntimeName {
-  if (env.SKIFF_RUNTIME === 'crun' || env.SKIFF_RUNTIME === 'runc') return env.SKIFF_RUNTIME;
-  return crunUsable() ? 'crun' : 'runc';
 }
 
 export interface OciRuntime {
