@@ -61,7 +61,10 @@ test('informer resumes after its watch ends and relists after 410 on a compacted
   release();
   await eventually(() => log.includes('add while-away') && log.includes('delete before'), 10000);
   assert.equal(resumedFrom.length, 1);
-  assert.equal(lists, 2, 'the resume was refused (410) and the informer listed again');
+  // At least one relist: the resume was refused. Under load there may be one more, when the
+  // watch after the relist starts only once the server (compacting every 200 ms down to one
+  // revision) has compacted past the list's revision too: that is a 410 as well.
+  assert.ok(lists >= 2, `the resume was refused (410) and the informer listed again (lists: ${lists})`);
   assert.ok(watches >= 3, 'a fresh watch followed the relist');
   assert.deepEqual(inf.lister.list().map((o) => o.metadata?.name).sort(), ['during-watch', 'filler-0', 'filler-1', 'filler-2', 'filler-3', 'filler-4', 'kube-root-ca.crt', 'while-away'].filter((n) => n !== 'kube-root-ca.crt' || log.includes('add kube-root-ca.crt')));
   assert.ok(inf.hasSynced());
