@@ -7,12 +7,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCrunThroughExecFifo, startThroughExecFifo } from './exec-fifo.js';
 
-test('exec fifo: the waiting writer (as runc init) goes on, the fifo is removed; no fifo, or a dead init, is told', async (t) => {
+/** A state root for the test (removed after it) and a function making <root>/<id>/exec.fifo. */
+async function stateRoot(t: { after(fn: () => unknown): void }): Promise<{ root: string; fifo(id: string): Promise<string> }> {
   const root = await mkdtemp(join(tmpdir(), 'skiff-fifo-'));
   t.after(() => rm(root, { recursive: true, force: true }));
-  await mkdir(join(root, 'c1'));
-  const fifo = join(root, 'c1', 'exec.fifo');
-  execFileSync('mkfifo', [fifo]);
+  return {
+    root,
+    async fifo(id) {
+      await mkdir(join(root, id));
+      const path = join(root, id, 'exec.fifo');
+      execFileSync('mkfifo', [path]);
+      return path;
+    },
+  };
+}
+
+test('exec fifo: the waiting writer (as runc init) goes on, the fifo is removed; no fifo, or a dead init, is told', async (t) => {
+  const { root, fifo: makeFifo } = await stateRoot(t);
+  const fifo = await makeFifo('c1');
   // The "init": blocks opening the fifo for writing, writes one byte, then reports it got through.
   const init = spawn('sh', ['-c', `printf 0 > '${fifo}' && echo through`], { stdio: ['ignore', 'pipe', 'inherit'] });
   t.after(() => { if (init.exitCode === null) init.kill('SIGKILL'); });
@@ -26,19 +38,15 @@ test('exec fifo: the waiting writer (as runc init) goes on, the fifo is removed;
 
   assert.equal(await startThroughExecFifo(root, 'missing', process.pid), false, 'no fifo: the caller runs the runtime');
 
-  await mkdir(join(root, 'c2'));
-  execFileSync('mkfifo', [join(root, 'c2', 'exec.fifo')]);
+  await makeFifo('c2');
   const gone = spawn('true');
   await new Promise((resolve) => gone.on('exit', resolve));
   await assert.rejects(startThroughExecFifo(root, 'c2', gone.pid ?? 0), /already dead/);
 });
 
 test('exec fifo, crun\'s way: the init holds the read end; start writes one byte and removes the fifo', async (t) => {
-  const root = await mkdtemp(join(tmpdir(), 'skiff-fifo-'));
-  t.after(() => rm(root, { recursive: true, force: true }));
-  await mkdir(join(root, 'c1'));
-  const fifo = join(root, 'c1', 'exec.fifo');
-  execFileSync('mkfifo', [fifo]);
+  const { root, fifo: makeFifo } = await stateRoot(t);
+  const fifo = await makeFifo('c1');
   // As crun create leaves it: the init's read end open (non-blocking), waiting for the byte.
   const reader = await open(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
   t.after(() => reader.close().catch(() => undefined));
@@ -48,7 +56,6 @@ test('exec fifo, crun\'s way: the init holds the read end; start writes one byte
   assert.equal(existsSync(fifo), false);
   assert.equal(await startCrunThroughExecFifo(root, 'missing'), false);
   // No reader left (the init died): told at once, not a wait.
-  await mkdir(join(root, 'c2'));
-  execFileSync('mkfifo', [join(root, 'c2', 'exec.fifo')]);
+  await makeFifo('c2');
   await assert.rejects(startCrunThroughExecFifo(root, 'c2'), /already dead/);
 });

@@ -5,11 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
-import { recordPaths, runRootOf } from './paths.js';
+import { recordPaths } from './paths.js';
 import { mergeEnv } from './create.js';
 import type { ContainerRecord } from './record.js';
-import { ociRuntime } from './oci.js';
-import type { RuntimeName } from './oci.js';
+import { recordRuntime } from './oci.js';
 import { resolveUser } from './user.js';
 import { RuntimeError } from './errors.js';
 import { signalNumber } from './signals.js';
@@ -34,7 +33,7 @@ export interface ExecOptions {
 export async function execInContainer(root: string, record: ContainerRecord, options: ExecOptions): Promise<number> {
   if (record.state.status !== 'running') throw new RuntimeError('CONTAINER_NOT_RUNNING', `can only create exec sessions on running containers: container state improper`);
   if (options.args.length === 0) throw new RuntimeError('INVALID_ARGUMENT', 'must provide a non-empty command to start an exec session');
-  const rt = ociRuntime(runRootOf(root, record), record.runtime as RuntimeName);
+  const rt = recordRuntime(root, record);
   // The container's own root as its processes see it: the rootfs may be mounted only inside
   // the container's mount namespace (runc mounts it there), not on the host.
   const rootfs = record.state.pid > 0 ? `/proc/${record.state.pid}/root` : recordPaths(root, record).rootfs;

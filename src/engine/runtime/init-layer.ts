@@ -122,19 +122,20 @@ export function ensureInitLayer(lowerDirs: readonly string[], points: readonly M
   const top = lowerDirs[0];
   if (!top) return undefined;
   const key = createHash('sha256').update(JSON.stringify(points)).digest('hex').slice(0, 16);
+  // The top snapshot's folder is named by its chain id, which names every layer below it too:
+  // the path alone identifies the image and the mount points.
   const path = join(dirname(top), `init-${key}`);
-  const cacheKey = `${path}\0${lowerDirs.join(':')}`;
-  if (known.has(cacheKey)) {
-    const hit = known.get(cacheKey);
+  if (known.has(path)) {
+    const hit = known.get(path);
     if (hit === undefined || statSync(hit, { throwIfNoEntry: false })) return hit;
   }
   if (statSync(path, { throwIfNoEntry: false })?.isDirectory()) {
-    known.set(cacheKey, path);
+    known.set(path, path);
     return path;
   }
   const missing = missingMountPoints(lowerDirs, points);
   if (missing.length === 0) {
-    known.set(cacheKey, undefined);
+    known.set(path, undefined);
     return undefined;
   }
   const temp = mkdtempSync(`${path}.tmp-`);
@@ -143,11 +144,12 @@ export function ensureInitLayer(lowerDirs: readonly string[], points: readonly M
     const made = new Set<string>();
     for (const entry of missing) {
       // The image's own folders on the way keep their owner and mode: the topmost copy of a
-      // folder is what the container sees, and this layer is on top.
+      // folder is what the container sees, and this layer is on top. (Missing folders come
+      // before what goes in them, so those are made by then.)
       const parts = entry.path.split('/');
       for (let i = 1; i < parts.length; i++) {
         const parent = parts.slice(0, i).join('/');
-        if (made.has(parent) || missing.some((m) => m.path === parent)) continue;
+        if (made.has(parent)) continue;
         const st = imageStat(lowerDirs, parent);
         mkdirSync(join(temp, parent), { mode: 0o755 });
         if (st) {
@@ -171,6 +173,6 @@ export function ensureInitLayer(lowerDirs: readonly string[], points: readonly M
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
-  known.set(cacheKey, path);
+  known.set(path, path);
   return path;
 }

@@ -5,7 +5,7 @@
 import { accessSync, constants } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { runTool } from './exec-tool.js';
-import { runtimeStateRoot } from './paths.js';
+import { runRootOf, runtimeStateRoot } from './paths.js';
 
 export type RuntimeName = 'runc' | 'crun';
 
@@ -45,6 +45,11 @@ export interface OciRuntime {
 /** The runtime whose state lives under `runRoot` (runRootOf: a container's record names it). */
 export function ociRuntime(runRoot: string, name: RuntimeName): OciRuntime {
   return { name, path: findOnPath(name), globalArgs: ['--root', runtimeStateRoot(runRoot)] };
+}
+
+/** The runtime a recorded container was made with, its state under the record's run root. */
+export function recordRuntime(root: string, record: { readonly runtime: string; readonly runRoot?: string }): OciRuntime {
+  return ociRuntime(runRootOf(root, record), record.runtime as RuntimeName);
 }
 
 export interface OciState { id: string; pid: number; status: 'creating' | 'created' | 'running' | 'paused' | 'stopped' }

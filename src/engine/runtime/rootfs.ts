@@ -23,7 +23,7 @@ export interface MountOptions {
  * folder's; a bind mount of the upper folder (an image without layers) shows that folder's
  * inode. Synchronous (see record.ts).
  */
-export async function isMounted(target: string, spec?: RootfsSpec): Promise<boolean> {
+export async function isMounted(target: string, spec: RootfsSpec): Promise<boolean> {
   let here: Stats | undefined;
   let parent: Stats | undefined;
   try {
@@ -34,7 +34,7 @@ export async function isMounted(target: string, spec?: RootfsSpec): Promise<bool
     return true; // a mount gone bad (ENOTCONN, EIO...): the umount is what clears it
   }
   if (!parent || here.dev !== parent.dev) return true;
-  if (spec && spec.lowerDirs.length === 0) {
+  if (spec.lowerDirs.length === 0) {
     const upper = statSync(spec.upperDir, { throwIfNoEntry: false });
     return upper !== undefined && upper.dev === here.dev && upper.ino === here.ino;
   }
@@ -94,7 +94,7 @@ export async function makeRootfsDirs(spec: RootfsSpec, target: string): Promise<
 }
 
 /** Unmounts if mounted; a lazy detach, so a straggling reader cannot keep the container around. */
-export async function unmountRootfs(target: string, spec?: RootfsSpec): Promise<void> {
+export async function unmountRootfs(target: string, spec: RootfsSpec): Promise<void> {
   if (!(await isMounted(target, spec))) return;
   try {
     await runTool(...mountTool('umount', ['-l', target]));

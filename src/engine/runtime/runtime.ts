@@ -5,7 +5,7 @@
  */
 import { rm, stat } from 'node:fs/promises';
 import type { ImageProvider } from '../types.js';
-import { containerPaths, defaultRunRoot, recordPaths, runRootOf } from './paths.js';
+import { containerPaths, defaultRunRoot, recordPaths } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { listIds, readRecord } from './record.js';
 import type { ExecOptions } from './exec.js';
@@ -14,7 +14,7 @@ import type { CreateOptions } from './create.js';
 import { refreshRecord } from './state.js';
 import { runDirect, startWithConmon } from './start.js';
 import type { DirectRunOptions, StartOptions } from './start.js';
-import { ociKill, ociRuntime, runtimeName } from './oci.js';
+import { ociKill, recordRuntime, runtimeName } from './oci.js';
 import type { RuntimeName } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
 import { cgroupsPathOf, removeCgroup, removeParentIfEmpty } from './cgroup.js';
@@ -125,7 +125,7 @@ export class ContainerRuntime {
   async kill(ref: string, signal = 'SIGKILL'): Promise<ContainerRecord> {
     const record = await this.inspect(ref);
     if (record.state.status !== 'running') throw new RuntimeError('CONTAINER_NOT_RUNNING', `can only kill running containers. ${record.id} is in state ${record.state.status}: container state improper`);
-    await ociKill(ociRuntime(runRootOf(this.root, record), record.runtime as RuntimeName), record.id, normalizeSignal(signal));
+    await ociKill(recordRuntime(this.root, record), record.id, normalizeSignal(signal));
     return record;
   }
 
@@ -171,7 +171,7 @@ export class ContainerRuntime {
       }
     }
     try {
-      await ociKill(ociRuntime(runRootOf(this.root, record), record.runtime as RuntimeName), record.id, signal);
+      await ociKill(recordRuntime(this.root, record), record.id, signal);
     } catch (err: unknown) {
       // It exited between our look and the signal: that is what we wanted.
       if (!/not running|does not exist|process already finished/i.test(String((err as Error).message))) throw err;

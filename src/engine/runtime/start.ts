@@ -13,8 +13,7 @@ import { startCrunThroughExecFifo, startThroughExecFifo } from './exec-fifo.js';
 import type { ContainerRecord } from './record.js';
 import { writeRecord } from './record.js';
 import { prepareBundle } from './bundle.js';
-import { ociDelete, ociRuntime, ociStart } from './oci.js';
-import type { RuntimeName } from './oci.js';
+import { ociDelete, ociStart, recordRuntime } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
 import { finalizeRun } from './state.js';
 import { RuntimeError, isErrno } from './errors.js';
@@ -54,7 +53,7 @@ export async function startWithConmon(root: string, record: ContainerRecord, opt
   const autoRemove = options.autoRemoveOnExit ?? record.hostConfig.autoRemove;
   const exitCommand = options.exitCommand ?? (autoRemove ? autoRemoveCommand(root, record.id) : undefined);
   const runRoot = runRootOf(root, record);
-  const rt = ociRuntime(runRoot, record.runtime as RuntimeName);
+  const rt = recordRuntime(root, record);
   // A previous run's runtime state (left by a crash) would make create fail with "already
   // exists"; a never-started container has none.
   if (record.state.status !== 'created') await ociDelete(rt, record.id);
@@ -113,7 +112,7 @@ export async function runDirect(root: string, record: ContainerRecord, options: 
   if (record.hostConfig.ports.length > 0 && record.hostConfig.network.kind !== 'host') {
     throw new RuntimeError('INVALID_ARGUMENT', 'published ports (-p) need a container started under the monitor: use -d, or drop -i/-t/--rm');
   }
-  const rt = ociRuntime(runRootOf(root, record), record.runtime as RuntimeName);
+  const rt = recordRuntime(root, record);
   await prepareBundle(root, record);
   const paths = recordPaths(root, record);
   await rm(paths.pidFile, { force: true });

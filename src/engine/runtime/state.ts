@@ -9,11 +9,11 @@ import { readFileSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { recordPaths, runRootOf, runtimeStateRoot } from './paths.js';
+import type { ContainerPaths } from './paths.js';
 import type { ContainerRecord } from './record.js';
 import { readRecord, writeRecord } from './record.js';
 import { cgroupsPathOf, removeCgroup, wasOomKilled } from './cgroup.js';
-import { ociDelete, ociRuntime } from './oci.js';
-import type { RuntimeName } from './oci.js';
+import { ociDelete, recordRuntime } from './oci.js';
 import { unmountRootfs } from './rootfs.js';
 import { isErrno } from './errors.js';
 
@@ -42,6 +42,11 @@ async function readExitFile(path: string): Promise<{ code: number; at: string } 
     if (isErrno(err, 'ENOENT')) return undefined;
     throw err;
   }
+}
+
+/** conmon's exit file, where this skiff keeps it or where an older one did (exit/<id>). */
+async function readExit(paths: ContainerPaths): Promise<{ code: number; at: string } | undefined> {
+  return (await readExitFile(paths.exitFile)) ?? (await readExitFile(paths.legacyExitFile));
 }
 
 async function readPid(path: string): Promise<number> {
@@ -81,7 +86,7 @@ export async function finalizeRun(root: string, record: ContainerRecord, exit: {
   }
   const oomKilled = exit.oomKilled ?? (await wasOomKilled(cgroupsPathOf(record)));
   // `runc run` deletes its own state when it returns; a conmon-run container needs a delete.
-  if (!exit.runtimeStateGone && !(exit.exited && (await deleteExitedDirectly(root, record)))) await ociDelete(ociRuntime(runRootOf(root, record), record.runtime as RuntimeName), record.id);
+  if (!exit.runtimeStateGone && !(exit.exited && (await deleteExitedDirectly(root, record)))) await ociDelete(recordRuntime(root, record), record.id);
   await unmountRootfs(paths.rootfs, record.rootfs);
   const done: ContainerRecord = {
     ...record,
@@ -110,11 +115,11 @@ export async function refreshRecord(root: string, id: string): Promise<Container
     }
     return finalizeRun(root, record, { code: unknownExitCode, at: new Date().toISOString() });
   }
-  const exit = (await readExitFile(paths.exitFile)) ?? (await readExitFile(paths.legacyExitFile));
+  const exit = await readExit(paths);
   if (exit) return finalizeRun(root, record, { ...exit, exited: true });
   const conmonPid = await readPid(paths.conmonPid);
   if (conmonPid > 0 && processAlive(conmonPid)) return record;
   // The monitor is gone: one last look for its exit file (it may have just been written).
-  const late = (await readExitFile(paths.exitFile)) ?? (await readExitFile(paths.legacyExitFile));
+  const late = await readExit(paths);
   return finalizeRun(root, record, late ? { ...late, exited: true } : { code: unknownExitCode, at: new Date().toISOString() });
 }
