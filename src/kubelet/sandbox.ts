@@ -25,7 +25,14 @@ export class Sandboxes {
   /** cni0 got its gateway address (once per agent; the bridge outlives pods). */
   private bridgeAddressed = false;
   private dirMade = false;
-  constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string, private readonly runDir: string = stateDir) {}
+  /** host-local's folder, chosen at first use (ipamDir). */
+  private ipamChosen: string | undefined;
+  /** Where records are looked for: the run folder, then where an older skiff kept them. */
+  private readonly recordDirs: readonly string[];
+
+  constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string, private readonly runDir: string) {
+    this.recordDirs = [...new Set([runDir, stateDir])];
+  }
 
   private file(uid: string, dir = this.runDir): string {
     return join(dir, 'sandboxes', `${uid}.json`);
@@ -33,7 +40,7 @@ export class Sandboxes {
 
   async read(uid: string): Promise<SandboxRecord | undefined> {
     // A sandbox made by a skiff that kept its record in the state folder is still torn down.
-    for (const dir of new Set([this.runDir, this.stateDir])) {
+    for (const dir of this.recordDirs) {
       try {
         // Synchronous, as the engine's small files (engine/runtime/record.ts says why).
         return JSON.parse(readFileSync(this.file(uid, dir), 'utf8')) as SandboxRecord;
@@ -93,8 +100,6 @@ export class Sandboxes {
     return this.ipamChosen;
   }
 
-  private ipamChosen: string | undefined;
-
   /** Undoes setUp; safe to repeat. */
   async tearDown(uid: string): Promise<void> {
     const record = await this.read(uid);
@@ -112,6 +117,6 @@ export class Sandboxes {
       }
       await deleteNetns(record.netnsName);
     }
-    for (const dir of new Set([this.runDir, this.stateDir])) rmSync(this.file(uid, dir), { force: true });
+    for (const dir of this.recordDirs) rmSync(this.file(uid, dir), { force: true });
   }
 }

@@ -65,7 +65,7 @@ async function writeKeys(dir: string, data: Record<string, string>, items: Array
 }
 
 /** Re-writes the pod's configMap and secret volumes from their current objects. */
-export async function refreshProjectedVolumes(stateDir: string, pod: Pod, sources: EnvSources, runDir: string = stateDir): Promise<void> {
+export async function refreshProjectedVolumes(stateDir: string, pod: Pod, sources: EnvSources, runDir: string): Promise<void> {
   const uid = pod.metadata?.uid ?? '';
   for (const v of pod.spec.volumes ?? []) {
     if (v.configMap || v.secret || v.downwardAPI || v.projected) await applyFsGroup(await setUpVolume(volumeDir(stateDir, runDir, uid, v), v, pod, sources), v, pod);
@@ -91,7 +91,7 @@ async function isMountPoint(path: string): Promise<boolean> {
 }
 
 /** Makes every volume's host folder; returns name -> host path. */
-export async function setUpVolumes(stateDir: string, pod: Pod, sources: EnvSources, runDir: string = stateDir): Promise<Map<string, string>> {
+export async function setUpVolumes(stateDir: string, pod: Pod, sources: EnvSources, runDir: string): Promise<Map<string, string>> {
   const uid = pod.metadata?.uid ?? '';
   const paths = new Map<string, string>();
   for (const v of pod.spec.volumes ?? []) {
@@ -201,7 +201,7 @@ export function containerMounts(volumePaths: ReadonlyMap<string, string>, mounts
 }
 
 /** Unmounts tmpfs volumes and removes the pod's folders (in the state and the run folder). */
-export async function tearDownVolumes(stateDir: string, uid: string, runDir: string = stateDir): Promise<void> {
+export async function tearDownVolumes(stateDir: string, uid: string, runDir: string): Promise<void> {
   const dirs = [...new Set([podDir(stateDir, uid), podDir(runDir, uid)])];
   const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((l) => l.split(' ')[1] ?? '').filter((m) => dirs.some((dir) => m.startsWith(`${dir}/`)));
   for (const m of mounts.reverse()) await run('umount', [m]);
