@@ -5,11 +5,12 @@
  * behind that one thread; a static busybox forks in well under 1 ms, off our thread, and
  * many at once.
  *
- * Protocol: one line per request on the shell's stdin, `ID SLOT COMMAND-LINE`, where every word
- * of the command line is single-quoted by us and the program is an absolute path (busybox
- * would otherwise run its own applet of that name, e.g. its `ip`); the shell runs each in a background subshell
- * with stdin, stdout and stderr on files of ours (the slot's) and answers `ID EXIT-CODE FLAGS`. A request whose
- * words hold a newline, or a process without busybox, is run by Node itself.
+ * Protocol: the command line goes in the slot's file SLOT.cmd, every word single-quoted by us
+ * and the program an absolute path (busybox would otherwise run its own applet of that name,
+ * e.g. its `ip`); one line `ID SLOT` on the shell's stdin starts it. The shell runs each in a
+ * background subshell with stdin, stdout and stderr on files of ours (the slot's) and answers
+ * `ID EXIT-CODE FLAGS`. A request whose words hold a newline, or a process without busybox, is
+ * run by Node itself.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -34,14 +35,16 @@ export interface ToolRequest {
 export interface ToolOutcome { code: number; stdout: string; stderr: string; sync?: string }
 
 /**
- * The shell's loop. A request line is `ID SLOT COMMAND-LINE`; the answer `ID CODE FLAGS`
- * says which of the slot's output files hold anything (o: stdout, e: stderr), so a silent
- * program (most runc, ip and unshare calls) costs the server no file read at all. `[` and
- * `echo` are the shell's builtins: no process more.
+ * The shell's loop. A request line is `ID SLOT`, the command line is in SLOT.cmd: the shell's
+ * `read` takes its input one byte at a time, with a poll(2) and a read(2) for each, so a
+ * command line on stdin (conmon's is ~1 KB) cost ~2000 system calls. The answer `ID CODE
+ * FLAGS` says which of the slot's output files hold anything (o: stdout, e: stderr), so a
+ * silent program (most runc, ip and unshare calls) costs the server no file read at all. `[`
+ * and `echo` are the shell's builtins: no process more.
  */
 function loopFor(dir: string): string {
-  // Names with a leading underscore: the evaluated command line only sets its programs' env.
-  return `_D=${shellQuote(dir)}; while IFS= read -r _l; do ( _i=\${_l%% *}; _r=\${_l#* }; _s=\${_r%% *}; eval "\${_r#* }"; _c=$?; _f=; [ -s "$_D/$_s.out" ] && _f=o; [ -s "$_D/$_s.err" ] && _f=\${_f}e; echo "$_i $_c $_f" ) & done; wait`;
+  // Names with a leading underscore: the sourced command line only sets its programs' env.
+  return `_D=${shellQuote(dir)}; while IFS= read -r _l; do ( _i=\${_l%% *}; _s=\${_l#* }; . "$_D/$_s.cmd"; _c=$?; _f=; [ -s "$_D/$_s.out" ] && _f=o; [ -s "$_D/$_s.err" ] && _f=\${_f}e; echo "$_i $_c $_f" ) & done; wait`;
 }
 
 /** A word for the shell, taken literally. */
@@ -148,7 +151,7 @@ export class ToolHelper {
       if (p.reusable) this.freeSlots.push(p.slot);
       // unlink, not rm: rm's recursive walk costs an lstat more each.
       else {
-        for (const x of ['out', 'err', ...(p.hasInput ? ['in'] : [])]) {
+        for (const x of ['cmd', 'out', 'err', ...(p.hasInput ? ['in'] : [])]) {
           try {
             unlinkSync(`${base}.${x}`);
           } catch {
@@ -188,11 +191,12 @@ export class ToolHelper {
       // The reader takes the one line (an empty one if the program closed fd 3 without it).
       ...(req.syncPipe ? [`| { IFS= read -r l; echo "S${id} $l"; }`] : []),
     ];
+    writeFileSync(`${base}.cmd`, `${words.join(' ')}\n`);
     return new Promise<ToolOutcome>((resolve, reject) => {
       const child = this.shell();
       this.pending.set(id, { resolve, reject, slot, reusable, hasInput });
       this.setRef(true);
-      child.stdin.write(`${id} ${slot} ${words.join(' ')}\n`);
+      child.stdin.write(`${id} ${slot}\n`);
     });
   }
 }
