@@ -7,7 +7,8 @@
  * the bench's own: a figure that a busy shared machine distorts less than latency).
  * Goals: single p99 < 300 ms; the whole burst Running within 5 s.
  * The engine's run root is on a tmpfs (/dev/shm), as /run is on a normal node (this VM's is not).
- * Env: SKIFF_BENCH_SINGLE (default 20), SKIFF_BENCH_BURST (default 100), SKIFF_RUNTIME.
+ * Env: SKIFF_BENCH_SINGLE (default 20), SKIFF_BENCH_BURST (default 100), SKIFF_BENCH_WARMUP_BURSTS
+ * (default 1: bursts before the measured one, reported as `warmupBursts`), SKIFF_RUNTIME.
  */
 import { readdir, readFile, rmdir, writeFile, mkdir } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
@@ -75,11 +76,12 @@ async function main(): Promise<void> {
     const pid = s.serverPid();
     cpu = pid ? await cpuAccount(pid) : undefined;
     const ownBefore = await ownCpuMs(pid);
-    const r = await s.inNetns(process.execPath, [join(repoRoot, 'dist/bench/pods-inner.js'), join(s.dataDir, 'kubeconfig.yaml'), process.env.SKIFF_BENCH_SINGLE ?? '20', process.env.SKIFF_BENCH_BURST ?? '100'], { timeoutMs: 600_000 });
+    const r = await s.inNetns(process.execPath, [join(repoRoot, 'dist/bench/pods-inner.js'), join(s.dataDir, 'kubeconfig.yaml'), process.env.SKIFF_BENCH_SINGLE ?? '20', process.env.SKIFF_BENCH_BURST ?? '100', process.env.SKIFF_BENCH_WARMUP_BURSTS ?? '1'], { timeoutMs: 600_000 });
     if (r.code !== 0) throw new Error(`measuring failed: ${r.stderr}`);
     const figures = JSON.parse(r.stdout) as Record<string, unknown>;
     const singles = (figures.single as { count?: number } | undefined)?.count ?? 0;
     const burst = (figures.burst as { count?: number } | undefined)?.count ?? 0;
+    const warmupPods = ((figures.warmupBursts as unknown[] | undefined)?.length ?? 0) * burst;
     const serverCpuMs = await cpu?.usedMs();
     const ownAfter = await ownCpuMs(pid);
     // The server's own threads (API, scheduler, controllers, agent): the rest of serverCpuMs
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
       // The agent's OCI runtime: runc, or crun with SKIFF_RUNTIME=crun.
       agentRuntime: runtimeName(),
       // Start and delete of every pod, API and agent and the programs they ran, per pod.
-      ...(serverCpuMs !== undefined ? { serverCpuMs, serverCpuMsPerPod: Math.round(serverCpuMs / Math.max(1, singles + burst)) } : {}),
+      ...(serverCpuMs !== undefined ? { serverCpuMs, serverCpuMsPerPod: Math.round(serverCpuMs / Math.max(1, singles + warmupPods + burst)) } : {}),
       ...(serverOwnCpuMs !== undefined ? { serverOwnCpuMs } : {}),
     })}\n`);
   } finally {
