@@ -22,7 +22,7 @@ import { defaultStreamingPort, parseStreamingPort, startAgentStreaming, type Age
 
 interface AgentFlags {
   kubeconfig?: string; server?: string; token?: string; insecureSkipTlsVerify?: boolean; nodeName?: string;
-  root: string; dataDir: string; stateDir?: string; serviceProxy?: boolean; mirrorPort?: string; streamingPort?: string;
+  root: string; dataDir: string; stateDir?: string; serviceProxy?: boolean; mirrorPort?: string; streamingPort?: string; seccompDefault?: boolean;
 }
 
 const errorText = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -41,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--service-proxy', 'program Services into nftables and serve cluster DNS (the default)')
     .option('--no-service-proxy', 'do not run the service proxy and cluster DNS on this node')
     .option('--mirror-port <port>', 'serve this node\'s images to the other nodes on this port of its address (0: a free port, -1: none)', '5001')
+    .option('--seccomp-default', 'run containers that name no seccompProfile with the runtime\'s default profile instead of Unconfined (the kubelet\'s seccompDefault)')
     .option('--streaming-port <port>', 'serve pods\' logs, exec, attach and port-forward to the API server on this port of the node\'s address (0: a free port, -1: none)', String(defaultStreamingPort))
     .exitOverride();
   try {
@@ -70,7 +71,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   let agent: Awaited<ReturnType<typeof startAgent>>;
   try {
-    agent = await startAgent({ rest, engineRoot: o.root, mirrorPort: parseMirrorPort(String(o.mirrorPort)), stateDir: o.stateDir ?? o.dataDir, nodeName, onError });
+    agent = await startAgent({ rest, engineRoot: o.root, mirrorPort: parseMirrorPort(String(o.mirrorPort)), stateDir: o.stateDir ?? o.dataDir, nodeName, seccompDefault: o.seccompDefault === true, onError });
   } catch (err: unknown) {
     process.stderr.write(`skiff agent: cannot start: ${errorText(err)}\n`);
     rest.close();

@@ -51,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--service-proxy', 'run the service proxy and cluster DNS with the in-process agent (the default)')
     .option('--no-service-proxy', 'do not run the service proxy and cluster DNS with the in-process agent')
     .option('--mirror-port <port>', 'port on which the in-process agent serves its images to other nodes (0 picks a free one, -1 serves none)', '5001')
+    .option('--seccomp-default', 'the in-process agent runs containers that name no seccompProfile with the runtime\'s default profile instead of Unconfined (the kubelet\'s seccompDefault)')
     .exitOverride();
   try {
     program.parse(argv, { from: 'user' });
@@ -58,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
     const code = (err as { exitCode?: number }).exitCode;
     return typeof code === 'number' ? code : 1;
   }
-  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string; clusterCidr: string; flannelBackend: 'host-gw' | 'vxlan'; serviceProxy?: boolean; mirrorPort: string }>();
+  const opts = program.opts<{ dataDir: string; bindAddress: string; port: number; agent: boolean; controllers: boolean; simulateNodes: number; schedulerConfig?: string; nodeName?: string; clusterCidr: string; flannelBackend: 'host-gw' | 'vxlan'; serviceProxy?: boolean; mirrorPort: string; seccompDefault?: boolean }>();
   const started = Date.now();
   // node agent: its streaming handlers (logs, exec, port-forward) are filled once it runs
   const streaming: AgentHandlerMaps = { subresource: new Map(), upgrade: new Map() };
@@ -111,7 +112,7 @@ export async function main(argv: string[]): Promise<number> {
     if (opts.agent && !stopping) {
       const { startAgentInServer } = await import('../kubelet/in-server.js');
       const { parseMirrorPort } = await import('../kubelet/image-mirror.js');
-      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming, metrics, mirrorPort: parseMirrorPort(opts.mirrorPort), transport: server.inProcessTransport() }));
+      components.push(await startAgentInServer({ kubeconfigPath: server.kubeconfigPath, dataDir: opts.dataDir, nodeName: opts.nodeName, handlers: streaming, metrics, mirrorPort: parseMirrorPort(opts.mirrorPort), seccompDefault: opts.seccompDefault === true, transport: server.inProcessTransport() }));
       // service proxy and cluster DNS beside it, unless --no-service-proxy
       if (opts.serviceProxy !== false && !stopping) {
         const [{ connect }, { startNodeServices }, { defaultNodeName }] = await Promise.all([import('../client/typed/index.js'), import('../dns/index.js'), import('../kubelet/machine.js')]);

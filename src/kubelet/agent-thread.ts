@@ -15,7 +15,7 @@ import type { Transport } from '../client/transport.js';
 import { serveTransportOnPort, transportOverPort } from '../client/thread-transport.js';
 import { threadReady, threadStopper, type ComponentThreadMessage } from '../client/component-thread.js';
 
-export interface AgentThreadOptions { kubeconfigPath: string; stateDir: string; engineRoot: string; nodeName: string | undefined; mirrorPort: number | undefined }
+export interface AgentThreadOptions { kubeconfigPath: string; stateDir: string; engineRoot: string; nodeName: string | undefined; mirrorPort: number | undefined; seccompDefault: boolean }
 interface WorkerInput extends AgentThreadOptions { api?: MessagePort }
 
 type FromWorker = ComponentThreadMessage<{ nodeName: string }>;
@@ -44,7 +44,7 @@ async function runInWorker(o: WorkerInput): Promise<void> {
   const rest = o.api ? new RestClient(overHttps.connection, { transport: transportOverPort(o.api) }) : overHttps;
   if (o.api) { overHttps.close(); rest.defaultHeaders['User-Agent'] = 'skiff-agent'; }
   try {
-    const agent = await startAgent({ rest, engineRoot: o.engineRoot, stateDir: o.stateDir, ...(o.nodeName ? { nodeName: o.nodeName } : {}), statsReporting: 'push', ...(o.mirrorPort !== undefined ? { mirrorPort: o.mirrorPort } : {}), onError });
+    const agent = await startAgent({ rest, engineRoot: o.engineRoot, stateDir: o.stateDir, ...(o.nodeName ? { nodeName: o.nodeName } : {}), statsReporting: 'push', ...(o.mirrorPort !== undefined ? { mirrorPort: o.mirrorPort } : {}), seccompDefault: o.seccompDefault, onError });
     // A free port on the node's address: the Node's annotation tells the API server where.
     const streaming = await startAgentStreaming({ rest, nodeName: agent.nodeName, host: agent.hostIP, port: 0, handlers: agent.handlers(), onError });
     port.on('message', (m: unknown) => {

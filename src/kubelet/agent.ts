@@ -57,6 +57,11 @@ export interface AgentOptions {
    */
   mirrorPort?: number;
   onError?: (err: unknown) => void;
+  /**
+   * Containers that name no seccompProfile (nor does their pod) run with the runtime's
+   * default profile instead of Unconfined: the kubelet's seccompDefault (--seccomp-default).
+   */
+  seccompDefault?: boolean;
   /** How usage figures reach the metrics API: pushed to the server (default), or read in-process by a server that registers `agent.stats`. */
   statsReporting?: 'push' | 'in-process';
 }
@@ -143,7 +148,7 @@ export class NodeAgent {
     this.informer = this.informers.forResource<Pod>(coreResources.pods, { fieldSelector: `spec.nodeName=${this.nodeName}` });
     this.workers = new PodWorkers({
       runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError, prepared: this.images }), events: this.events, sources: { ...apiSources(this.o.rest), tokens: apiTokenSource(this.o.rest) },
-      stateDir: this.o.stateDir, runDir: this.runDir(), nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes },
+      stateDir: this.o.stateDir, runDir: this.runDir(), nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes }, seccompDefault: this.o.seccompDefault === true,
       pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
       sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir()), probes: this.probes, adoptable, onError: this.onError,
     });

@@ -12,6 +12,7 @@ import { podDnsOptions, resolvSearches } from '../dns/pod-dns.js';
 import { expandVars } from './env.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
 import { containerSecurity, runAsIds } from './security.js';
+import type { EngineSeccomp } from './seccomp.js';
 
 export const labelPodUid = 'io.kubernetes.pod.uid';
 export const labelPodName = 'io.kubernetes.pod.name';
@@ -41,6 +42,8 @@ export function limitsFor(c: ContainerSpec): { memory: number; cpus: number } {
 
 export function containerCreateOptions(o: {
   pod: Pod; container: ContainerSpec; imageRef: string; env: string[]; mounts: VolumeMount[];
+  /** The seccomp filter (seccomp.ts): the engine's default profile when undefined. */
+  seccomp?: EngineSeccomp;
   netnsPath: string | undefined; attempt: number; logPath: string;
 }): CreateOptions {
   const { pod, container: c } = o;
@@ -62,7 +65,7 @@ export function containerCreateOptions(o: {
     tty: c.tty === true,
     openStdin: c.stdin === true,
     logPath: o.logPath,
-    security: containerSecurity(pod, c),
+    security: { ...containerSecurity(pod, c), ...(o.seccomp !== undefined ? { seccomp: o.seccomp } : {}) },
     labels: {
       [labelPodUid]: pod.metadata?.uid ?? '',
       [labelPodName]: pod.metadata?.name ?? '',

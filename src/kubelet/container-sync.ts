@@ -16,7 +16,8 @@ import type { ContainerSpec, Pod } from './pod-types.js';
 import { markPhase } from './phase-trace.js';
 import { nextBackoffSeconds, shouldRestart } from './pod-status.js';
 import { runHook } from './probes.js';
-import { runAsNonRootRefusal } from './security.js';
+import { containerSeccomp, SeccompProfileError, seccompProfileDir, type EngineSeccomp } from './seccomp.js';
+import { effectiveCapabilities, runAsNonRootRefusal } from './security.js';
 import { stateOf, type TrackedContainer, type TrackedPod } from './tracked.js';
 import { containerMounts, podDir, VolumeSetupError } from './volumes.js';
 
@@ -31,6 +32,8 @@ export interface ContainerSyncContext {
   nodeName: string;
   hostIP: string;
   machine: { cpus: number; memoryBytes: number };
+  /** Containers that name no seccompProfile get the runtime's default one (kubelet's seccompDefault); else Unconfined. */
+  seccompDefault: boolean;
   /** Asks for another sync of this pod in `ms`. */
   requeueAfter(ms: number): void;
 }
@@ -134,6 +137,14 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
     if (err instanceof EnvConfigError || err instanceof VolumeSetupError) return fail('CreateContainerConfigError', err.message);
     throw err;
   }
+  let seccomp: EngineSeccomp;
+  try {
+    seccomp = await containerSeccomp(pod, c, { seccompDefault: ctx.seccompDefault, profileDir: seccompProfileDir(ctx.stateDir), capabilities: effectiveCapabilities(c) });
+  } catch (err: unknown) {
+    // containerd's words: the profile is read when the container is created.
+    if (err instanceof SeccompProfileError) return fail('CreateContainerError', `failed to generate seccomp spec opts: ${err.message}`);
+    throw err;
+  }
   // The logs lie in the pod's folder itself (<container>_<attempt>.log: container names have
   // no '_'), not in folders of their own: making a folder costs ~0.8 ms of CPU on some file
   // systems (this machine's /tmp), and the pod folder is there already (volumes).
@@ -141,7 +152,7 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
   mkdirSync(logDir, { recursive: true });
   let created: ContainerRecord;
   try {
-    created = await ctx.runtime.create(containerCreateOptions({ pod, container: c, imageRef: image.reference, env, mounts, netnsPath: tracked.sandbox?.netnsPath, attempt: t.attempt, logPath: join(logDir, `${c.name}_${t.attempt}.log`) }));
+    created = await ctx.runtime.create(containerCreateOptions({ pod, container: c, imageRef: image.reference, env, mounts, seccomp, netnsPath: tracked.sandbox?.netnsPath, attempt: t.attempt, logPath: join(logDir, `${c.name}_${t.attempt}.log`) }));
   } catch (err: unknown) {
     return fail('CreateContainerError', err instanceof Error ? err.message : String(err));
   }

@@ -37,16 +37,16 @@ function agentThreadWanted(env: NodeJS.ProcessEnv = process.env): boolean {
   return env.SKIFF_AGENT_THREAD === 'on';
 }
 
-export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'>; mirrorPort?: number | undefined; transport?: Transport | undefined }): Promise<{ stop(): Promise<void> }> {
+export async function startAgentInServer(o: { kubeconfigPath: string; dataDir: string; nodeName: string | undefined; handlers: AgentHandlerMaps; metrics?: Pick<MetricsSources, 'register'>; mirrorPort?: number | undefined; seccompDefault?: boolean; transport?: Transport | undefined }): Promise<{ stop(): Promise<void> }> {
   if (agentThreadWanted()) {
     const { agentOnThread } = await import('./agent-thread.js');
-    const onThread = await agentOnThread({ kubeconfigPath: o.kubeconfigPath, stateDir: defaultAgentStateDir(o.dataDir), engineRoot: defaultEngineRoot(), nodeName: o.nodeName, mirrorPort: o.mirrorPort, transport: o.transport });
+    const onThread = await agentOnThread({ kubeconfigPath: o.kubeconfigPath, stateDir: defaultAgentStateDir(o.dataDir), engineRoot: defaultEngineRoot(), nodeName: o.nodeName, mirrorPort: o.mirrorPort, seccompDefault: o.seccompDefault === true, transport: o.transport });
     return onThread;
   }
   const rest = agentRestClient(o.kubeconfigPath, o.transport);
   const agent = await startAgent({
     rest, engineRoot: defaultEngineRoot(), stateDir: defaultAgentStateDir(o.dataDir), ...(o.nodeName ? { nodeName: o.nodeName } : {}),
-    statsReporting: o.metrics ? 'in-process' : 'push',
+    statsReporting: o.metrics ? 'in-process' : 'push', seccompDefault: o.seccompDefault === true,
     // Images built on the server's own node reach joined agents through this mirror.
     ...(o.mirrorPort !== undefined ? { mirrorPort: o.mirrorPort } : {}),
     onError: (err) => process.stderr.write(`skiff agent: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`),

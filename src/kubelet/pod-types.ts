@@ -57,6 +57,9 @@ export interface ContainerSpec {
   restartPolicy?: 'Always';
 }
 
+/** securityContext.seccompProfile: RuntimeDefault, Unconfined, or Localhost with localhostProfile. */
+export interface SeccompProfileField { type?: string; localhostProfile?: string }
+
 export interface SecurityContext {
   runAsUser?: number;
   runAsGroup?: number;
@@ -65,6 +68,7 @@ export interface SecurityContext {
   privileged?: boolean;
   allowPrivilegeEscalation?: boolean;
   capabilities?: { add?: string[]; drop?: string[] };
+  seccompProfile?: SeccompProfileField;
 }
 
 export interface PodSecurityContext {
@@ -73,6 +77,7 @@ export interface PodSecurityContext {
   runAsNonRoot?: boolean;
   fsGroup?: number;
   supplementalGroups?: number[];
+  seccompProfile?: SeccompProfileField;
 }
 
 export interface VolumeSpec {

@@ -59,7 +59,8 @@ RUN mkdir -p /www && echo hello-from-nginx > /www/index.html
 CMD ["sh", "-c", "echo nginx starting; trap 'echo got SIGTERM; exit 0' TERM; httpd -f -v -p 80 -h /www & wait"]
 `;
 
-export async function startNodeServer(): Promise<NodeServer> {
+/** `serverArgs`: more `skiff server` flags (e.g. --seccomp-default). */
+export async function startNodeServer(o: { serverArgs?: readonly string[] } = {}): Promise<NodeServer> {
   const dir = await mkdtemp(join(tmpdir(), 'skiff-kubelet-e2e-'));
   const engineRoot = join(dir, 'engine');
   // The engine's run root on a tmpfs, as /run is on a normal node (this VM's /run is not):
@@ -74,7 +75,7 @@ export async function startNodeServer(): Promise<NodeServer> {
   let stderr = '';
   /** Starts the server process (again) on the same data dir and engine root. */
   const launch = async (): Promise<void> => {
-    const proc = spawn('nsenter', [`--net=${nsPath}`, process.execPath, join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--node-name', nodeName], {
+    const proc = spawn('nsenter', [`--net=${nsPath}`, process.execPath, join(repoRoot, 'bin/skiff'), 'server', '--data-dir', dataDir, '--bind-address', '127.0.0.1', '--port', '0', '--node-name', nodeName, ...(o.serverArgs ?? [])], {
       stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKIFF_ROOT: engineRoot, SKIFF_RUN_ROOT: runRoot, SKIFF_LOG_LEVEL: 'warn' },
     });
     child = proc;

@@ -3,12 +3,16 @@
  * default set, drop ALL + add, privileged = every capability the agent holds, no seccomp,
  * no masked paths), no_new_privs from allowPrivilegeEscalation false, a read-only rootfs
  * (writes fail with EROFS, volumes stay writable), runAsUser/runAsGroup with fsGroup and
- * supplementalGroups (process groups and volume ownership), and runAsNonRoot refusing a
- * root image. Each container prints /proc/self/status lines and exits; the test reads logs.
+ * supplementalGroups (process groups and volume ownership), runAsNonRoot refusing a
+ * root image, and seccompProfile (Unconfined unless asked, RuntimeDefault, a Localhost
+ * profile from the node's seccomp folder, the container's over the pod's). Each container
+ * prints /proc/self/status lines and exits; the test reads logs.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { startNodeServer, type NodeServer } from './kubelet-fixture.js';
 
 const report = 'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status';
@@ -75,7 +79,36 @@ const manifests = [
   containers:
   - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, 'id -u']}
 `),
+  pod('seccomp-runtime', `  securityContext: {seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, '${report}; unshare -U true 2>&1; echo "rc=$?"']}
+`),
+  pod('seccomp-override', `  securityContext: {seccompProfile: {type: RuntimeDefault}}
+  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, '${report}']
+    securityContext: {seccompProfile: {type: Unconfined}}
+`),
+  pod('seccomp-localhost', `  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, '${report}; mkdir /tmp/made 2>&1; echo "rc=$?"; touch /tmp/file && echo touched']
+    securityContext: {seccompProfile: {type: Localhost, localhostProfile: profiles/deny-mkdir.json}}
+`),
+  pod('seccomp-missing', `  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, 'echo ran']
+    securityContext: {seccompProfile: {type: Localhost, localhostProfile: profiles/missing.json}}
+`),
 ].join('');
+
+/** A Localhost profile for the node's seccomp folder: everything but mkdir. */
+const denyMkdir = { defaultAction: 'SCMP_ACT_ALLOW', architectures: ['SCMP_ARCH_X86_64'], syscalls: [{ names: ['mkdir', 'mkdirat'], action: 'SCMP_ACT_ERRNO', errnoRet: 1 }] };
 
 /** The named fields of the container's printed /proc/self/status lines. */
 function statusFields(text: string): Record<string, string> {
@@ -98,20 +131,23 @@ function ownBoundingSet(): string {
   return line.slice('CapBnd:'.length).trim();
 }
 
-test('securityContext: capabilities, privileged, no_new_privs, read-only rootfs, users and groups, runAsNonRoot', async (t) => {
+test('securityContext: capabilities, privileged, no_new_privs, read-only rootfs, users and groups, runAsNonRoot, seccomp', async (t) => {
   const s = await startNodeServer();
   t.after(() => s.stop());
+  // The agent's state folder is <data dir>/agent; Localhost profiles lie in its seccomp/.
+  await mkdir(join(s.dataDir, 'agent', 'seccomp', 'profiles'), { recursive: true });
+  await writeFile(join(s.dataDir, 'agent', 'seccomp', 'profiles', 'deny-mkdir.json'), JSON.stringify(denyMkdir));
   const applied = await s.kubectl(['apply', '-f', '-'], { stdin: manifests });
   assert.equal(applied.code, 0, applied.stderr);
 
-  await t.test('the default capability set is containerd\'s; escalation allowed, seccomp filtered', async () => {
+  await t.test('the default capability set is containerd\'s; escalation allowed; no seccomp filter unless asked (Kubernetes\' Unconfined)', async () => {
     const out = await logsWhenDone(s, 'defaults');
     const f = statusFields(out);
     // CHOWN DAC_OVERRIDE FOWNER FSETID KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD AUDIT_WRITE SETFCAP
     assert.equal(f['CapEff'], '00000000a80425fb');
     assert.equal(f['CapBnd'], '00000000a80425fb');
     assert.equal(f['NoNewPrivs'], '0');
-    assert.equal(f['Seccomp'], '2');
+    assert.equal(f['Seccomp'], '0');
     // /proc/timer_list is masked (an empty /dev/null); no host devices.
     assert.match(out, /\n0\n/);
     assert.match(out, /tty0: No such file or directory/);
@@ -164,4 +200,38 @@ test('securityContext: capabilities, privileged, no_new_privs, read-only rootfs,
     assert.match(events.stdout, /container has runAsNonRoot and image will run as root/);
     assert.equal((await logsWhenDone(s, 'nonroot-ok')).trim(), '1234');
   });
+
+  await t.test('seccompProfile: RuntimeDefault filters (unshare refused), the container\'s Unconfined beats the pod\'s', async () => {
+    const runtime = await logsWhenDone(s, 'seccomp-runtime');
+    assert.equal(statusFields(runtime)['Seccomp'], '2');
+    assert.match(runtime, /Operation not permitted/);
+    assert.match(runtime, /rc=1/);
+    assert.equal(statusFields(await logsWhenDone(s, 'seccomp-override'))['Seccomp'], '0');
+  });
+
+  await t.test('seccompProfile Localhost: the node\'s profile file applies; a missing one is CreateContainerError', async () => {
+    const out = await logsWhenDone(s, 'seccomp-localhost');
+    assert.equal(statusFields(out)['Seccomp'], '2');
+    assert.match(out, /mkdir: can't create directory '\/tmp\/made': Operation not permitted/);
+    assert.match(out, /rc=1/);
+    assert.match(out, /^touched$/m);
+    await s.waitFor('seccomp-missing refused', async () => {
+      const r = await s.kubectl(['get', 'pod', 'seccomp-missing', '-o', 'jsonpath={.status.containerStatuses[0].state.waiting.reason}']);
+      return r.stdout === 'CreateContainerError' ? true : undefined;
+    });
+    const events = await s.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=seccomp-missing', '-o', 'jsonpath={range .items[*]}{.message}{"\\n"}{end}']);
+    assert.match(events.stdout, /cannot load seccomp profile ".*\/agent\/seccomp\/profiles\/missing\.json"/);
+  });
+});
+
+test('--seccomp-default: containers that name no seccompProfile get RuntimeDefault; Unconfined still opts out', async (t) => {
+  const s = await startNodeServer({ serverArgs: ['--seccomp-default'] });
+  t.after(() => s.stop());
+  const applied = await s.kubectl(['apply', '-f', '-'], { stdin: [
+    pod('plain', `  containers:\n  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, '${report}']}\n`),
+    pod('opted-out', `  securityContext: {seccompProfile: {type: Unconfined}}\n  containers:\n  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, '${report}']}\n`),
+  ].join('') });
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.equal(statusFields(await logsWhenDone(s, 'plain'))['Seccomp'], '2');
+  assert.equal(statusFields(await logsWhenDone(s, 'opted-out'))['Seccomp'], '0');
 });

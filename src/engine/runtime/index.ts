@@ -23,6 +23,7 @@ export { runtimeName } from './oci.js';
 export type { RuntimeName } from './oci.js';
 export { buildSpec, defaultCapabilities } from './spec.js';
 export type { OciSpec, SpecInput } from './spec.js';
+export type { SeccompProfile, SeccompSyscallRule } from './seccomp.js';
 export { containerPaths, defaultRunRoot, recordPaths, runRootOf, socketDir } from './paths.js';
 export { parseRunFlags, parseVolume, parsePort } from './cli-options.js';
 export type { RunFlags } from './cli-options.js';

@@ -9,6 +9,7 @@ import { readdir } from 'node:fs/promises';
 import type { RootfsSpec } from '../types.js';
 import type { NetworkMode } from '../network/index.js';
 import { containerPaths, containersDir } from './paths.js';
+import type { SeccompProfile } from './seccomp.js';
 
 export type ContainerStatus = 'created' | 'running' | 'exited';
 
@@ -49,6 +50,11 @@ export interface ContainerSecurity {
   extraGids?: number[];
   /** No seccomp filter, no masked or read-only /proc paths, every device allowed, /sys writable. */
   privileged?: boolean;
+  /**
+   * The seccomp filter: the runtime's default profile when undefined (as `docker run`),
+   * none with 'unconfined', or the given OCI profile. Privileged containers get none anyway.
+   */
+  seccomp?: 'unconfined' | SeccompProfile;
 }
 
 export interface PortMapping {

@@ -22,12 +22,24 @@ const blockedSyscalls = [
 /** EPERM, as the kernel would answer a caller without the capability. */
 const EPERM = 1;
 
-export interface SeccompProfile {
-  defaultAction: 'SCMP_ACT_ALLOW';
-  architectures: string[];
-  syscalls: { names: string[]; action: 'SCMP_ACT_ERRNO'; errnoRet: number }[];
+/** A syscall rule of an OCI seccomp profile (config.json linux.seccomp.syscalls[]). */
+export interface SeccompSyscallRule {
+  names: string[];
+  action: string;
+  errnoRet?: number;
+  args?: Array<{ index: number; value: number; valueTwo?: number; op: string }>;
 }
 
+/** An OCI seccomp profile (config.json linux.seccomp). */
+export interface SeccompProfile {
+  defaultAction: string;
+  defaultErrnoRet?: number;
+  architectures?: string[];
+  flags?: string[];
+  syscalls?: SeccompSyscallRule[];
+}
+
+/** The runtime's default profile (Docker's and containerd's RuntimeDefault play this part). */
 export function defaultSeccompProfile(): SeccompProfile {
   return {
     defaultAction: 'SCMP_ACT_ALLOW',

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildSpec, defaultCapabilities } from './spec.js';
 import type { SpecInput } from './spec.js';
+import { defaultSeccompProfile } from './seccomp.js';
 
 const base: SpecInput = {
   rootfsPath: '/r/rootfs', args: ['sh'], env: ['PATH=/bin'], cwd: '/', uid: 0, gid: 0, additionalGids: [],
@@ -17,10 +18,18 @@ test('spec: Docker default confinement', () => {
   assert.equal(spec.process.noNewPrivileges, true);
   assert.ok(spec.linux.maskedPaths.includes('/proc/kcore'));
   assert.ok(spec.linux.readonlyPaths.includes('/proc/sys'));
-  const blocked = spec.linux.seccomp.syscalls.flatMap((s) => s.names);
+  const blocked = (spec.linux.seccomp?.syscalls ?? []).flatMap((s) => s.names);
   for (const name of ['mount', 'ptrace', 'kexec_load', 'unshare', 'bpf']) assert.ok(blocked.includes(name), name);
   for (const name of ['read', 'write', 'clone', 'execve']) assert.equal(blocked.includes(name), false, name);
   assert.deepEqual(spec.mounts.map((m) => m.destination).slice(0, 6), ['/proc', '/dev', '/dev/pts', '/dev/shm', '/dev/mqueue', '/sys']);
+});
+
+test('spec: seccomp is the default profile, none (unconfined or privileged), or the one given', () => {
+  assert.deepEqual(buildSpec(base).linux.seccomp, defaultSeccompProfile());
+  assert.equal(buildSpec({ ...base, security: { seccomp: 'unconfined' } }).linux.seccomp, undefined);
+  const own = { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: ['read'], action: 'SCMP_ACT_ALLOW' }] };
+  assert.deepEqual(buildSpec({ ...base, security: { seccomp: own } }).linux.seccomp, own);
+  assert.equal(buildSpec({ ...base, security: { seccomp: own, privileged: true } }).linux.seccomp, undefined);
 });
 
 test('spec: rlimits never above the caller hard limit', () => {

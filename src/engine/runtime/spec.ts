@@ -80,7 +80,7 @@ export interface OciSpec {
       memory?: { limit: number; swap: number; swappiness?: number };
       cpu?: { quota: number; period: number };
     };
-    seccomp: SeccompProfile;
+    seccomp?: SeccompProfile;
     maskedPaths: string[];
     readonlyPaths: string[];
   };
@@ -151,12 +151,11 @@ export function buildSpec(input: SpecInput): OciSpec {
       namespaces,
       cgroupsPath: input.cgroupsPath,
       resources,
-      seccomp: defaultSeccompProfile(),
       maskedPaths: privileged ? [] : [...maskedPaths],
       readonlyPaths: privileged ? [] : [...readonlyPaths],
     },
   };
-  // Privileged: no seccomp filter at all (unconfined).
-  if (privileged) Reflect.deleteProperty(spec.linux, 'seccomp');
+  // Privileged: no seccomp filter at all (unconfined), whatever was asked.
+  if (!privileged && security.seccomp !== 'unconfined') spec.linux.seccomp = security.seccomp ?? defaultSeccompProfile();
   return spec;
 }

@@ -47,8 +47,25 @@ function validatePorts(c: JsonRecord, path: string): FieldError[] {
   return errs;
 }
 
+/** securityContext.seccompProfile: localhostProfile exactly with Localhost, a path inside the node's folder. */
+function validateSeccompProfile(securityContext: JsonRecord | undefined, path: string): FieldError[] {
+  const sp = securityContext ? recordAt(securityContext, 'seccompProfile') : undefined;
+  if (!sp) return [];
+  const type = stringAt(sp, 'type');
+  const local = sp['localhostProfile'];
+  const lp = `${path}.seccompProfile.localhostProfile`;
+  if (!type) return [required(`${path}.seccompProfile.type`)];
+  if (type !== 'Localhost') return local === undefined || local === null ? [] : [invalid(lp, local, 'can only be set when seccomp type is Localhost')];
+  if (typeof local !== 'string') return [required(lp, 'must be set when seccomp type is Localhost')];
+  const errs: FieldError[] = [];
+  if (local.startsWith('/')) errs.push(invalid(lp, local, 'must be a relative path'));
+  if (local.split('/').includes('..')) errs.push(invalid(lp, local, "must not contain '..'"));
+  return errs;
+}
+
 function validateContainer(c: JsonRecord, path: string, volumes: ReadonlySet<string>): FieldError[] {
   const errs: FieldError[] = [];
+  errs.push(...validateSeccompProfile(recordAt(c, 'securityContext'), `${path}.securityContext`));
   const name = stringAt(c, 'name');
   if (!name) errs.push(required(`${path}.name`));
   else for (const p of isDNS1123Label(name)) errs.push(invalid(`${path}.name`, name, p));
@@ -152,5 +169,6 @@ export function validatePodSpec(spec: JsonRecord | undefined, path: string): Fie
   if (deadline !== undefined && (typeof deadline !== 'number' || deadline <= 0)) errs.push(invalid(`${path}.activeDeadlineSeconds`, deadline, 'must be between 1 and 2147483647, inclusive'));
   errs.push(...validateLabels(spec['nodeSelector'], `${path}.nodeSelector`));
   errs.push(...validateTolerations(spec, path));
+  errs.push(...validateSeccompProfile(recordAt(spec, 'securityContext'), `${path}.securityContext`));
   return errs;
 }

@@ -130,6 +130,14 @@ test('pod validation messages', () => {
       'spec.tolerations[0].operator: Unsupported value: "Maybe": supported values: "Equal", "Exists"',
       'spec.tolerations[0].effect: Unsupported value: "NoWay": supported values: "NoSchedule", "PreferNoSchedule", "NoExecute"',
     ]],
+    [pod({ securityContext: { seccompProfile: { type: 'Localhost' } }, containers: [{ name: 'a', image: 'x', securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: '../../etc/x.json' } } }] }), [
+      'spec.containers[0].securityContext.seccompProfile.localhostProfile: Invalid value: "../../etc/x.json": must not contain \'..\'',
+      'spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is Localhost',
+    ]],
+    [pod({ containers: [{ name: 'a', image: 'x', securityContext: { seccompProfile: { type: 'RuntimeDefault', localhostProfile: 'p.json' } } }] }), [
+      'spec.containers[0].securityContext.seccompProfile.localhostProfile: Invalid value: "p.json": can only be set when seccomp type is Localhost',
+    ]],
+    [pod({ securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'profiles/audit.json' } }, containers: [{ name: 'a', image: 'x' }] }), []],
     [pod({ containers: [{ name: 'a', image: 'x' }] }, { name: 'Web' }), [
       "metadata.name: Invalid value: \"Web\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
     ]],
