@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Pod } from './pod-types.js';
-import { capabilitiesInMask, containerSecurity, defaultPodCapabilities, effectiveCapabilities, runAsNonRootRefusal } from './security.js';
+import { capabilitiesInMask } from '../engine/runtime/index.js';
+import { containerSecurity, defaultPodCapabilities, effectiveCapabilities, runAsNonRootRefusal } from './security.js';
 
 const bounding = capabilitiesInMask('000001fffeffffff');
 const pod = (spec: Partial<Pod['spec']> = {}): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [], ...spec } });

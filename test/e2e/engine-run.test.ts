@@ -69,17 +69,35 @@ test('volumes: read-write and read-only binds', async () => {
   assert.equal(single.stdout, 'one file\nis-a-file\n');
 });
 
-test('confinement: Docker capabilities, no new privileges, seccomp, only loopback, capped nofile', async () => {
+test('confinement: Docker capabilities, seccomp, setuid allowed, only loopback, capped nofile', async () => {
   const r = await fx.skiff(['run', '--rm', 'busybox', 'sh', '-c', 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; ulimit -n; ip -o link | wc -l; cat /proc/kcore | wc -c; mount -t tmpfs t /mnt 2>&1 || echo mount-denied']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /CapEff:\s+00000000a80425fb/);
-  assert.match(r.stdout, /NoNewPrivs:\s+1/);
+  assert.match(r.stdout, /NoNewPrivs:\s+0/, 'no_new_privs only when asked, as in Docker');
   assert.match(r.stdout, /Seccomp:\s+2/);
   const lines = r.stdout.trim().split('\n');
   assert.ok(Number(lines[3]) <= 20000, `nofile ${lines[3]}`);
   assert.equal(lines[4], '1', 'network none has only lo');
   assert.equal(lines[5], '0', '/proc/kcore is masked');
   assert.equal(lines.at(-1), 'mount-denied');
+});
+
+test('security flags: --cap-drop/--cap-add, --read-only, --security-opt no-new-privileges and seccomp=unconfined, --privileged', async () => {
+  const report = 'grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status';
+  const r = await fx.skiff(['run', '--rm', '--cap-drop', 'ALL', '--cap-add', 'NET_ADMIN', '--read-only', '--security-opt', 'no-new-privileges', '--security-opt', 'seccomp=unconfined', 'busybox', 'sh', '-c', `${report}; touch /file 2>&1; echo "rc=$?"`]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /CapEff:\s+0000000000001000/, 'NET_ADMIN (bit 12) only');
+  assert.match(r.stdout, /NoNewPrivs:\s+1/);
+  assert.match(r.stdout, /Seccomp:\s+0/);
+  assert.match(r.stdout, /Read-only file system/);
+  assert.match(r.stdout, /rc=1/);
+  const p = await fx.skiff(['run', '--rm', '--privileged', 'busybox', 'sh', '-c', `${report}; head -c 4 /proc/timer_list | wc -c`]);
+  assert.equal(p.code, 0, p.stderr);
+  assert.match(p.stdout, /Seccomp:\s+0/);
+  assert.match(p.stdout, /^4$/m, '/proc/timer_list is not masked');
+  const bad = await fx.skiff(['run', '--rm', '--security-opt', 'label=disable', 'busybox', 'true']);
+  assert.notEqual(bad.code, 0);
+  assert.match(bad.stderr, /unsupported --security-opt "label=disable"/);
 });
 
 test('clear errors for a missing image, a missing container, a taken name', async () => {

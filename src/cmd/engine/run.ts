@@ -18,7 +18,8 @@ import { RuntimeError } from '../../engine/runtime/errors.js';
 
 const usage = `Usage: skiff run [-d] [--rm] [--name NAME] [-e K=V] [-v HOST:CTR[:ro]] [-w DIR] [-u USER]
                  [--memory 64m] [--cpus 0.5] [--network none|host|ns:PATH] [-p H:C]
-                 [--entrypoint X] [-i] [-t] IMAGE [CMD...]
+                 [--entrypoint X] [--privileged] [--cap-add CAP] [--cap-drop CAP] [--read-only]
+                 [--security-opt seccomp=unconfined|PROFILE.json|no-new-privileges] [-i] [-t] IMAGE [CMD...]
 `;
 
 /**

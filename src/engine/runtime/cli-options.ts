@@ -2,11 +2,15 @@
  * Flags of `skiff run` and `skiff create`, parsed by hand (commands must start fast) and
  * Docker-style: flags end at the image name; what follows is the container's command.
  */
+import { readFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { defaultEngineRoot } from '../types.js';
 import { parseNetworkMode } from '../network/index.js';
 import type { CreateOptions } from './create.js';
-import type { PortMapping, VolumeMount } from './record.js';
+import type { ContainerSecurity, PortMapping, VolumeMount } from './record.js';
+import { processBoundingSet, tweakCapabilities } from './capabilities.js';
+import { profileFromJson } from './seccomp.js';
+import { defaultCapabilities } from './spec.js';
 import { parseMemory } from './cgroup.js';
 import { RuntimeError } from './errors.js';
 
@@ -41,10 +45,58 @@ export function parsePort(spec: string): PortMapping {
   return { hostIp, hostPort, containerPort, protocol: protoPart };
 }
 
+/** What the security flags asked for, turned into the container's settings once all are read. */
+interface SecurityFlags { privileged: boolean; readOnly: boolean; capAdd: string[]; capDrop: string[]; seccomp?: string; noNewPrivileges?: boolean }
+
+/** `--security-opt`: seccomp=unconfined|FILE, no-new-privileges[=|:true|false]. */
+function applySecurityOpt(value: string, sec: SecurityFlags): void {
+  const sep = value.search(/[=:]/);
+  const key = sep < 0 ? value : value.slice(0, sep);
+  const arg = sep < 0 ? undefined : value.slice(sep + 1);
+  if (key === 'no-new-privileges') {
+    if (arg !== undefined && arg !== 'true' && arg !== 'false') throw new RuntimeError('INVALID_ARGUMENT', `invalid --security-opt 2: "${value}"`);
+    sec.noNewPrivileges = arg !== 'false';
+  } else if (key === 'seccomp' && sep >= 0 && value[sep] === '=' && arg) sec.seccomp = arg;
+  else throw new RuntimeError('INVALID_ARGUMENT', `unsupported --security-opt "${value}": skiff knows seccomp=unconfined|PROFILE.json and no-new-privileges (no AppArmor or SELinux labels)`);
+}
+
+/** The container's security settings from the flags (undefined: all Docker's defaults). */
+function securityFrom(sec: SecurityFlags): ContainerSecurity | undefined {
+  const out: ContainerSecurity = {};
+  // Privileged: every capability this process holds (more makes the runtime fail).
+  if (sec.privileged) Object.assign(out, { privileged: true, capabilities: processBoundingSet(defaultCapabilities) });
+  else if (sec.capAdd.length > 0 || sec.capDrop.length > 0) {
+    const bounding = processBoundingSet(defaultCapabilities);
+    out.capabilities = tweakCapabilities(defaultCapabilities, sec.capAdd, sec.capDrop).filter((cap) => bounding.includes(cap));
+  }
+  if (sec.readOnly) out.readOnlyRootfs = true;
+  if (sec.noNewPrivileges !== undefined) out.noNewPrivileges = sec.noNewPrivileges;
+  if (sec.seccomp === 'unconfined') out.seccomp = 'unconfined';
+  else if (sec.seccomp !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(sec.seccomp, 'utf8');
+    } catch (err: unknown) {
+      throw new RuntimeError('INVALID_ARGUMENT', `opening seccomp profile (${sec.seccomp}) failed: ${(err as Error).message}`);
+    }
+    try {
+      // Rules of a Docker-format profile may depend on the capabilities the container gets.
+      out.seccomp = profileFromJson(text, out.capabilities ?? defaultCapabilities);
+    } catch (err: unknown) {
+      throw new RuntimeError('INVALID_ARGUMENT', `decoding seccomp profile (${sec.seccomp}) failed: ${(err as Error).message}`);
+    }
+  }
+  return Object.keys(out).length > 0 ? out : undefined;
+}
+
 export function parseRunFlags(argv: readonly string[], options: { allowDetach: boolean }, env: NodeJS.ProcessEnv = process.env): RunFlags {
   const flags: RunFlags = { root: defaultEngineRoot(env), detach: false, help: false, create: { image: '', env: [], volumes: [], ports: [] } };
   const c = flags.create;
+  const sec: SecurityFlags = { privileged: false, readOnly: false, capAdd: [], capDrop: [] };
   const withValue: Record<string, Setter> = {
+    'cap-add': (v) => { sec.capAdd.push(...v.split(',')); },
+    'cap-drop': (v) => { sec.capDrop.push(...v.split(',')); },
+    'security-opt': (v) => applySecurityOpt(v, sec),
     name: (v) => { c.name = v; },
     env: (v) => { c.env!.push(v.includes('=') ? v : `${v}=${env[v] ?? ''}`); },
     volume: (v) => { c.volumes!.push(parseVolume(v)); },
@@ -72,6 +124,8 @@ export function parseRunFlags(argv: readonly string[], options: { allowDetach: b
     interactive: () => { c.openStdin = true; },
     tty: () => { c.tty = true; },
     help: () => { flags.help = true; },
+    privileged: () => { sec.privileged = true; },
+    'read-only': () => { sec.readOnly = true; },
   };
   const aliases: Record<string, string> = { d: 'detach', e: 'env', v: 'volume', w: 'workdir', u: 'user', m: 'memory', p: 'publish', i: 'interactive', t: 'tty', net: 'network' };
   let i = 0;
@@ -107,5 +161,7 @@ export function parseRunFlags(argv: readonly string[], options: { allowDetach: b
   if (image === undefined && !flags.help) throw new RuntimeError('INVALID_ARGUMENT', 'requires at least 1 arg(s), only received 0');
   c.image = image ?? '';
   c.cmd = argv.slice(i + 1);
+  const security = securityFrom(sec);
+  if (security) c.security = security;
   return flags;
 }

@@ -24,6 +24,8 @@ export type { RuntimeName } from './oci.js';
 export { buildSpec, defaultCapabilities } from './spec.js';
 export type { OciSpec, SpecInput } from './spec.js';
 export type { SeccompProfile, SeccompSyscallRule } from './seccomp.js';
+export { profileFromJson } from './seccomp.js';
+export { capabilitiesInMask, capabilityName, capabilityNames, processBoundingSet, tweakCapabilities } from './capabilities.js';
 export { containerPaths, defaultRunRoot, recordPaths, runRootOf, socketDir } from './paths.js';
 export { parseRunFlags, parseVolume, parsePort } from './cli-options.js';
 export type { RunFlags } from './cli-options.js';

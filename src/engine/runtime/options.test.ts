@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseRunFlags, parsePort, parseVolume } from './cli-options.js';
 import { mergeEnv, processArgs } from './create.js';
 import { resolveUserFrom } from './user.js';
@@ -27,6 +30,31 @@ test('run flags end at the image; the command keeps its own flags', () => {
   assert.throws(() => parseRunFlags(['--bogus', 'x'], { allowDetach: true }, {}), /unknown flag/);
   assert.throws(() => parseRunFlags(['-d', 'x'], { allowDetach: false }, {}), /unknown flag/);
   assert.throws(() => parseRunFlags([], { allowDetach: true }, {}), /requires at least 1/);
+});
+
+test('security flags: capabilities added and dropped, privileged, read-only, seccomp and no-new-privileges', async (t) => {
+  const parse = (...flags: string[]): ReturnType<typeof parseRunFlags>['create'] => parseRunFlags([...flags, 'busybox'], { allowDetach: true }, {}).create;
+  assert.equal(parse().security, undefined, 'Docker\'s defaults');
+  const caps = parse('--cap-add', 'net_admin', '--cap-drop=CAP_KILL,chown').security?.capabilities ?? [];
+  assert.ok(caps.includes('CAP_NET_ADMIN'));
+  assert.ok(!caps.includes('CAP_KILL') && !caps.includes('CAP_CHOWN'));
+  assert.ok(caps.includes('CAP_SETUID'), 'the rest of the defaults stay');
+  assert.deepEqual(parse('--cap-drop', 'ALL', '--cap-add', 'NET_BIND_SERVICE').security?.capabilities, ['CAP_NET_BIND_SERVICE']);
+  assert.throws(() => parse('--cap-add', 'WIZARDRY'), /unknown capability: "CAP_WIZARDRY"/);
+  const privileged = parse('--privileged').security;
+  assert.equal(privileged?.privileged, true);
+  assert.ok((privileged?.capabilities ?? []).includes('CAP_SYS_ADMIN'));
+  assert.deepEqual(parse('--read-only', '--security-opt', 'no-new-privileges').security, { readOnlyRootfs: true, noNewPrivileges: true });
+  assert.equal(parse('--security-opt', 'no-new-privileges:false').security?.noNewPrivileges, false);
+  assert.equal(parse('--security-opt', 'seccomp=unconfined').security?.seccomp, 'unconfined');
+  assert.throws(() => parse('--security-opt', 'apparmor=unconfined'), /unsupported --security-opt "apparmor=unconfined"/);
+  assert.throws(() => parse('--security-opt', 'seccomp=/nonexistent/profile.json'), /opening seccomp profile \(\/nonexistent\/profile\.json\) failed: ENOENT/);
+  const dir = await mkdtemp(join(tmpdir(), 'skiff-run-flags-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'p.json'), JSON.stringify({ defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] }));
+  assert.deepEqual(parse('--security-opt', `seccomp=${join(dir, 'p.json')}`).security?.seccomp, { defaultAction: 'SCMP_ACT_ALLOW', syscalls: [{ names: ['mkdir'], action: 'SCMP_ACT_ERRNO' }] });
+  await writeFile(join(dir, 'bad.json'), '{');
+  assert.throws(() => parse('--security-opt', `seccomp=${join(dir, 'bad.json')}`), /decoding seccomp profile .* failed: not JSON/);
 });
 
 test('volume and port specs', () => {

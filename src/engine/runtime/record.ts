@@ -44,7 +44,7 @@ export interface ContainerSecurity {
   capabilities?: string[];
   /** The rootfs mounted read-only (writes fail with EROFS). */
   readOnlyRootfs?: boolean;
-  /** no_new_privs for the process; default true, as Docker sets it. */
+  /** no_new_privs for the process; default false, as Docker and podman have it. */
   noNewPrivileges?: boolean;
   /** Supplementary groups added to the user's own (Kubernetes fsGroup, supplementalGroups). */
   extraGids?: number[];

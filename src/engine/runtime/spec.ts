@@ -1,6 +1,6 @@
 /**
  * The OCI runtime spec (config.json) for a container, as Docker's defaults shape it:
- * Docker's capability set, a default seccomp profile, noNewPrivileges, masked and read-only
+ * Docker's capability set, a default seccomp profile, masked and read-only
  * /proc and /sys paths, the usual pseudo-filesystems, and /etc/hosts, /etc/hostname and
  * /etc/resolv.conf bind-mounted from the container folder. Pure: no I/O here.
  */
@@ -142,7 +142,8 @@ export function buildSpec(input: SpecInput): OciSpec {
       cwd: input.cwd,
       capabilities: { bounding: [...caps], effective: [...caps], permitted: [...caps] },
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: nofile, soft: nofile }],
-      noNewPrivileges: security.noNewPrivileges ?? true,
+      // Off unless asked (--security-opt no-new-privileges), as Docker and podman: setuid programs work.
+      noNewPrivileges: security.noNewPrivileges ?? false,
     },
     root: { path: input.rootfsPath, readonly: security.readOnlyRootfs === true },
     hostname: input.hostname,
