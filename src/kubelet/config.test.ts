@@ -28,18 +28,19 @@ test('container options: command replaces the entrypoint, args the cmd, $(VAR) e
   const pod: Pod = { metadata: { name: 'web', namespace: 'ns', uid: '0123456789abcdef' }, spec: { containers: [] } };
   const o = containerCreateOptions({
     pod, container: { name: 'c', command: ['sh', '-c'], args: ['echo $(GREETING)'], resources: { limits: { memory: '64Mi', cpu: '500m' } }, securityContext: { runAsUser: 1000, runAsGroup: 50 } },
-    imageRef: 'busybox', env: ['GREETING=hi'], mounts: [], netnsPath: '/run/netns/skiff-x', attempt: 2, logPath: '/l/2.log',
+    imageRef: 'busybox', env: ['GREETING=hi'], mounts: [], nodeMemoryBytes: 8 << 30, netnsPath: '/run/netns/skiff-x', attempt: 2, logPath: '/l/2.log',
   });
   assert.deepEqual(o.entrypoint, ['sh', '-c']);
   assert.deepEqual(o.cmd, ['echo hi']);
   assert.equal(o.memory, 64 * 1024 * 1024);
   assert.equal(o.cpus, 0.5);
+  assert.equal(o.cpuShares, 512, 'the request (defaulted from the limit) as cpu.shares');
   assert.deepEqual(o.network, { kind: 'path', path: '/run/netns/skiff-x' });
   assert.equal(o.user, '1000:50');
   assert.equal(o.hostname, 'web');
   assert.equal(o.name, 'k8s_c_web_ns_01234567_2');
   assert.equal(o.labels?.['io.kubernetes.container.restartCount'], '2');
-  const argsOnly = containerCreateOptions({ pod, container: { name: 'c', args: ['x'] }, imageRef: 'i', env: [], mounts: [], netnsPath: undefined, attempt: 0, logPath: '/l' });
+  const argsOnly = containerCreateOptions({ pod, container: { name: 'c', args: ['x'] }, imageRef: 'i', env: [], mounts: [], nodeMemoryBytes: 8 << 30, netnsPath: undefined, attempt: 0, logPath: '/l' });
   assert.equal(argsOnly.entrypoint, undefined);
   assert.deepEqual(argsOnly.cmd, ['x']);
   assert.deepEqual(argsOnly.network, { kind: 'host' });

@@ -13,6 +13,7 @@ import { expandVars } from './env.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
 import { containerSecurity, runAsIds } from './security.js';
 import type { EngineSeccomp } from './seccomp.js';
+import { cpuSharesFor, oomScoreAdjFloor, oomScoreAdjFor } from './qos.js';
 
 export const labelPodUid = 'io.kubernetes.pod.uid';
 export const labelPodName = 'io.kubernetes.pod.name';
@@ -44,6 +45,8 @@ export function containerCreateOptions(o: {
   pod: Pod; container: ContainerSpec; imageRef: string; env: string[]; mounts: VolumeMount[];
   /** The seccomp filter (seccomp.ts): the engine's default profile when undefined. */
   seccomp?: EngineSeccomp;
+  /** The node's memory (bytes): a Burstable container's oom_score_adj is by its share of it. */
+  nodeMemoryBytes: number;
   netnsPath: string | undefined; attempt: number; logPath: string;
 }): CreateOptions {
   const { pod, container: c } = o;
@@ -62,6 +65,8 @@ export function containerCreateOptions(o: {
     network: o.netnsPath ? { kind: 'path', path: o.netnsPath } : { kind: 'host' },
     volumes: o.mounts,
     ...limitsFor(c),
+    cpuShares: cpuSharesFor(c),
+    oomScoreAdj: Math.max(oomScoreAdjFloor(), oomScoreAdjFor(pod, c, o.nodeMemoryBytes)),
     tty: c.tty === true,
     openStdin: c.stdin === true,
     logPath: o.logPath,

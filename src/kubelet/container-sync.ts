@@ -152,7 +152,7 @@ async function startContainer(ctx: ContainerSyncContext, pod: Pod, tracked: Trac
   mkdirSync(logDir, { recursive: true });
   let created: ContainerRecord;
   try {
-    created = await ctx.runtime.create(containerCreateOptions({ pod, container: c, imageRef: image.reference, env, mounts, seccomp, netnsPath: tracked.sandbox?.netnsPath, attempt: t.attempt, logPath: join(logDir, `${c.name}_${t.attempt}.log`) }));
+    created = await ctx.runtime.create(containerCreateOptions({ pod, container: c, imageRef: image.reference, env, mounts, seccomp, nodeMemoryBytes: ctx.machine.memoryBytes, netnsPath: tracked.sandbox?.netnsPath, attempt: t.attempt, logPath: join(logDir, `${c.name}_${t.attempt}.log`) }));
   } catch (err: unknown) {
     return fail('CreateContainerError', err instanceof Error ? err.message : String(err));
   }

@@ -112,7 +112,8 @@ export function computePodStatus(pod: Pod, o: ObservedPod): PodStatusView {
     hostIP: o.hostIP, hostIPs: [{ ip: o.hostIP }],
     ...(o.podIP ? { podIP: o.podIP, podIPs: [{ ip: o.podIP }] } : {}),
     startTime: o.startTime,
-    qosClass: qosClass(pod.spec.containers),
+    // Init containers count too (upstream's GetPodQOS).
+    qosClass: qosClass([...(pod.spec.initContainers ?? []), ...pod.spec.containers]),
     ...(inits.length > 0 ? { initContainerStatuses: inits.map(view) } : {}),
     containerStatuses: o.containers.map(view),
   };

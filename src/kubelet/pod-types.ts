@@ -112,6 +112,7 @@ export interface PodSpec {
   automountServiceAccountToken?: boolean;
   hostname?: string;
   securityContext?: PodSecurityContext;
+  priorityClassName?: string;
 }
 
 export interface ContainerStateView {

@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { startNodeServer, type NodeServer } from './kubelet-fixture.js';
 
 const report = 'grep -E "^(CapEff|CapBnd|NoNewPrivs|Seccomp):" /proc/self/status';
+/** The container's own OOM score adjustment and its cpu cgroup's weight. */
+const qosReport = 'cat /proc/self/oom_score_adj /sys/fs/cgroup/cpu/cpu.shares';
 
 function pod(name: string, body: string): string {
   return `apiVersion: v1
@@ -104,6 +106,23 @@ const manifests = [
     imagePullPolicy: Never
     command: [sh, -c, 'echo ran']
     securityContext: {seccompProfile: {type: Localhost, localhostProfile: profiles/missing.json}}
+`),
+  pod('qos-besteffort', `  containers:
+  - {name: main, image: busybox, imagePullPolicy: Never, command: [sh, -c, '${qosReport}']}
+`),
+  pod('qos-burstable', `  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, '${qosReport}']
+    resources: {requests: {cpu: 500m, memory: 64Mi}}
+`),
+  pod('qos-guaranteed', `  containers:
+  - name: main
+    image: busybox
+    imagePullPolicy: Never
+    command: [sh, -c, '${qosReport}']
+    resources: {limits: {cpu: 250m, memory: 64Mi}}
 `),
 ].join('');
 
@@ -201,6 +220,18 @@ test('securityContext: capabilities, privileged, no_new_privs, read-only rootfs,
     assert.equal((await logsWhenDone(s, 'nonroot-ok')).trim(), '1234');
   });
 
+  await t.test('QoS on the node: cpu.shares from the CPU request, oom_score_adj by class (BestEffort 1000, Burstable between, Guaranteed -997)', async () => {
+    const lines = async (name: string): Promise<number[]> => (await logsWhenDone(s, name)).trim().split('\n').map(Number);
+    assert.deepEqual(await lines('qos-besteffort'), [1000, 2]);
+    const [burstOom, burstShares] = await lines('qos-burstable');
+    assert.equal(burstShares, 512);
+    assert.ok(burstOom !== undefined && burstOom > 3 && burstOom < 1000, `Burstable oom_score_adj ${burstOom}`);
+    // -997 where the agent may lower it (CAP_SYS_RESOURCE), else the agent's own value.
+    assert.deepEqual(await lines('qos-guaranteed'), [Math.max(-997, oomFloor()), 256]);
+    const qos = await s.kubectl(['get', 'pods', 'qos-besteffort', 'qos-burstable', 'qos-guaranteed', '-o', 'jsonpath={.items[*].status.qosClass}']);
+    assert.equal(qos.stdout, 'BestEffort Burstable Guaranteed');
+  });
+
   await t.test('seccompProfile: RuntimeDefault filters (unshare refused), the container\'s Unconfined beats the pod\'s', async () => {
     const runtime = await logsWhenDone(s, 'seccomp-runtime');
     assert.equal(statusFields(runtime)['Seccomp'], '2');
@@ -223,6 +254,13 @@ test('securityContext: capabilities, privileged, no_new_privs, read-only rootfs,
     assert.match(events.stdout, /cannot load seccomp profile ".*\/agent\/seccomp\/profiles\/missing\.json"/);
   });
 });
+
+/** The lowest oom_score_adj the agent can give (qos.ts): its own without CAP_SYS_RESOURCE. */
+function oomFloor(): number {
+  const bounding = BigInt(`0x${ownBoundingSet() || '0'}`);
+  const sysResource = 24n;
+  return (bounding >> sysResource) & 1n ? -1000 : Number(readFileSync('/proc/self/oom_score_adj', 'utf8').trim());
+}
 
 test('--seccomp-default: containers that name no seccompProfile get RuntimeDefault; Unconfined still opts out', async (t) => {
   const s = await startNodeServer({ serverArgs: ['--seccomp-default'] });

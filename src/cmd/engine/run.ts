@@ -17,7 +17,7 @@ import type { StartOptions } from '../../engine/runtime/start.js';
 import { RuntimeError } from '../../engine/runtime/errors.js';
 
 const usage = `Usage: skiff run [-d] [--rm] [--name NAME] [-e K=V] [-v HOST:CTR[:ro]] [-w DIR] [-u USER]
-                 [--memory 64m] [--cpus 0.5] [--network none|host|ns:PATH] [-p H:C]
+                 [--memory 64m] [--cpus 0.5] [--cpu-shares N] [--oom-score-adj N] [--network none|host|ns:PATH] [-p H:C]
                  [--entrypoint X] [--privileged] [--cap-add CAP] [--cap-drop CAP] [--read-only]
                  [--security-opt seccomp=unconfined|PROFILE.json|no-new-privileges] [-i] [-t] IMAGE [CMD...]
 `;

@@ -43,6 +43,8 @@ export async function prepareBundle(root: string, record: ContainerRecord): Prom
     etcFiles: { hosts: paths.hosts, hostname: paths.hostname, resolvConf: paths.resolvConf },
     memory: record.hostConfig.memory,
     cpus: record.hostConfig.cpus,
+    ...(record.hostConfig.cpuShares !== undefined ? { cpuShares: record.hostConfig.cpuShares } : {}),
+    ...(record.hostConfig.oomScoreAdj !== undefined ? { oomScoreAdj: record.hostConfig.oomScoreAdj } : {}),
     nofileHardLimit: nofile,
     cgroupsPath: cgroupsPathOf(record),
     ...(record.hostConfig.security ? { security: record.hostConfig.security } : {}),

@@ -108,6 +108,17 @@ export function parseRunFlags(argv: readonly string[], options: { allowDetach: b
       if (!(n > 0)) throw new RuntimeError('INVALID_ARGUMENT', `invalid --cpus "${v}"`);
       c.cpus = n;
     },
+    'cpu-shares': (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new RuntimeError('INVALID_ARGUMENT', `invalid --cpu-shares "${v}": a whole number`);
+      // 0 is Docker's "not set".
+      if (n > 0) c.cpuShares = Math.max(2, n);
+    },
+    'oom-score-adj': (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < -1000 || n > 1000) throw new RuntimeError('INVALID_ARGUMENT', `invalid value ${v}, range for oom score adj is [-1000, 1000]`);
+      c.oomScoreAdj = n;
+    },
     network: (v) => { c.network = parseNetworkMode(v); },
     publish: (v) => { c.ports!.push(parsePort(v)); },
     entrypoint: (v) => { c.entrypoint = v === '' ? [] : [v]; },
@@ -127,7 +138,7 @@ export function parseRunFlags(argv: readonly string[], options: { allowDetach: b
     privileged: () => { sec.privileged = true; },
     'read-only': () => { sec.readOnly = true; },
   };
-  const aliases: Record<string, string> = { d: 'detach', e: 'env', v: 'volume', w: 'workdir', u: 'user', m: 'memory', p: 'publish', i: 'interactive', t: 'tty', net: 'network' };
+  const aliases: Record<string, string> = { c: 'cpu-shares', d: 'detach', e: 'env', v: 'volume', w: 'workdir', u: 'user', m: 'memory', p: 'publish', i: 'interactive', t: 'tty', net: 'network' };
   let i = 0;
   for (; i < argv.length; i++) {
     const arg = argv[i]!;

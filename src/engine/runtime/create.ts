@@ -34,6 +34,8 @@ export interface CreateOptions {
   ports?: PortMapping[];
   memory?: number;
   cpus?: number;
+  cpuShares?: number;
+  oomScoreAdj?: number;
   tty?: boolean;
   openStdin?: boolean;
   autoRemove?: boolean;
@@ -108,6 +110,8 @@ export async function createContainer(root: string, images: ImageProvider, runti
       hostConfig: {
         memory: options.memory ?? 0,
         cpus: options.cpus ?? 0,
+        ...(options.cpuShares !== undefined ? { cpuShares: options.cpuShares } : {}),
+        ...(options.oomScoreAdj !== undefined ? { oomScoreAdj: options.oomScoreAdj } : {}),
         network,
         mounts: options.volumes ?? [],
         ports: options.ports ?? [],

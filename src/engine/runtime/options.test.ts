@@ -27,6 +27,11 @@ test('run flags end at the image; the command keeps its own flags', () => {
   assert.equal(c.cpus, 0.5);
   assert.deepEqual(c.network, { kind: 'path', path: '/run/netns/p' });
   assert.deepEqual(c.ports, [{ hostIp: '', hostPort: 8080, containerPort: 80, protocol: 'tcp' }]);
+  const weights = parseRunFlags(['-c', '512', '--oom-score-adj=-500', 'busybox'], { allowDetach: true }, {}).create;
+  assert.equal(weights.cpuShares, 512);
+  assert.equal(weights.oomScoreAdj, -500);
+  assert.throws(() => parseRunFlags(['--oom-score-adj', '1001', 'busybox'], { allowDetach: true }, {}), /range for oom score adj is \[-1000, 1000\]/);
+  assert.throws(() => parseRunFlags(['--cpu-shares', 'lots', 'busybox'], { allowDetach: true }, {}), /invalid --cpu-shares "lots"/);
   assert.throws(() => parseRunFlags(['--bogus', 'x'], { allowDetach: true }, {}), /unknown flag/);
   assert.throws(() => parseRunFlags(['-d', 'x'], { allowDetach: false }, {}), /unknown flag/);
   assert.throws(() => parseRunFlags([], { allowDetach: true }, {}), /requires at least 1/);

@@ -84,6 +84,10 @@ export interface HostConfig {
   memory: number;
   /** CPUs (0.5 = half a CPU); 0 = unlimited. */
   cpus: number;
+  /** cpu.shares, the CPU weight against other containers (Docker's --cpu-shares); unset = 1024. */
+  cpuShares?: number;
+  /** The process's oom_score_adj (-1000..1000, Docker's --oom-score-adj); unset = inherited. */
+  oomScoreAdj?: number;
   network: NetworkMode;
   mounts: VolumeMount[];
   ports: PortMapping[];

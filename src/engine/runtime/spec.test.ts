@@ -32,6 +32,14 @@ test('spec: seccomp is the default profile, none (unconfined or privileged), or 
   assert.equal(buildSpec({ ...base, security: { seccomp: own, privileged: true } }).linux.seccomp, undefined);
 });
 
+test('spec: cpu.shares and oom_score_adj only when given', () => {
+  assert.equal(buildSpec(base).process.oomScoreAdj, undefined);
+  assert.equal(buildSpec(base).linux.resources.cpu, undefined);
+  const weighted = buildSpec({ ...base, cpus: 0.5, cpuShares: 512, oomScoreAdj: 999 });
+  assert.deepEqual(weighted.linux.resources.cpu, { quota: 50_000, period: 100_000, shares: 512 });
+  assert.equal(weighted.process.oomScoreAdj, 999);
+});
+
 test('spec: rlimits never above the caller hard limit', () => {
   assert.deepEqual(buildSpec(base).process.rlimits, [{ type: 'RLIMIT_NOFILE', hard: 20000, soft: 20000 }]);
   assert.equal(buildSpec({ ...base, nofileHardLimit: 1 << 30 }).process.rlimits[0]!.hard, 1_048_576);

@@ -42,6 +42,10 @@ export interface SpecInput {
   /** Bytes, 0 = none. Swap is held at the same value (no swap), as Docker does for --memory alone. */
   memory: number;
   cpus: number;
+  /** cpu.shares; unset = the kernel's 1024. */
+  cpuShares?: number;
+  /** process.oomScoreAdj; unset = the runtime's own value, inherited. */
+  oomScoreAdj?: number;
   /** The caller's hard RLIMIT_NOFILE: a container may not ask for more (runc fails with EPERM). */
   nofileHardLimit: number;
   cgroupsPath: string;
@@ -68,6 +72,7 @@ export interface OciSpec {
     capabilities: Record<'bounding' | 'effective' | 'permitted', string[]>;
     rlimits: { type: string; hard: number; soft: number }[];
     noNewPrivileges: boolean;
+    oomScoreAdj?: number;
   };
   root: { path: string; readonly: boolean };
   hostname?: string;
@@ -78,7 +83,7 @@ export interface OciSpec {
     resources: {
       devices: { allow: boolean; access: string }[];
       memory?: { limit: number; swap: number; swappiness?: number };
-      cpu?: { quota: number; period: number };
+      cpu?: { quota?: number; period?: number; shares?: number };
     };
     seccomp?: SeccompProfile;
     maskedPaths: string[];
@@ -122,6 +127,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   const resources: OciSpec['linux']['resources'] = { devices: [{ allow: privileged, access: 'rwm' }] };
   if (input.memory > 0) resources.memory = { limit: input.memory, swap: input.memory, swappiness: 0 };
   if (input.cpus > 0) resources.cpu = { quota: Math.round(input.cpus * cpuPeriodMicros), period: cpuPeriodMicros };
+  if (input.cpuShares !== undefined) resources.cpu = { ...resources.cpu, shares: input.cpuShares };
 
   const etc = [
     bind(input.etcFiles.hosts, '/etc/hosts', false),
@@ -144,6 +150,7 @@ export function buildSpec(input: SpecInput): OciSpec {
       rlimits: [{ type: 'RLIMIT_NOFILE', hard: nofile, soft: nofile }],
       // Off unless asked (--security-opt no-new-privileges), as Docker and podman: setuid programs work.
       noNewPrivileges: security.noNewPrivileges ?? false,
+      ...(input.oomScoreAdj !== undefined ? { oomScoreAdj: input.oomScoreAdj } : {}),
     },
     root: { path: input.rootfsPath, readonly: security.readOnlyRootfs === true },
     hostname: input.hostname,
