@@ -20,6 +20,7 @@ import { ContainerRuntime, useToolHelper, type ContainerRecord } from '../engine
 import { cachedImageProvider } from '../engine/image/index.js';
 import type { ImageProvider } from '../engine/types.js';
 import { ensureBridge, installUnreachableRoutes } from './cni.js';
+import { defaultClusterNetwork, readClusterNetwork } from '../join/network-config.js';
 import type { EnvSources } from './env.js';
 import { EventRecorder } from './events.js';
 import { ImageManager } from './images.js';
@@ -98,6 +99,8 @@ function apiSources(rest: RestClient): EnvSources {
 export class NodeAgent {
   readonly nodeName: string;
   readonly hostIP: string;
+  /** The whole pod network (the cluster's network ConfigMap; 10.42.0.0/16 by default), read at start. */
+  private clusterCidr = defaultClusterNetwork.clusterCIDR;
   private readonly onError: (err: unknown) => void;
   private readonly runtime: ContainerRuntime;
   private readonly images: ImageProvider;
@@ -136,7 +139,8 @@ export class NodeAgent {
     // runc, ip and the CNI plugins start from a busybox shell, not a fork of this big process;
     // its programs' input and output files are transient, so they live in the run folder.
     useToolHelper(this.runDir());
-    await installUnreachableRoutes();
+    this.clusterCidr = (await readClusterNetwork(this.o.rest)).clusterCIDR;
+    await installUnreachableRoutes(this.clusterCidr);
     await this.registration.register();
     this.registration.start();
     this.imageMirror = await startAgentImageMirror({ rest: this.o.rest, nodeName: this.nodeName, engineRoot: this.o.engineRoot, host: this.hostIP, port: this.o.mirrorPort, onError: this.onError });
@@ -150,7 +154,7 @@ export class NodeAgent {
       runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError, prepared: this.images }), events: this.events, sources: { ...apiSources(this.o.rest), tokens: apiTokenSource(this.o.rest) },
       stateDir: this.o.stateDir, runDir: this.runDir(), nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes }, seccompDefault: this.o.seccompDefault === true,
       pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
-      sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir()), probes: this.probes, adoptable, onError: this.onError,
+      sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir(), this.clusterCidr), probes: this.probes, adoptable, onError: this.onError,
     });
     this.informer.addEventHandler({
       onAdd: (p) => { markPhase(p.metadata?.uid ?? '', 'seen'); this.queue.add(keyOf(p)); },
@@ -187,7 +191,7 @@ export class NodeAgent {
   /** Containers and sandboxes of pods that no longer exist on this node. */
   private async removeOrphans(adoptable: Map<string, ContainerRecord[]>): Promise<void> {
     const live = new Set(this.informer!.lister.list().map((p) => p.metadata?.uid ?? ''));
-    const sandboxes = new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir());
+    const sandboxes = new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir(), this.clusterCidr);
     for (const [uid, records] of [...adoptable]) {
       if (live.has(uid)) continue;
       adoptable.delete(uid);

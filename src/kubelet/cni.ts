@@ -51,11 +51,14 @@ export async function invokePlugin(call: CniCall): Promise<Record<string, unknow
   throw new Error(`CNI plugin ${type} ${call.command} failed: ${message}`);
 }
 
-/** The cluster and service CIDRs (as k3s): what a pod reaches through its node. */
-const podRoutes = ['10.42.0.0/16', '10.43.0.0/16'];
+/** The Service CIDR (as k3s'): ClusterIPs, the cluster DNS's 10.43.0.10 among them. */
+export const serviceCIDR = '10.43.0.0/16';
 
-export function bridgeConfig(podCidr: string, ipamDataDir: string): Record<string, unknown> {
+/** `clusterCidr`: the whole pod network (skiff server --cluster-cidr, as k3s' default 10.42.0.0/16). */
+export function bridgeConfig(podCidr: string, ipamDataDir: string, clusterCidr: string): Record<string, unknown> {
   const gateway = podCidr.replace(/\.0\/24$/, '.1');
+  // What a pod reaches through its node: the other pods and the Services.
+  const podRoutes = [clusterCidr, serviceCIDR];
   return {
     cniVersion, name: 'skiff', type: 'bridge', bridge: bridgeName, isGateway: false, ipMasq: false, hairpinMode: true,
     // Routes to the rest of the pod network (other nodes, via host-gw) and to Service IPs go
@@ -108,6 +111,6 @@ export async function ensureBridgeAddress(podCidr: string): Promise<void> {
 }
 
 /** Unreachable routes for the cluster and service CIDRs in the agent's namespace. */
-export async function installUnreachableRoutes(): Promise<void> {
-  for (const cidr of ['10.42.0.0/16', '10.43.0.0/16']) await ip(['route', 'replace', 'unreachable', cidr]);
+export async function installUnreachableRoutes(clusterCidr: string): Promise<void> {
+  for (const cidr of [clusterCidr, serviceCIDR]) await ip(['route', 'replace', 'unreachable', cidr]);
 }

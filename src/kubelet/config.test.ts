@@ -6,7 +6,7 @@ import { effectivePullPolicy } from './images.js';
 import type { Pod } from './pod-types.js';
 
 test('CNI: the bridge never turns on forwarding or masquerade; host-local hands out the node /24', () => {
-  const c = bridgeConfig('10.42.7.0/24', '/state/ipam') as { isGateway: boolean; ipMasq: boolean; ipam: { ranges: Array<Array<{ subnet: string; gateway: string }>>; dataDir: string } };
+  const c = bridgeConfig('10.42.7.0/24', '/state/ipam', '10.42.0.0/16') as { isGateway: boolean; ipMasq: boolean; ipam: { ranges: Array<Array<{ subnet: string; gateway: string }>>; dataDir: string } };
   assert.equal(c.isGateway, false);
   assert.equal(c.ipMasq, false);
   assert.deepEqual(c.ipam.ranges, [[{ subnet: '10.42.7.0/24', gateway: '10.42.7.1' }]]);

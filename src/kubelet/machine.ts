@@ -46,10 +46,17 @@ export function defaultNodeName(): string {
   return hostname().toLowerCase();
 }
 
-/** The first non-internal IPv4 address of this namespace, else 127.0.0.1. */
+/** The pod network's own devices: the CNI bridge and the VXLAN device (cni.ts, routes-vxlan.ts). */
+const podNetworkDevices = new Set(['cni0', 'skiff.vxlan']);
+
+/**
+ * The first non-internal IPv4 address of this namespace that is not the pod network's own
+ * (whatever the cluster CIDR), else 127.0.0.1.
+ */
 export function primaryAddress(): string {
-  for (const list of Object.values(networkInterfaces())) {
-    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal && !a.address.startsWith('10.42.')) return a.address;
+  for (const [name, list] of Object.entries(networkInterfaces())) {
+    if (podNetworkDevices.has(name)) continue;
+    for (const a of list ?? []) if (a.family === 'IPv4' && !a.internal) return a.address;
   }
   return '127.0.0.1';
 }

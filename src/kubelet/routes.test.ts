@@ -25,11 +25,14 @@ test('reads our routes back from `ip route show proto 77`', () => {
   assert.deepEqual([...table], [['10.42.1.0/24', '192.168.5.2'], ['10.42.2.0/24', '192.168.5.3']]);
 });
 
-test('pods route the cluster and service CIDRs through their node, and have no default route', async () => {
+test('pods route the cluster CIDR (whatever it is) and the service CIDR through their node, and have no default route', async () => {
   const { bridgeConfig } = await import('./cni.js');
-  const c = bridgeConfig('10.42.3.0/24', '/state/ipam') as { ipam: { routes: Array<{ dst: string; gw: string }> } };
+  const c = bridgeConfig('10.42.3.0/24', '/state/ipam', '10.42.0.0/16') as { ipam: { routes: Array<{ dst: string; gw: string }> } };
   assert.deepEqual(c.ipam.routes, [{ dst: '10.42.0.0/16', gw: '10.42.3.1' }, { dst: '10.43.0.0/16', gw: '10.42.3.1' }]);
   assert.ok(!c.ipam.routes.some((r) => r.dst === '0.0.0.0/0'));
+  // Another cluster CIDR (skiff server --cluster-cidr) is what the pods route to their node.
+  const other = bridgeConfig('10.100.3.0/24', '/state/ipam', '10.100.0.0/16') as typeof c;
+  assert.deepEqual(other.ipam.routes, [{ dst: '10.100.0.0/16', gw: '10.100.3.1' }, { dst: '10.43.0.0/16', gw: '10.100.3.1' }]);
 });
 
 test('VXLAN peers: other nodes with a pod CIDR, an address and a well-formed VTEP MAC', async () => {

@@ -17,7 +17,7 @@ import type { KubeObject } from '../api/types.js';
 import { SharedInformerFactory, type Informer } from '../client/informers/index.js';
 import type { RestClient } from '../client/rest.js';
 import { coreResources, ResourceClient } from '../client/typed/index.js';
-import { defaultClusterNetwork, readClusterNetwork, type PodNetworkBackend } from '../join/network-config.js';
+import { readClusterNetwork, type PodNetworkBackend } from '../join/network-config.js';
 import { deleteVxlanDevice, ensureVxlanDevice, programVxlanPeer, removeVxlanPeer, vtepMacAnnotation, type VxlanPeer } from './routes-vxlan.js';
 
 const run = promisify(execFile);
@@ -98,8 +98,6 @@ export class PodRoutes {
   async start(): Promise<void> {
     const network = await readClusterNetwork(this.o.rest);
     this.backend = network.backend;
-    // A cluster CIDR other than the default gets the same refusal as 10.42.0.0/16 (cni.ts).
-    if (network.clusterCIDR !== defaultClusterNetwork.clusterCIDR) await run('ip', ['route', 'replace', 'unreachable', network.clusterCIDR]);
     this.factory.start();
     await this.informer.waitForSync();
     if (this.backend === 'vxlan') await this.setUpVxlan();

@@ -10,7 +10,7 @@ test('sandbox records: kept in the run folder; one an older skiff kept in the st
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const stateDir = join(dir, 'state');
   const runDir = join(dir, 'run');
-  const sandboxes = new Sandboxes(stateDir, () => '10.42.0.0/24', '192.0.2.1', runDir);
+  const sandboxes = new Sandboxes(stateDir, () => '10.42.0.0/24', '192.0.2.1', runDir, '10.42.0.0/16');
   // hostNetwork: no namespace and no plugin, only the record.
   const made = await sandboxes.setUp('uid-new', true, []);
   assert.equal(made.ip, '192.0.2.1');
