@@ -154,7 +154,7 @@ export class NodeAgent {
       runtime: this.runtime, images: new ImageManager(this.o.engineRoot, { peerPull: this.imageMirror.peerPull, onError: this.onError, prepared: this.images }), events: this.events, sources: { ...apiSources(this.o.rest), tokens: apiTokenSource(this.o.rest) },
       stateDir: this.o.stateDir, runDir: this.runDir(), nodeName: this.nodeName, hostIP: this.hostIP, machine: { cpus: facts.cpus, memoryBytes: facts.memoryBytes }, seccompDefault: this.o.seccompDefault === true,
       pods: new ResourceClient<Pod>(this.o.rest, coreResources.pods), informer: this.informer, queue: this.queue,
-      sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir(), this.clusterCidr), probes: this.probes, adoptable, onError: this.onError,
+      sandboxes: new Sandboxes(this.o.stateDir, () => this.registration.podCidr, this.hostIP, this.runDir(), this.clusterCidr, this.routes.podMtu), probes: this.probes, adoptable, onError: this.onError,
     });
     this.informer.addEventHandler({
       onAdd: (p) => { markPhase(p.metadata?.uid ?? '', 'seen'); this.queue.add(keyOf(p)); },

@@ -54,13 +54,17 @@ export async function invokePlugin(call: CniCall): Promise<Record<string, unknow
 /** The Service CIDR (as k3s'): ClusterIPs, the cluster DNS's 10.43.0.10 among them. */
 export const serviceCIDR = '10.43.0.0/16';
 
-/** `clusterCidr`: the whole pod network (skiff server --cluster-cidr, as k3s' default 10.42.0.0/16). */
-export function bridgeConfig(podCidr: string, ipamDataDir: string, clusterCidr: string): Record<string, unknown> {
+/**
+ * `clusterCidr`: the whole pod network (skiff server --cluster-cidr, as k3s' default
+ * 10.42.0.0/16); `mtu`: the pods' interfaces' (the VXLAN backend's; unset: the plugin's 1500).
+ */
+export function bridgeConfig(podCidr: string, ipamDataDir: string, clusterCidr: string, mtu?: number): Record<string, unknown> {
   const gateway = podCidr.replace(/\.0\/24$/, '.1');
   // What a pod reaches through its node: the other pods and the Services.
   const podRoutes = [clusterCidr, serviceCIDR];
   return {
     cniVersion, name: 'skiff', type: 'bridge', bridge: bridgeName, isGateway: false, ipMasq: false, hairpinMode: true,
+    ...(mtu !== undefined ? { mtu } : {}),
     // Routes to the rest of the pod network (other nodes, via host-gw) and to Service IPs go
     // through the node; no default route, so a pod never sends off-cluster traffic anywhere.
     ipam: { type: 'host-local', ranges: [[{ subnet: podCidr, gateway }]], routes: podRoutes.map((dst) => ({ dst, gw: gateway })), dataDir: ipamDataDir },

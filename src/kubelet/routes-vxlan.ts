@@ -16,6 +16,8 @@ export const vxlanDevice = 'skiff.vxlan';
 export const vtepMacAnnotation = 'skiff.io/vtep-mac';
 const vni = '1';
 const port = '8472';
+/** What VXLAN wraps around a frame (outer IPv4, UDP, VXLAN and Ethernet headers), as flannel counts it. */
+export const vxlanOverhead = 50;
 
 export interface VxlanPeer { readonly cidr: string; readonly nodeIP: string; readonly mac: string }
 
@@ -24,17 +26,32 @@ export function cidrNetwork(cidr: string): string {
   return cidr.split('/')[0] ?? cidr;
 }
 
-/** Makes (or keeps) the device with this node's address on it; returns its MAC. */
-export async function ensureVxlanDevice(localIP: string, podCidr: string): Promise<string> {
+/** The MTU of the interface that holds `localIP` (the underlay the VXLAN packets leave by). */
+export async function underlayMtu(localIP: string): Promise<number> {
+  const { stdout } = await run('ip', ['-j', '-4', 'addr', 'show']);
+  const links = JSON.parse(stdout) as Array<{ ifname?: string; mtu?: number; addr_info?: Array<{ local?: string }> }>;
+  const link = links.find((l) => l.addr_info?.some((a) => a.local === localIP));
+  if (!link?.mtu) throw new Error(`no interface holds ${localIP}: cannot size the VXLAN MTU`);
+  return link.mtu;
+}
+
+/**
+ * Makes (or keeps) the device with this node's address on it, its MTU the underlay's less
+ * VXLAN's 50 bytes (so no wrapped packet is fragmented); returns its MAC and MTU, the MTU
+ * every pod interface gets too (as flannel's vxlan).
+ */
+export async function ensureVxlanDevice(localIP: string, podCidr: string): Promise<{ mac: string; mtu: number }> {
+  const mtu = (await underlayMtu(localIP)) - vxlanOverhead;
   await run('ip', ['link', 'add', vxlanDevice, 'type', 'vxlan', 'id', vni, 'local', localIP, 'dstport', port, 'nolearning']).catch((err: unknown) => {
     if (!/File exists/.test(String((err as Error).message))) throw err;
   });
+  await run('ip', ['link', 'set', vxlanDevice, 'mtu', String(mtu)]);
   await run('ip', ['addr', 'replace', `${cidrNetwork(podCidr)}/32`, 'dev', vxlanDevice]);
   await run('ip', ['link', 'set', vxlanDevice, 'up']);
   const { stdout } = await run('ip', ['-j', 'link', 'show', 'dev', vxlanDevice]);
   const mac = (JSON.parse(stdout) as Array<{ address?: string }>)[0]?.address;
   if (!mac) throw new Error(`no MAC address on ${vxlanDevice}`);
-  return mac;
+  return { mac, mtu };
 }
 
 export async function programVxlanPeer(p: VxlanPeer, routeProtocol: number): Promise<void> {

@@ -33,6 +33,9 @@ test('pods route the cluster CIDR (whatever it is) and the service CIDR through 
   // Another cluster CIDR (skiff server --cluster-cidr) is what the pods route to their node.
   const other = bridgeConfig('10.100.3.0/24', '/state/ipam', '10.100.0.0/16') as typeof c;
   assert.deepEqual(other.ipam.routes, [{ dst: '10.100.0.0/16', gw: '10.100.3.1' }, { dst: '10.43.0.0/16', gw: '10.100.3.1' }]);
+  // The VXLAN backend's MTU reaches the pods' interfaces; host-gw leaves the plugin's default.
+  assert.equal((bridgeConfig('10.42.3.0/24', '/state/ipam', '10.42.0.0/16', 1450) as { mtu?: number }).mtu, 1450);
+  assert.equal('mtu' in c, false);
 });
 
 test('VXLAN peers: other nodes with a pod CIDR, an address and a well-formed VTEP MAC', async () => {

@@ -84,6 +84,8 @@ export class PodRoutes {
   private stopped: Promise<void> | undefined;
   private warnedForwarding = false;
   private backend: PodNetworkBackend = 'host-gw';
+  /** The pods' interface MTU once started: the VXLAN device's (underlay - 50); undefined on host-gw (the plugin's default). */
+  podMtu: number | undefined;
   /** VXLAN peers programmed, by pod CIDR. */
   private readonly peers = new Map<string, VxlanPeer>();
 
@@ -128,7 +130,8 @@ export class PodRoutes {
     const ip = internalIP(self);
     const cidr = self.spec?.podCIDR;
     if (!ip || !cidr) throw new Error(`node ${this.o.nodeName} has no InternalIP or podCIDR yet: cannot set up VXLAN`);
-    const mac = await ensureVxlanDevice(ip, cidr);
+    const { mac, mtu } = await ensureVxlanDevice(ip, cidr);
+    this.podMtu = mtu;
     if (self.metadata?.annotations?.[vtepMacAnnotation] !== mac) {
       await new ResourceClient<NodeObj>(this.o.rest, coreResources.nodes).patch(undefined, this.o.nodeName, 'merge', { metadata: { annotations: { [vtepMacAnnotation]: mac } } });
     }

@@ -30,7 +30,7 @@ export class Sandboxes {
   /** Where records are looked for: the run folder, then where an older skiff kept them. */
   private readonly recordDirs: readonly string[];
 
-  constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string, private readonly runDir: string, private readonly clusterCidr: string) {
+  constructor(private readonly stateDir: string, private readonly podCidr: () => string, private readonly hostIP: string, private readonly runDir: string, private readonly clusterCidr: string, private readonly mtu?: number) {
     this.recordDirs = [...new Set([runDir, stateDir])];
   }
 
@@ -72,7 +72,7 @@ export class Sandboxes {
     // Saved before the plugins run: a half-made sandbox is still torn down later.
     writeFileSync(this.file(uid), JSON.stringify(record));
     try {
-      const result = await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir(), this.clusterCidr) });
+      const result = await invokePlugin({ command: 'ADD', containerId: uid, netnsPath, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir(), this.clusterCidr, this.mtu) });
       if (!this.bridgeAddressed) {
         await ensureBridgeAddress(this.podCidr());
         this.bridgeAddressed = true;
@@ -108,7 +108,7 @@ export class Sandboxes {
       if (record.portMappings.length > 0 && record.bridgeResult) {
         await invokePlugin({ command: 'DEL', containerId: uid, netnsPath: record.netnsPath, ifName: 'eth0', config: portmapConfig(record.portMappings, record.bridgeResult) });
       }
-      const del = { command: 'DEL' as const, containerId: uid, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir(), this.clusterCidr) };
+      const del = { command: 'DEL' as const, containerId: uid, ifName: 'eth0', config: bridgeConfig(this.podCidr(), this.ipamDir(), this.clusterCidr, this.mtu) };
       try {
         await invokePlugin({ ...del, netnsPath: record.netnsPath });
       } catch {

@@ -1,8 +1,9 @@
 /**
  * The VXLAN pod network: `skiff server --flannel-backend vxlan` and two joined agents, each in
  * its own namespace on a test bridge. Each node gets a skiff.vxlan device and publishes its
- * VTEP MAC; the other node's pod CIDR is routed through the device; a pod on node A fetches
- * a page from a pod on node B by pod IP; a stopped agent removes its device.
+ * VTEP MAC; the other node's pod CIDR is routed through the device; the device and the pods
+ * get the underlay's MTU less VXLAN's 50 bytes; a pod on node A fetches a page from a pod on
+ * node B by pod IP; a stopped agent removes its device.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -41,6 +42,16 @@ test('pods on two nodes talk over the VXLAN overlay', async () => {
     const [phase, ip] = r.stdout.trim().split(' ');
     return phase === 'Running' && ip ? ip : undefined;
   }, 60_000);
+  // The MTU as flannel's vxlan sets it: the device's is the underlay's less 50 bytes, and the
+  // pods' interfaces have the device's, so no wrapped packet needs fragmenting.
+  const links = JSON.parse((await cluster.inNs(b.netns, ['ip', '-j', '-4', 'addr', 'show'])).stdout) as Array<{ ifname: string; mtu: number; addr_info: Array<{ local: string }> }>;
+  const nodeIP = (await cluster.kubectl(['get', 'node', 'node-b', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}'])).stdout.trim();
+  const underlay = links.find((l) => l.addr_info.some((a) => a.local === nodeIP));
+  assert.ok(underlay, `node-b's interface with ${nodeIP}`);
+  const device = links.find((l) => l.ifname === 'skiff.vxlan');
+  assert.equal(device?.mtu, underlay.mtu - 50);
+  const podMtu = await cluster.kubectl(['exec', 'web-b', '--', 'cat', '/sys/class/net/eth0/mtu']);
+  assert.equal(podMtu.stdout.trim(), String(underlay.mtu - 50), podMtu.stderr);
   // `timeout 3 wget`: busybox wget -T crashes in this busybox build.
   const script = `for i in $(seq 1 40); do if timeout 3 wget -q -O /tmp/p http://${webIp}:8080/ && grep -q hello-over-vxlan /tmp/p; then exit 0; fi; sleep 0.5; done; exit 1`;
   assert.equal((await cluster.kubectl(['apply', '-f', '-'], { stdin: pod('client-a', 'node-a', script, 'Never') })).code, 0);
