@@ -141,6 +141,7 @@ export class NodeAgent {
     useToolHelper(this.runDir());
     this.clusterCidr = (await readClusterNetwork(this.o.rest)).clusterCIDR;
     await installUnreachableRoutes(this.clusterCidr);
+    this.registration.clusterCidr = this.clusterCidr;
     await this.registration.register();
     this.registration.start();
     this.imageMirror = await startAgentImageMirror({ rest: this.o.rest, nodeName: this.nodeName, engineRoot: this.o.engineRoot, host: this.hostIP, port: this.o.mirrorPort, onError: this.onError });

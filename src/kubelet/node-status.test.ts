@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 test('pod CIDR: the lowest /24 of 10.42.0.0/16 no other node has', () => {
   assert.equal(choosePodCidr(new Set()), '10.42.0.0/24');
   assert.equal(choosePodCidr(new Set(['10.42.0.0/24', '10.42.1.0/24', '10.42.3.0/24'])), '10.42.2.0/24');
+  assert.equal(choosePodCidr(new Set(['10.100.0.0/24']), '10.100.0.0/16'), '10.100.1.0/24', 'from the cluster CIDR given');
+  assert.throws(() => choosePodCidr(new Set(['10.9.0.0/24']), '10.9.0.0/24'), /no free \/24 left in the cluster CIDR 10\.9\.0\.0\/24/);
 });
 
 test('conditions: pressure flips status and reason, transition time kept while unchanged', () => {

@@ -3,7 +3,7 @@
  * nodeInfo, conditions), its Lease in kube-node-lease renewed every 5 s, and the status
  * re-posted every minute or when a condition changes. The pod CIDR comes from the node IPAM
  * controller (src/controllers/nodeipam); when none arrives in time (no controllers run, e.g.
- * `skiff server --no-controllers`) the agent takes the lowest free 10.42.N.0/24 itself.
+ * `skiff server --no-controllers`) the agent takes the lowest free /24 of the cluster CIDR itself.
  */
 import type { KubeObject } from '../api/types.js';
 import { StatusError } from '../client/errors.js';
@@ -11,6 +11,8 @@ import type { RestClient } from '../client/rest.js';
 import { ResourceClient, coreResources } from '../client/typed/index.js';
 import { machineFacts, pressure, type MachineFacts } from './machine.js';
 import { kubeTime } from './pod-types.js';
+import { firstFreeBlock } from '../controllers/nodeipam/index.js';
+import { defaultClusterNetwork } from '../join/network-config.js';
 
 export interface NodeIdentity {
   name: string; address: string; storageDir: string; labels?: Record<string, string>; maxPods?: number;
@@ -35,13 +37,11 @@ const leaseSeconds = 40;
  */
 const renewEveryMs = 5_000;
 
-/** The lowest 10.42.N.0/24 no other Node has. */
-export function choosePodCidr(taken: ReadonlySet<string>): string {
-  for (let i = 0; i < 256; i++) {
-    const cidr = `10.42.${i}.0/24`;
-    if (!taken.has(cidr)) return cidr;
-  }
-  throw new Error('no free /24 left in the cluster CIDR 10.42.0.0/16');
+/** The lowest /24 of the cluster CIDR no other Node has (as the IPAM controller would give). */
+export function choosePodCidr(taken: ReadonlySet<string>, clusterCidr = defaultClusterNetwork.clusterCIDR): string {
+  const cidr = firstFreeBlock(clusterCidr, 24, taken);
+  if (!cidr) throw new Error(`no free /24 left in the cluster CIDR ${clusterCidr}`);
+  return cidr;
 }
 
 export function nodeConditions(p: { memory: boolean; disk: boolean; pid: boolean }, previous: readonly Condition[], now: string): Condition[] {
@@ -82,6 +82,8 @@ export class NodeRegistration {
   private lastPressure = '';
   private nodeUid: string | undefined;
   podCidr = '';
+  /** The pod network the fallback /24 comes from (the agent sets it from the cluster's network config). */
+  clusterCidr = defaultClusterNetwork.clusterCIDR;
 
   constructor(rest: RestClient, private readonly id: NodeIdentity, private readonly onError: (err: unknown) => void) {
     this.nodes = new ResourceClient(rest, coreResources.nodes);
@@ -116,7 +118,7 @@ export class NodeRegistration {
       if (podCidrOf(node)) return node;
       if (Date.now() >= deadline) {
         const all = await this.nodes.list(undefined);
-        const cidr = choosePodCidr(new Set(all.items.map(podCidrOf)));
+        const cidr = choosePodCidr(new Set(all.items.map(podCidrOf)), this.clusterCidr);
         try {
           // With the resourceVersion: a controller that got there first wins, and we read again.
           return await this.nodes.update({ ...node, spec: { ...((node.spec ?? {}) as Record<string, unknown>), podCIDR: cidr, podCIDRs: [cidr] } });
