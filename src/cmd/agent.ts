@@ -89,7 +89,11 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err: unknown) {
     onError(new Error(`no streaming endpoint (kubectl logs/exec/port-forward will not reach this node's pods): ${errorText(err)}`));
   }
-  if (streaming) process.stdout.write(`skiff agent: streaming endpoint at ${streaming.url}\n`);
+  if (streaming) {
+    process.stdout.write(`skiff agent: streaming endpoint at ${streaming.url}\n`);
+    // The Node's status names the port (metrics-server and the like read it there).
+    await agent.setKubeletPort(Number(new URL(streaming.url).port)).catch(onError);
+  }
   process.stdout.write(`skiff agent ready: node ${agent.nodeName}\n`);
   return new Promise<number>((resolve) => {
     const stop = (): void => {

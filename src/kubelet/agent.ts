@@ -203,6 +203,11 @@ export class NodeAgent {
   }
 
   /** The API server's handlers for pods/log (plain), pods/exec and pods/portforward (upgrade). */
+  /** The port this node's streaming endpoint serves on, for the Node's status (kubeletEndpoint). */
+  async setKubeletPort(port: number): Promise<void> {
+    await this.registration.setKubeletPort(port);
+  }
+
   handlers(): { subresource: Map<string, SubresourceHandler>; upgrade: Map<string, UpgradeHandler> } {
     const deps = { runtime: this.runtime, byUid: (uid: string) => this.workers?.byUid(uid) };
     return {

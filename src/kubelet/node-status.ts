@@ -16,6 +16,8 @@ import { defaultClusterNetwork } from '../join/network-config.js';
 
 export interface NodeIdentity {
   name: string; address: string; storageDir: string; labels?: Record<string, string>; maxPods?: number;
+  /** The port the node's streaming endpoint serves on (status.daemonEndpoints.kubeletEndpoint); default the kubelet's 10250. */
+  kubeletPort?: number;
   /** How long to wait for the IPAM controller's pod CIDR before taking one (default 10 s, SKIFF_POD_CIDR_WAIT_MS). */
   podCidrWaitMs?: number;
 }
@@ -66,7 +68,7 @@ export function nodeStatus(id: NodeIdentity, m: MachineFacts, conditions: Condit
     capacity, allocatable: { ...capacity },
     conditions,
     addresses: [{ type: 'InternalIP', address: id.address }, { type: 'Hostname', address: id.name }],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: id.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: m.machineID, systemUUID: m.machineID, bootID: m.bootID, kernelVersion: m.kernelVersion, osImage: m.osImage,
       containerRuntimeVersion: 'skiff://0.1.0', kubeletVersion: 'v1.32.0-skiff', kubeProxyVersion: 'v1.32.0-skiff', operatingSystem: 'linux', architecture: process.arch === 'x64' ? 'amd64' : process.arch,
@@ -147,6 +149,12 @@ export class NodeRegistration {
     const p = pressure(this.id.storageDir);
     const key = JSON.stringify(p);
     if (key !== this.lastPressure || Date.now() - this.lastStatusPost > 60_000) await this.postStatus(await this.nodes.get(undefined, this.id.name));
+  }
+
+  /** The streaming endpoint's real port (skiff agent --streaming-port), posted at once. */
+  async setKubeletPort(port: number): Promise<void> {
+    this.id.kubeletPort = port;
+    await this.postStatus(await this.nodes.get(undefined, this.id.name));
   }
 
   private async postStatus(node: KubeObject): Promise<void> {

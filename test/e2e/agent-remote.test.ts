@@ -74,11 +74,15 @@ async function portForwardGet(c: JoinCluster, env: Record<string, string>): Prom
 test('kubectl logs, exec, attach and port-forward reach a pod on a remote skiff agent through the API server', async (t) => {
   const c = await JoinCluster.create();
   t.after(() => c.dispose());
-  const agent = await c.startAgent(0, nodeName);
+  // A free port rather than the kubelet's 10250: the Node must name the one really served.
+  const agent = await c.startAgent(0, nodeName, { args: ['--streaming-port', '0'] });
   const endpoint = /streaming endpoint at (https:\/\/\S+)/.exec(agent.output())?.[1];
   assert.ok(endpoint, `the agent names its streaming endpoint: ${agent.output()}`);
   const annotated = await c.kubectl(['get', 'node', nodeName, '-o', 'jsonpath={.metadata.annotations.skiff\\.dev/streaming-endpoint}']);
   assert.equal(annotated.stdout, endpoint);
+  // The Node's status names the same port (metrics-server and the like look there).
+  const daemonPort = await c.kubectl(['get', 'node', nodeName, '-o', 'jsonpath={.status.daemonEndpoints.kubeletEndpoint.Port}']);
+  assert.equal(daemonPort.stdout, new URL(endpoint).port);
 
   const applied = await c.kubectl(['apply', '-f', '-'], { stdin: podManifest });
   assert.equal(applied.code, 0, applied.stderr);

@@ -142,10 +142,10 @@ export class JoinCluster {
     return { netns, engineRoot, dataDir: join(this.dir, `agent-${i}`) };
   }
 
-  /** Runs `skiff agent` in node i's namespace; resolves when it printed its ready line. */
-  async startAgent(i: number, name: string, opts: { token?: string } = {}): Promise<AgentProcess> {
+  /** Runs `skiff agent` in node i's namespace; resolves when it printed its ready line. `args`: more agent flags. */
+  async startAgent(i: number, name: string, opts: { token?: string; args?: readonly string[] } = {}): Promise<AgentProcess> {
     const { netns, engineRoot, dataDir } = await this.addNode(i);
-    const p = launch(netns, ['agent', '--server', this.url, '--token', opts.token ?? await this.token(), '--data-dir', dataDir, '--node-name', name, '--root', engineRoot], { SKIFF_ROOT: engineRoot });
+    const p = launch(netns, ['agent', '--server', this.url, '--token', opts.token ?? await this.token(), '--data-dir', dataDir, '--node-name', name, '--root', engineRoot, ...(opts.args ?? [])], { SKIFF_ROOT: engineRoot });
     this.procs.push(p);
     const agent: AgentProcess = { name, netns, dataDir, engineRoot, output: () => p.out, stop: () => terminate(p), kill: () => terminate(p, 0, 'SIGKILL') };
     this.agents.push(agent);
