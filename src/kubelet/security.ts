@@ -6,14 +6,11 @@
  * no_new_privs only when allowPrivilegeEscalation is false; fsGroup and supplementalGroups
  * join the process's groups. Pure apart from reading this process's bounding set.
  */
-import { capabilityName, processBoundingSet, type ContainerSecurity } from '../engine/runtime/index.js';
+import { capabilityName, defaultCapabilities, processBoundingSet, type ContainerSecurity } from '../engine/runtime/index.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
 
-/** containerd's default capability set (the same as Docker's). */
-export const defaultPodCapabilities = [
-  'CAP_CHOWN', 'CAP_DAC_OVERRIDE', 'CAP_FSETID', 'CAP_FOWNER', 'CAP_MKNOD', 'CAP_NET_RAW', 'CAP_SETGID', 'CAP_SETUID',
-  'CAP_SETFCAP', 'CAP_SETPCAP', 'CAP_NET_BIND_SERVICE', 'CAP_SYS_CHROOT', 'CAP_KILL', 'CAP_AUDIT_WRITE',
-];
+/** containerd's default capability set: the same as Docker's, the engine's default. */
+export const defaultPodCapabilities: readonly string[] = defaultCapabilities;
 
 /**
  * What this agent may hand out: a capability outside its own bounding set makes the OCI
