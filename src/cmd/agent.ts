@@ -17,7 +17,7 @@ import { startAgent } from '../kubelet/index.js';
 import { parseMirrorPort } from '../kubelet/image-mirror.js';
 import { defaultNodeName } from '../kubelet/machine.js';
 import { startNodeServices, type NodeServices } from '../dns/index.js'; // service proxy + cluster DNS
-import { joinCluster, looksLikeJoinToken, readClusterNetwork } from '../join/index.js';
+import { joinCluster, looksLikeJoinToken } from '../join/index.js';
 import { defaultStreamingPort, parseStreamingPort, startAgentStreaming, type AgentStreaming } from '../kubelet/server/index.js';
 
 interface AgentFlags {
@@ -79,7 +79,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   // Service proxy and cluster DNS (src/proxy, src/dns) in this network namespace.
   const nodeServices: NodeServices | undefined = o.serviceProxy !== false
-    ? await startNodeServices({ rest, nodeName: agent.nodeName, clusterCIDR: (await readClusterNetwork(rest)).clusterCIDR, onError })
+    ? await startNodeServices({ rest, nodeName: agent.nodeName, clusterCIDR: agent.clusterCidr, onError })
     : undefined;
   // The streaming endpoint (kubelet's :10250) the API server proxies pods/log, exec, attach and portforward to.
   let streaming: AgentStreaming | undefined;

@@ -100,7 +100,7 @@ export class NodeAgent {
   readonly nodeName: string;
   readonly hostIP: string;
   /** The whole pod network (the cluster's network ConfigMap; 10.42.0.0/16 by default), read at start. */
-  private clusterCidr = defaultClusterNetwork.clusterCIDR;
+  clusterCidr = defaultClusterNetwork.clusterCIDR;
   private readonly onError: (err: unknown) => void;
   private readonly runtime: ContainerRuntime;
   private readonly images: ImageProvider;
@@ -139,14 +139,16 @@ export class NodeAgent {
     // runc, ip and the CNI plugins start from a busybox shell, not a fork of this big process;
     // its programs' input and output files are transient, so they live in the run folder.
     useToolHelper(this.runDir());
-    this.clusterCidr = (await readClusterNetwork(this.o.rest)).clusterCIDR;
+    // Read once: the pod routes need its backend, the sandboxes and the node's refusal routes its CIDR.
+    const network = await readClusterNetwork(this.o.rest);
+    this.clusterCidr = network.clusterCIDR;
     await installUnreachableRoutes(this.clusterCidr);
     this.registration.clusterCidr = this.clusterCidr;
     await this.registration.register();
     this.registration.start();
     this.imageMirror = await startAgentImageMirror({ rest: this.o.rest, nodeName: this.nodeName, engineRoot: this.o.engineRoot, host: this.hostIP, port: this.o.mirrorPort, onError: this.onError });
     await ensureBridge(this.registration.podCidr);
-    this.routes = new PodRoutes({ rest: this.o.rest, nodeName: this.nodeName, onError: this.onError });
+    this.routes = new PodRoutes({ rest: this.o.rest, nodeName: this.nodeName, backend: network.backend, onError: this.onError });
     await this.routes.start();
     const adoptable = await this.engineContainersByPod();
     const facts = machineFacts(this.o.stateDir);
@@ -202,12 +204,12 @@ export class NodeAgent {
     }
   }
 
-  /** The API server's handlers for pods/log (plain), pods/exec and pods/portforward (upgrade). */
   /** The port this node's streaming endpoint serves on, for the Node's status (kubeletEndpoint). */
   async setKubeletPort(port: number): Promise<void> {
     await this.registration.setKubeletPort(port);
   }
 
+  /** The API server's handlers for pods/log (plain), pods/exec and pods/portforward (upgrade). */
   handlers(): { subresource: Map<string, SubresourceHandler>; upgrade: Map<string, UpgradeHandler> } {
     const deps = { runtime: this.runtime, byUid: (uid: string) => this.workers?.byUid(uid) };
     return {

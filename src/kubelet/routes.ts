@@ -17,7 +17,7 @@ import type { KubeObject } from '../api/types.js';
 import { SharedInformerFactory, type Informer } from '../client/informers/index.js';
 import type { RestClient } from '../client/rest.js';
 import { coreResources, ResourceClient } from '../client/typed/index.js';
-import { readClusterNetwork, type PodNetworkBackend } from '../join/network-config.js';
+import type { PodNetworkBackend } from '../join/network-config.js';
 import { deleteVxlanDevice, ensureVxlanDevice, programVxlanPeer, removeVxlanPeer, vtepMacAnnotation, type VxlanPeer } from './routes-vxlan.js';
 
 const run = promisify(execFile);
@@ -72,6 +72,8 @@ export function parseRouteTable(text: string): Map<string, string> {
 export interface PodRoutesOptions {
   rest: RestClient;
   nodeName: string;
+  /** The cluster's pod network backend (its network ConfigMap, read by the agent). */
+  backend: PodNetworkBackend;
   onError?: (err: unknown) => void;
 }
 
@@ -83,7 +85,6 @@ export class PodRoutes {
   private dirty = false;
   private stopped: Promise<void> | undefined;
   private warnedForwarding = false;
-  private backend: PodNetworkBackend = 'host-gw';
   /** The pods' interface MTU once started: the VXLAN device's (underlay - 50); undefined on host-gw (the plugin's default). */
   podMtu: number | undefined;
   /** VXLAN peers programmed, by pod CIDR. */
@@ -98,11 +99,9 @@ export class PodRoutes {
   }
 
   async start(): Promise<void> {
-    const network = await readClusterNetwork(this.o.rest);
-    this.backend = network.backend;
     this.factory.start();
     await this.informer.waitForSync();
-    if (this.backend === 'vxlan') await this.setUpVxlan();
+    if (this.o.backend === 'vxlan') await this.setUpVxlan();
     this.schedule();
     await this.pending;
   }
@@ -156,7 +155,7 @@ export class PodRoutes {
   }
 
   private async reconcile(): Promise<void> {
-    if (this.backend === 'vxlan') {
+    if (this.o.backend === 'vxlan') {
       await this.reconcileVxlan();
       await this.checkForwarding(this.peers.size);
       return;
@@ -188,7 +187,7 @@ export class PodRoutes {
       await this.factory.stop();
       const have = await this.current().catch(() => new Map<string, string>());
       for (const cidr of have.keys()) await run('ip', ['route', 'del', cidr, 'proto', String(routeProtocol)]).catch(this.onError);
-      if (this.backend === 'vxlan') await deleteVxlanDevice().catch(this.onError);
+      if (this.o.backend === 'vxlan') await deleteVxlanDevice().catch(this.onError);
     })();
     return this.stopped;
   }
