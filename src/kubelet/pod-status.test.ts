@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computePodStatus, nextBackoffSeconds, podPhase, qosClass, shouldRestart, type ObservedContainer } from './pod-status.js';
+import { podQOSClass } from '../api/resources/core/pod-qos.js';
+import { computePodStatus, nextBackoffSeconds, podPhase, shouldRestart, type ObservedContainer } from './pod-status.js';
 import type { Pod } from './pod-types.js';
 
 const running = (name: string, ready = true): ObservedContainer => ({ name, image: 'img', imageID: 'id', state: { running: { startedAt: 't' } }, lastState: {}, restartCount: 0, ready, started: true });
@@ -26,9 +27,10 @@ test('restart policy and back-off', () => {
 });
 
 test('QoS classes', () => {
-  assert.equal(qosClass([{ name: 'a' }]), 'BestEffort');
-  assert.equal(qosClass([{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' } } }]), 'Guaranteed');
-  assert.equal(qosClass([{ name: 'a', resources: { requests: { cpu: '100m' } } }]), 'Burstable');
+  // The API's definition (pod-qos.ts), which the status carries.
+  assert.equal(podQOSClass({ containers: [{ name: 'a' }] }), 'BestEffort');
+  assert.equal(podQOSClass({ containers: [{ name: 'a', resources: { limits: { cpu: '1', memory: '1Gi' } } }] }), 'Guaranteed');
+  assert.equal(podQOSClass({ containers: [{ name: 'a', resources: { requests: { cpu: '100m' } } }] }), 'Burstable');
 });
 
 test('status: conditions keep their transition time while unchanged, readiness lists unready containers', () => {

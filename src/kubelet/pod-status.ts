@@ -3,7 +3,8 @@
  * upstream's getPhase), conditions (transition times kept while unchanged), IPs, QoS class
  * and one ContainerStatus per container. Pure, so it is unit-tested without containers.
  */
-import type { ContainerSpec, ContainerStateView, ContainerStatusView, Pod, PodCondition, PodStatusView } from './pod-types.js';
+import { podQOSClass } from '../api/resources/core/pod-qos.js';
+import type { ContainerStateView, ContainerStatusView, Pod, PodCondition, PodStatusView } from './pod-types.js';
 
 export interface ObservedContainer {
   name: string;
@@ -25,23 +26,6 @@ export interface ObservedPod {
   containers: ObservedContainer[];
   initContainers?: ObservedContainer[];
   now: string;
-}
-
-export function qosClass(containers: readonly ContainerSpec[]): 'Guaranteed' | 'Burstable' | 'BestEffort' {
-  let any = false;
-  let guaranteed = true;
-  for (const c of containers) {
-    const req = c.resources?.requests ?? {};
-    const lim = c.resources?.limits ?? {};
-    if (Object.keys(req).length > 0 || Object.keys(lim).length > 0) any = true;
-    for (const r of ['cpu', 'memory']) {
-      const l = lim[r];
-      const q = req[r] ?? l;
-      if (!l || q !== l) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
 export function podPhase(restartPolicy: string, containers: readonly ObservedContainer[]): PodStatusView['phase'] {
@@ -112,8 +96,8 @@ export function computePodStatus(pod: Pod, o: ObservedPod): PodStatusView {
     hostIP: o.hostIP, hostIPs: [{ ip: o.hostIP }],
     ...(o.podIP ? { podIP: o.podIP, podIPs: [{ ip: o.podIP }] } : {}),
     startTime: o.startTime,
-    // Init containers count too (upstream's GetPodQOS).
-    qosClass: qosClass([...(pod.spec.initContainers ?? []), ...pod.spec.containers]),
+    // The API's own definition, so the kubelet never rewrites the class the API set at create.
+    qosClass: podQOSClass(pod.spec),
     ...(inits.length > 0 ? { initContainerStatuses: inits.map(view) } : {}),
     containerStatuses: o.containers.map(view),
   };

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Quantity } from '../machinery/quantity.js';
 import { processBoundingSet } from '../engine/runtime/index.js';
 import type { ContainerSpec, Pod } from './pod-types.js';
-import { qosClass } from './pod-status.js';
+import { podQOSClass } from '../api/resources/core/pod-qos.js';
 
 /** The kernel's smallest cpu.shares, and the kubelet's for a container that requests no CPU. */
 const minShares = 2;
@@ -27,7 +27,7 @@ export function cpuSharesFor(c: ContainerSpec): number {
 /** The kubelet's GetContainerOOMScoreAdjust. */
 export function oomScoreAdjFor(pod: Pod, c: ContainerSpec, memoryCapacityBytes: number): number {
   if (pod.spec.priorityClassName === 'system-node-critical') return guaranteedOomScoreAdj;
-  const qos = qosClass([...(pod.spec.initContainers ?? []), ...pod.spec.containers]);
+  const qos = podQOSClass(pod.spec);
   if (qos === 'Guaranteed') return guaranteedOomScoreAdj;
   if (qos === 'BestEffort') return bestEffortOomScoreAdj;
   const request = c.resources?.requests?.memory ?? c.resources?.limits?.memory;

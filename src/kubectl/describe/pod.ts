@@ -1,5 +1,6 @@
 /** `describe pod` and the pod template section of workload describers, as kubectl prints them. */
 import type { KubeObject } from '../../api/types.js';
+import { podQOSClass } from '../../api/resources/core/pod-qos.js';
 import { arr, describeEvents, goV, obj, printAnnotations, printLabels, printTolerations, rfc1123z, since, str } from './common.js';
 import type { Obj } from './common.js';
 import { DescribeWriter } from './writer.js';
@@ -156,21 +157,7 @@ function describeVolumes(w: DescribeWriter, volumes: Obj[], space: string): void
 
 /** QoS class as kubectl shows it: the status field, else computed from the containers. */
 function qosClass(pod: Obj): string {
-  const status = str(obj(pod['status'])['qosClass']);
-  if (status) return status;
-  const containers = [...arr(obj(pod['spec'])['containers']), ...arr(obj(pod['spec'])['initContainers'])].map(obj);
-  let any = false;
-  let guaranteed = true;
-  for (const c of containers) {
-    const r = obj(c['resources']);
-    const req = obj(r['requests']), lim = obj(r['limits']);
-    for (const name of ['cpu', 'memory']) {
-      if (req[name] !== undefined || lim[name] !== undefined) any = true;
-      if (lim[name] === undefined || (req[name] !== undefined && str(req[name]) !== str(lim[name]))) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
+  return str(obj(pod['status'])['qosClass']) || podQOSClass(pod['spec']);
 }
 
 export function describePodTemplate(w: DescribeWriter, template: Obj): void {

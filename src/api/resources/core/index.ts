@@ -1,5 +1,6 @@
 /** The core (legacy, group "") v1 resources. */
-export { pods, podStrategy, podQOSClass } from './pod.js';
+export { pods, podStrategy } from './pod.js';
+export { podQOSClass } from './pod-qos.js';
 export { nodes } from './node.js';
 export { namespaces } from './namespace.js';
 export { services } from './service.js';

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../types.js';
 import { ago, create, ctx, lines, update } from '../testing.js';
-import { podQOSClass, pods } from './pod.js';
+import { pods } from './pod.js';
+import { podQOSClass } from './pod-qos.js';
 import { defaultPodTemplate, defaultPullPolicy } from './pod-spec-defaults.js';
 
 function pod(spec: Record<string, unknown>, meta: Record<string, unknown> = {}): KubeObject {

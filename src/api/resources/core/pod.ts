@@ -11,34 +11,9 @@ import { validatePodSpec } from './pod-spec-validation.js';
 import { admitServiceAccount } from './pod-sa-admission.js';
 import { admitDefaultTolerations } from './pod-toleration-admission.js';
 import { podColumns, podRow } from './pod-printer.js';
+import { podQOSClass } from './pod-qos.js';
 
 const MUTABLE_SPEC_MESSAGE = 'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)';
-
-/** Only these resources decide a pod's QoS class. */
-const QOS_RESOURCES = ['cpu', 'memory'];
-
-/**
- * Guaranteed, Burstable or BestEffort, from the containers' cpu/memory requests and limits.
- * A missing request counts as equal to its limit, which is what defaulting will make it.
- */
-export function podQOSClass(spec: unknown): string {
-  const containers = [...recordsAt(spec, 'initContainers'), ...recordsAt(spec, 'containers')];
-  let any = false;
-  let guaranteed = containers.length > 0;
-  for (const c of containers) {
-    const resources = recordAt(c, 'resources');
-    const requests = recordAt(resources, 'requests') ?? {};
-    const limits = recordAt(resources, 'limits') ?? {};
-    for (const r of QOS_RESOURCES) {
-      const request = parseQuantity(requests[r]);
-      const limit = parseQuantity(limits[r]);
-      if ((request ?? 0) > 0 || (limit ?? 0) > 0) any = true;
-      if (limit === undefined || (request !== undefined && request !== limit)) guaranteed = false;
-    }
-  }
-  if (!any) return 'BestEffort';
-  return guaranteed ? 'Guaranteed' : 'Burstable';
-}
 
 /** The spec with every field a pod update may change blanked, to compare the rest. */
 function immutablePart(spec: JsonRecord | undefined): JsonRecord {
