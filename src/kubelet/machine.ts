@@ -1,6 +1,8 @@
 /** Facts about the machine the agent runs on: capacity, addresses, identity, pressure. */
 import { readFileSync, statfsSync } from 'node:fs';
 import { cpus, hostname, networkInterfaces, release, totalmem } from 'node:os';
+import { bridgeName } from './cni.js';
+import { vxlanDevice } from './routes-vxlan.js';
 
 export interface MachineFacts {
   cpus: number;
@@ -46,8 +48,8 @@ export function defaultNodeName(): string {
   return hostname().toLowerCase();
 }
 
-/** The pod network's own devices: the CNI bridge and the VXLAN device (cni.ts, routes-vxlan.ts). */
-const podNetworkDevices = new Set(['cni0', 'skiff.vxlan']);
+/** The pod network's own devices: the CNI bridge and the VXLAN device. */
+const podNetworkDevices = new Set([bridgeName, vxlanDevice]);
 
 /**
  * The first non-internal IPv4 address of this namespace that is not the pod network's own
